@@ -1,0 +1,43 @@
+"""Column names of the data contract, defined once (DESIGN.md "Data contract").
+
+Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生年月日, 性別, 住所), optional 宛名番号 / 方書 / DV等支援対象.
+"""
+
+from __future__ import annotations
+
+MY_NUMBER = "個人番号"
+KANJI_NAME = "漢字氏名"
+KANA_NAME = "カナ氏名"
+BIRTH_DATE = "生年月日"
+SEX = "性別"
+ADDRESS = "住所"
+ATENA_NUMBER = "宛名番号"
+KATAGAKI = "方書"
+DV_FLAG = "DV等支援対象"
+
+#: The four information items (基本4情報; 氏名 counted as 漢字 + カナ) in report order.
+ITEMS: tuple[str, ...] = (KANJI_NAME, KANA_NAME, BIRTH_DATE, SEX, ADDRESS)
+#: Required columns of a standard record.
+STANDARD: tuple[str, ...] = (MY_NUMBER, *ITEMS)
+OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG)
+
+# Result columns
+VERDICT = "判定"
+REASONS = "理由"
+PRIORITY = "優先度"
+ROW = "行番号"  # 1-based line number in the business file (header = 1), for every result and rejection
+
+
+def item_verdict(item: str) -> str:
+    """Result column of one item's verdict: ``item_verdict("住所") == "住所判定"``."""
+    return f"{item}判定"
+
+
+def registry(col: str) -> str:
+    """Registry-side (住基) value column in the result: ``registry("住所") == "住所_住基"``."""
+    return f"{col}_住基"
+
+
+def business(col: str) -> str:
+    """Business-side value column in the result: ``business("住所") == "住所_業務"``."""
+    return f"{col}_業務"

@@ -1,0 +1,91 @@
+"""My Number (個人番号): check digit, masking, generation for tests and samples.
+
+The check digit (SPEC §4; 行政手続における特定の個人を識別するための番号の利用等に関する法律施行令 §8):
+with the first 11 digits P(n) counted from the right (n = 1 … 11) and Q(n) = n + 1 for n ≤ 6,
+n − 5 for n ≥ 7, r = Σ P(n)·Q(n) mod 11; the check digit is 0 when r ≤ 1, otherwise 11 − r.
+
+Both forms agree (property-tested against ``stdnum.jp.in_``):
+
+>>> check_digit("12345678901")
+8
+>>> is_valid("123456789018")
+True
+>>> import polars as pl
+>>> pl.DataFrame({"n": ["123456789018", "123456789010", "1234"]}).select(is_valid_expr(pl.col("n")))["n"].to_list()
+[True, False, False]
+>>> mask("123456789018")
+'1234 **** 9018'
+"""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+
+#: Weights Q(n) for the 11 payload digits, left to right (position 1 = leftmost = n 11).
+WEIGHTS: tuple[int, ...] = tuple((n + 1) if n <= 6 else (n - 5) for n in range(11, 0, -1))
+
+
+def check_digit(payload: str) -> int:
+    """Check digit of an 11-digit payload (SPEC §4)."""
+    if len(payload) != 11 or not payload.isascii() or not payload.isdigit():
+        raise ValueError("payload must be 11 ASCII digits")
+    r = sum(int(d) * w for d, w in zip(payload, WEIGHTS, strict=True)) % 11
+    return 0 if r <= 1 else 11 - r
+
+
+def is_valid(number: str | None) -> bool:
+    """True when ``number`` is 12 ASCII digits with a correct check digit."""
+    if number is None or len(number) != 12 or not number.isascii() or not number.isdigit():
+        return False
+    return check_digit(number[:11]) == int(number[11])
+
+
+def is_valid_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`is_valid` (null → False)."""
+    digits = [e.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(12)]
+    total = pl.sum_horizontal([d * w for d, w in zip(digits[:11], WEIGHTS, strict=True)])
+    r = total % 11
+    expected = pl.when(r <= 1).then(0).otherwise(11 - r)
+    shape_ok = e.str.contains(r"^[0-9]{12}$")
+    return (shape_ok & (expected == digits[11])).fill_null(False)
+
+
+def mask(number: str | None) -> str:
+    """Mask a number for display: first 4 and last 4 digits kept (``1234 **** 9018``).
+
+    Anything that is not 12 characters is masked whole but for its length, so a mistyped number
+    never leaks either.
+    """
+    if number is None or number == "":
+        return ""
+    if len(number) == 12:
+        return f"{number[:4]} **** {number[8:]}"
+    return "*" * len(number)
+
+
+def mask_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`mask`."""
+    return (
+        pl.when(e.str.len_chars() == 12)
+        .then(pl.concat_str([e.str.slice(0, 4), pl.lit(" **** "), e.str.slice(8, 4)]))
+        .otherwise(pl.lit("*").str.repeat(e.str.len_chars().fill_null(0)))
+    )
+
+
+def generate(rng: random.Random) -> str:
+    """A random valid My Number (for tests and sample data only; never a real person's on purpose)."""
+    payload = f"{rng.randrange(10**11):011d}"
+    return payload + str(check_digit(payload))
+
+
+def mistype(number: str, rng: random.Random) -> str:
+    """``number`` with one digit changed so that the check digit fails (a typical transcription error)."""
+    for _ in range(100):
+        i = rng.randrange(11)
+        d = str((int(number[i]) + rng.randrange(1, 10)) % 10)
+        typo = number[:i] + d + number[i + 1 :]
+        if not is_valid(typo):
+            return typo
+    raise AssertionError("no single-digit typo found that breaks the check digit")
