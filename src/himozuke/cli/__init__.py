@@ -15,8 +15,9 @@ from himozuke.cli._app import app, err_console, state
 from himozuke.errors import HimozukeError
 
 # Each command group lives in its own module and registers itself on import.
-from himozuke.cli import check as _check  # noqa: E402,F401  isort: skip
-from himozuke.cli import survey as _survey  # noqa: E402,F401  isort: skip
+from himozuke.cli import check as _check  # noqa: F401  isort: skip
+from himozuke.cli import inquiry as _inquiry  # noqa: F401  isort: skip
+from himozuke.cli import survey as _survey  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> None:

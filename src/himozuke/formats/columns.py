@@ -41,3 +41,13 @@ def registry(col: str) -> str:
 def business(col: str) -> str:
     """Business-side value column in the result: ``business("住所") == "住所_業務"``."""
     return f"{col}_業務"
+
+# Registry side only: the J-LIS per-record inquiry result (本人確認情報照会結果). A registry file without this
+# column is taken as all 該当. Anything but 該当 makes the pair uncomparable (判定 E) with its own reason.
+INQUIRY_RESULT = "照会結果"
+INQUIRY_FOUND = "該当"
+INQUIRY_NOT_FOUND = "該当なし"
+INQUIRY_MULTIPLE = "複数該当"
+INQUIRY_DELETED = "消除者"
+INQUIRY_ERROR = "照会エラー"
+INQUIRY_STATUSES: tuple[str, ...] = (INQUIRY_FOUND, INQUIRY_NOT_FOUND, INQUIRY_MULTIPLE, INQUIRY_DELETED, INQUIRY_ERROR)

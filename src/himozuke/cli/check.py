@@ -1,0 +1,3 @@
+"""``himozuke check`` and ``himozuke demo``."""
+
+from __future__ import annotations
