@@ -1,0 +1,122 @@
+"""カナ氏名 key (manual §7(6) A 注13: 「ヤマサキ」「ヤマザキ」のように濁点等を除いた部分が一致するもの).
+
+Two kana names are equal (表記ゆれ一致) when their keys are equal. The key is a fold of named steps,
+each a scalar function and a Polars expression fed by the same table of :mod:`himozuke.text._tables`:
+
+1. ``nfkc`` — half-width → full-width (``ｶﾞ`` → ``ガ``), full-width Latin → ASCII;
+2. ``spaces`` — every space (ASCII, U+3000, NBSP, …) removed, then NFC joins a letter and a voiced
+   mark that a space had kept apart;
+3. ``katakana`` — hiragana → katakana;
+4. ``long_vowel`` — dash look-alikes (－ ‐ ― − …) → ー; ー itself stays (オーノ ≠ オオノ);
+5. ``vu`` — ヴ → ブ, then ブァ/ブィ/ブェ/ブォ → バ/ビ/ベ/ボ (so ヴァ == バ);
+6. ``small`` — small kana enlarged (ァ → ア, ッ → ツ, ャ → ヤ, …);
+7. ``di_du`` — ヂ → ジ, ヅ → ズ, *before* dakuten removal (フヂ == フジ);
+8. ``seion`` — 清音処理: every dakuten/handakuten removed (ガ → カ, パ → ハ, combining U+3099/U+309A);
+9. ``old_kana`` — ヲ/ヰ/ヱ → オ/イ/エ.
+
+A key that comes out empty is null: there is nothing to compare.
+
+>>> kana_key("ヤマザキ") == kana_key("ヤマサキ")
+True
+>>> kana_key("ﾔﾏｻﾞｷ　ﾀﾛｳ")
+'ヤマサキタロウ'
+>>> kana_key("おーの") == kana_key("オオノ")
+False
+>>> import polars as pl
+>>> pl.DataFrame({"カナ": ["ヴァイオリン", "ふぢこ", None]}).select(kana_key_expr(pl.col("カナ")))["カナ"].to_list()
+['ハイオリン', 'フシコ', None]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+
+import polars as pl
+
+from himozuke.text import _tables as t
+
+ScalarStep = Callable[[str], str]
+ExprStep = Callable[[pl.Expr], pl.Expr]
+
+
+def _scalar_replace(table: Mapping[str, str]) -> ScalarStep:
+    """Scalar form of ``str.replace_many(table, leftmost=True)``: longest key first, left to right."""
+    if all(len(k) == 1 for k in table):
+        trans = str.maketrans(dict(table))
+        return lambda s: s.translate(trans)
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    return lambda s: pattern.sub(lambda m: table[m.group(0)], s)
+
+
+def _expr_replace(table: Mapping[str, str]) -> ExprStep:
+    """Vectorised :func:`_scalar_replace` (patterns ordered longest first, leftmost-first matching)."""
+    ordered = dict(sorted(table.items(), key=lambda kv: len(kv[0]), reverse=True))
+    return lambda e: e.str.replace_many(ordered, leftmost=True)
+
+
+_SPACE_RE = re.compile(t.SPACE_PATTERN)
+_SEION_ALL: dict[str, str] = t.SEION | t.DAKUTEN_MARKS
+
+#: The steps of the key, in order: (name, scalar form, vectorised form).
+KANA_STEPS: tuple[tuple[str, ScalarStep, ExprStep], ...] = (
+    ("nfkc", lambda s: unicodedata.normalize("NFKC", s), lambda e: e.str.normalize("NFKC")),
+    (
+        "spaces",
+        lambda s: unicodedata.normalize("NFC", _SPACE_RE.sub("", s)),
+        lambda e: e.str.replace_all(t.SPACE_PATTERN, "").str.normalize("NFC"),
+    ),
+    ("katakana", _scalar_replace(t.HIRAGANA_TO_KATAKANA), _expr_replace(t.HIRAGANA_TO_KATAKANA)),
+    ("long_vowel", _scalar_replace(t.LONG_VOWEL_LOOKALIKES), _expr_replace(t.LONG_VOWEL_LOOKALIKES)),
+    ("vu", _scalar_replace(t.VU_TO_BU), _expr_replace(t.VU_TO_BU)),
+    ("vu_vowel", _scalar_replace(t.BU_SMALL_VOWEL), _expr_replace(t.BU_SMALL_VOWEL)),
+    ("small", _scalar_replace(t.SMALL_TO_LARGE), _expr_replace(t.SMALL_TO_LARGE)),
+    ("di_du", _scalar_replace(t.DI_DU_TO_ZI_ZU), _expr_replace(t.DI_DU_TO_ZI_ZU)),
+    ("seion", _scalar_replace(_SEION_ALL), _expr_replace(_SEION_ALL)),
+    ("old_kana", _scalar_replace(t.OLD_KANA), _expr_replace(t.OLD_KANA)),
+)
+
+
+def kana_key(s: str | None) -> str | None:
+    """カナ氏名 key for 清音処理一致 (manual §7(6) A 注13); null in, or nothing left, → null.
+
+    >>> kana_key("ヤマザキ"), kana_key("ヤマサキ")
+    ('ヤマサキ', 'ヤマサキ')
+    >>> kana_key("フヂ") == kana_key("フジ")
+    True
+    >>> kana_key("ｶﾞｯｺｳ")
+    'カツコウ'
+    >>> kana_key("　") is None
+    True
+    """
+    if s is None:
+        return None
+    for _name, scalar, _expr in KANA_STEPS:
+        s = scalar(s)
+    return s or None
+
+
+def kana_key_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`kana_key` (manual §7(6) A 注13).
+
+    >>> df = pl.DataFrame({"a": ["ヤマザキ", "ｵｰﾉ", "", None]})
+    >>> df.select(kana_key_expr(pl.col("a")))["a"].to_list()
+    ['ヤマサキ', 'オーノ', None, None]
+    """
+    for _name, _scalar, expr in KANA_STEPS:
+        e = expr(e)
+    return pl.when(e != "").then(e)
+
+
+def kana_key_steps(s: str) -> list[tuple[str, str]]:
+    """Every intermediate of :func:`kana_key`, to explain a カナ氏名判定 (debug output).
+
+    >>> kana_key_steps("ゔぁ")[-1]
+    ('old_kana', 'ハ')
+    """
+    out = []
+    for name, scalar, _expr in KANA_STEPS:
+        s = scalar(s)
+        out.append((name, s))
+    return out

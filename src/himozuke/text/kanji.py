@@ -1,0 +1,179 @@
+"""漢字氏名 comparison (manual §7(6) A: 外字を除いた文字が一致・読みが同一で字形の異なる文字を除いた漢字氏名が一致).
+
+Two 漢字氏名 are equal (表記ゆれ一致) when their keys (:func:`kanji_name_key`) have the same length and
+agree position by position: the same character, or either one is a 外字 (a one-character wildcard),
+or the two are 異体字 — their candidate sets in the IPA 文字情報基盤 MJ縮退マップ intersect.
+
+The MJ縮退マップ schemes used (``jntajis``): JIS包摂規準・UCS統合規則 and 法務省戸籍法関連通達・通知.
+Left out, as too loose for "the same character": 読み・字形による類推 and 法務省告示582号別表第四.
+A character's own set always contains itself. 斎 and 斉 stay different characters (tested).
+
+>>> kanji_names_equal("髙橋", "高橋"), kanji_names_equal("〓田　太郎", "山田太郎")
+(True, True)
+>>> kanji_names_equal("斎藤", "斉藤"), kanji_names_equal("〓田太郎", "山本田太郎")
+(False, False)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import jntajis
+import polars as pl
+
+from himozuke.text import _tables as t
+
+GAIJI_PATTERN: str = t.GAIJI_PATTERN
+_GAIJI_RE = re.compile(GAIJI_PATTERN)
+_SPACE_RE = re.compile(t.SPACE_PATTERN)
+_VS_RE = re.compile(t.VARIATION_SELECTOR_PATTERN)
+
+#: MJ縮退マップ schemes whose candidates count as the same character.
+MJ_SCHEMES: int = (
+    jntajis.MJShrinkSchemeCombo.JIS_INCORPORATION_UCS_UNIFICATION_RULE
+    | jntajis.MJShrinkSchemeCombo.MOJ_FAMILY_REGISTER_ACT_RELATED_NOTICE
+)
+
+
+def is_gaiji(ch: str) -> bool:
+    """外字 (manual §7(6) A: 外字を除いた文字が一致): private use, 〓, U+FFFD or a Hangul syllable.
+
+    >>> is_gaiji("〓"), is_gaiji("\\ue000"), is_gaiji("가"), is_gaiji("山")
+    (True, True, True, False)
+    """
+    return _GAIJI_RE.fullmatch(ch) is not None
+
+
+def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised: does the text contain any 外字 (see :func:`is_gaiji`)?
+
+    >>> pl.DataFrame({"n": ["〓田", "山田", None]}).select(has_gaiji_expr(pl.col("n")))["n"].to_list()
+    [True, False, None]
+    """
+    return e.str.contains(GAIJI_PATTERN)
+
+
+def kanji_name_key(s: str | None) -> str | None:
+    """漢字氏名 key (manual §7(6) A): NFC, variation selectors/IVS and spaces removed, NFKC.
+
+    NFKC folds CJK compatibility ideographs (隆 U+F9DC → 隆) and full-width Latin, and leaves 外字
+    (private use, 〓, Hangul) alone. A key that comes out empty is null.
+
+    >>> kanji_name_key("山田　太郎")
+    '山田太郎'
+    >>> kanji_name_key("\\uf9dc\\ufa10") == "\\u9686\\u585a"
+    True
+    >>> kanji_name_key("葛\\U000e0100城\\ue000")
+    '葛城\\ue000'
+    >>> kanji_name_key(" ") is None
+    True
+    """
+    if s is None:
+        return None
+    s = _VS_RE.sub("", unicodedata.normalize("NFC", s))
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", s))
+    return s or None
+
+
+def kanji_name_key_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`kanji_name_key`.
+
+    >>> df = pl.DataFrame({"n": ["渡邊　一郎", "", None]})
+    >>> df.select(kanji_name_key_expr(pl.col("n")))["n"].to_list()
+    ['渡邊一郎', None, None]
+    """
+    e = e.str.normalize("NFC").str.replace_all(t.VARIATION_SELECTOR_PATTERN, "")
+    e = e.str.normalize("NFKC").str.replace_all(t.SPACE_PATTERN, "")
+    return pl.when(e != "").then(e)
+
+
+@lru_cache(maxsize=65536)
+def variant_candidates(ch: str) -> frozenset[str]:
+    """異体字 candidate set of one character (MJ縮退マップ, :data:`MJ_SCHEMES`), itself included.
+
+    >>> sorted(variant_candidates("髙"))
+    ['高', '髙']
+    >>> sorted(variant_candidates("邉"))
+    ['辺', '邉', '邊']
+    """
+    return frozenset(jntajis.mj_shrink_candidates(ch, MJ_SCHEMES)) | {ch}
+
+
+def _chars_equal(a: str, b: str) -> bool:
+    return a == b or is_gaiji(a) or is_gaiji(b) or not variant_candidates(a).isdisjoint(variant_candidates(b))
+
+
+def kanji_names_equal(a: str | None, b: str | None) -> bool | None:
+    """漢字氏名の表記ゆれ一致 (manual §7(6) A): same length, each position equal, 外字 or 異体字.
+
+    Null when either side is null (or empty after :func:`kanji_name_key`).
+
+    >>> kanji_names_equal("渡邉", "渡辺"), kanji_names_equal("山田太郎", "山本太郎")
+    (True, False)
+    """
+    ka, kb = kanji_name_key(a), kanji_name_key(b)
+    if ka is None or kb is None:
+        return None
+    return len(ka) == len(kb) and all(_chars_equal(x, y) for x, y in zip(ka, kb, strict=True))
+
+
+def _candidate_table(chars: pl.Series) -> pl.DataFrame:
+    """Candidate list per distinct character (a loop over *unique characters*, cached per process)."""
+    uniq = chars.unique().drop_nulls().to_list()
+    return pl.DataFrame(
+        {"ch": uniq, "cands": [sorted(variant_candidates(c)) for c in uniq]},
+        schema={"ch": pl.String, "cands": pl.List(pl.String)},
+    )
+
+
+def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Vectorised :func:`kanji_names_equal` over two columns (manual §7(6) A).
+
+    Boolean, same length and order as ``df``, null where either side is null. Rows whose keys are
+    identical are settled without the per-character join.
+
+    >>> df = pl.DataFrame({"l": ["髙橋", "斎藤", "〓田太郎", None], "r": ["高橋", "斉藤", "山田太郎", "山田"]})
+    >>> kanji_names_equal_frame(df, "l", "r").to_list()
+    [True, False, True, None]
+    """
+    keys = df.select(
+        kanji_name_key_expr(pl.col(left)).alias("l"), kanji_name_key_expr(pl.col(right)).alias("r")
+    ).with_row_index("row")
+    todo = keys.filter(
+        (pl.col("l") != pl.col("r")) & (pl.col("l").str.len_chars() == pl.col("r").str.len_chars())
+    )
+    chars = todo.select(
+        "row", pl.col("l").str.split("").alias("lc"), pl.col("r").str.split("").alias("rc")
+    ).explode("lc", "rc")
+    table = _candidate_table(pl.concat([chars["lc"], chars["rc"]]))
+    per_char = (
+        chars.join(table.rename({"ch": "lc", "cands": "lcands"}), on="lc", how="left")
+        .join(table.rename({"ch": "rc", "cands": "rcands"}), on="rc", how="left")
+        .select(
+            "row",
+            (
+                (pl.col("lc") == pl.col("rc"))
+                | pl.col("lc").str.contains(GAIJI_PATTERN)
+                | pl.col("rc").str.contains(GAIJI_PATTERN)
+                | (pl.col("lcands").list.set_intersection(pl.col("rcands")).list.len() > 0)
+            ).alias("ok"),
+        )
+    )
+    per_row = per_char.group_by("row").agg(pl.col("ok").all())
+    out = (
+        keys.join(per_row, on="row", how="left")
+        .sort("row")
+        .select(
+            pl.when(pl.col("l").is_null() | pl.col("r").is_null())
+            .then(None)
+            .when(pl.col("l") == pl.col("r"))
+            .then(True)
+            .when(pl.col("l").str.len_chars() != pl.col("r").str.len_chars())
+            .then(False)
+            .otherwise(pl.col("ok"))
+            .alias("漢字氏名一致")
+        )
+    )
+    return out.to_series()
