@@ -1,10 +1,12 @@
 # himozuke — two commands on a fresh machine with Python 3.11: `make demo`, `make test`.
+# Both create .venv themselves; `make test` also installs the Debian packages the tests drive (as root).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk
 
-.PHONY: demo test lint bench fuzz clean
+.PHONY: demo test lint bench fuzz apt-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +14,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
 demo: $(STAMP)
 	$(BIN)/himozuke demo --out demo-output
+	$(BIN)/himozuke survey demo --out demo-output/survey
 
-test: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+
+test: $(STAMP) apt-deps lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

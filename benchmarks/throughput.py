@@ -1,0 +1,98 @@
+"""Throughput of ``himozuke check`` against a bare DuckDB read + join + write of the same two files.
+
+    .venv/bin/python benchmarks/throughput.py [--pairs 1000000] [--out bench-output]
+
+Both runs are real subprocesses in the same run, on the same generated files (a synthetic register and a
+business copy with the planted error mix of ``himozuke.testing.perturb``), so the ratio is comparable across
+machines. Peak memory is each child's max RSS. The xlsx report is timed separately (``--formats xlsx``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_DUCKDB = """
+import duckdb, sys
+b, r, out = sys.argv[1:4]
+con = duckdb.connect()
+con.execute(f\"\"\"
+COPY (
+  SELECT b.*, r.漢字氏名 AS 漢字氏名_住基, r.カナ氏名 AS カナ氏名_住基, r.生年月日 AS 生年月日_住基,
+         r.性別 AS 性別_住基, r.住所 AS 住所_住基
+  FROM read_csv('{b}', all_varchar=true) b
+  LEFT JOIN read_csv('{r}', all_varchar=true) r USING (個人番号)
+) TO '{out}' (HEADER, DELIMITER ',')
+\"\"\")
+"""
+
+
+def _child(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return (seconds, peak RSS in MiB) of that child alone (``os.wait4``)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            err.seek(0)
+            sys.exit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def make_inputs(pairs: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
+    from himozuke.formats import columns as C
+    from himozuke.testing.perturb import business_copy
+    from himozuke.testing.population import generate_population
+
+    out.mkdir(parents=True, exist_ok=True)
+    b_path, r_path = out / f"business-{pairs}.csv", out / f"registry-{pairs}.csv"
+    if b_path.exists() and r_path.exists():
+        return b_path, r_path
+    pop = generate_population(pairs, seed=seed)
+    business = business_copy(pop, seed=seed)
+    pop.select(C.STANDARD).with_columns(__import__("polars").col(C.BIRTH_DATE).cast(str)).write_csv(r_path)
+    business.select(C.STANDARD).write_csv(b_path)
+    return b_path, r_path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=1_000_000)
+    ap.add_argument("--out", type=Path, default=Path("bench-output"))
+    ap.add_argument("--skip-xlsx", action="store_true")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    b, r = make_inputs(args.pairs, args.out)
+    print(f"inputs: {b.name}, {r.name} ({time.perf_counter() - t0:.1f} s to generate or reuse)")
+    himozuke = str(Path(sys.executable).with_name("himozuke"))
+
+    duck_s, duck_rss = _child([sys.executable, "-c", _DUCKDB, str(b), str(r), str(args.out / "duckdb.csv")])
+    ours_s, ours_rss = _child([himozuke, "check", str(b), str(r), "--out", str(args.out / "csv"), "--formats", "csv"])
+    figures = {
+        "pairs": args.pairs,
+        "duckdb_seconds": round(duck_s, 2),
+        "himozuke_csv_seconds": round(ours_s, 2),
+        "ratio": round(ours_s / duck_s, 2),
+        "himozuke_peak_rss_mib": round(ours_rss),
+        "duckdb_peak_rss_mib": round(duck_rss),
+    }
+    if not args.skip_xlsx:
+        xlsx_s, _ = _child([himozuke, "check", str(b), str(r), "--out", str(args.out / "xlsx"), "--formats", "xlsx"])
+        figures["himozuke_xlsx_seconds"] = round(xlsx_s, 2)
+    run = json.loads((args.out / "csv" / "run.json").read_text(encoding="utf-8"))
+    figures["counts"] = run["counts"]
+    figures["phase_seconds"] = run["seconds"]
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    (args.out / f"throughput-{args.pairs}.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""A / B / C / E classification (manual §7(6)) and 優先度, each one ordered rule table.
+
+The rules read only the item verdicts (``<item>判定``) and two flags, so the vectorised ``pl.when`` chain and
+the scalar :func:`classify` are both built from the same table (the scalar runs the chain on a one-row frame —
+there is no second copy of any rule).
+
+>>> classify({"漢字氏名": "一致", "カナ氏名": "表記ゆれ一致", "生年月日": "一致", "性別": "一致", "住所": "表記ゆれ一致"})
+<Verdict.A: 'A'>
+>>> classify({"漢字氏名": "不一致", "カナ氏名": "一致", "生年月日": "一致", "性別": "一致", "住所": "一致"})
+<Verdict.B: 'B'>
+>>> classify({"漢字氏名": "一致", "カナ氏名": "一致", "生年月日": "一致", "性別": "一致", "住所": "市区町村不一致"})
+<Verdict.C: 'C'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+from himozuke.formats import columns as C
+from himozuke.match.compare import MATCHING, ItemVerdict
+
+
+class Verdict(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    E = "E"
+
+
+VERDICT_LABEL: dict[Verdict, str] = {
+    Verdict.A: "確認不要（完全一致）",
+    Verdict.B: "要確認（入力ミス等による不一致の可能性あり）",
+    Verdict.C: "優先確認（別人への紐付けの可能性が高い）",
+    Verdict.E: "照合不能（番号不正・住基側になし等）",
+}
+
+#: Flag columns the rules may read besides the item verdicts.
+E_REASON = "_e_reason"
+NUMBER_SHARED = "_number_shared"
+
+
+# --- a tiny condition language: one definition, read as a Polars expression ------------------------
+class Cond:
+    def expr(self) -> pl.Expr:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class NotMatching(Cond):
+    """The item is not 一致/表記ゆれ一致 (不一致, 市区町村不一致 or 未登録)."""
+
+    item: str
+
+    def expr(self) -> pl.Expr:
+        return ~pl.col(C.item_verdict(self.item)).is_in([str(v) for v in MATCHING])
+
+
+@dataclass(frozen=True)
+class VerdictIs(Cond):
+    item: str
+    verdicts: tuple[ItemVerdict, ...]
+
+    def expr(self) -> pl.Expr:
+        return pl.col(C.item_verdict(self.item)).is_in([str(v) for v in self.verdicts])
+
+
+@dataclass(frozen=True)
+class Flag(Cond):
+    column: str
+
+    def expr(self) -> pl.Expr:
+        col = pl.col(self.column)
+        return col.fill_null(False) if self.column == NUMBER_SHARED else col.is_not_null()
+
+
+@dataclass(frozen=True)
+class AnyOf(Cond):
+    parts: tuple[Cond, ...]
+
+    def expr(self) -> pl.Expr:
+        return pl.any_horizontal([p.expr() for p in self.parts])
+
+
+@dataclass(frozen=True)
+class AllOf(Cond):
+    parts: tuple[Cond, ...]
+
+    def expr(self) -> pl.Expr:
+        return pl.all_horizontal([p.expr() for p in self.parts])
+
+
+@dataclass(frozen=True)
+class Always(Cond):
+    def expr(self) -> pl.Expr:
+        return pl.lit(True)
+
+
+@dataclass(frozen=True)
+class Rule:
+    verdict: Verdict
+    condition: Cond
+    cite: str
+
+
+_STRONG = (C.SEX, C.BIRTH_DATE, C.KANA_NAME)
+
+#: §7(6), in order; the first rule that holds gives the 判定.
+RULES: tuple[Rule, ...] = (
+    Rule(Verdict.E, Flag(E_REASON), "照合不能: 番号不正・住基側になし・照会結果エラー・読めない行（DESIGN 'E'）"),
+    Rule(Verdict.C, Flag(NUMBER_SHARED), "§7(6) C 別人への紐付けの可能性が高い — 同じ番号が業務側で別人に使われている"),
+    Rule(Verdict.C, AnyOf(tuple(NotMatching(i) for i in _STRONG)), "§7(6) C 「性別 or 生年月日 or カナ氏名」が不一致"),
+    Rule(Verdict.C, VerdictIs(C.ADDRESS, (ItemVerdict.CITY_MISMATCH, ItemVerdict.MISSING)),
+         "§7(6) C 「性別 and 生年月日 and カナ氏名」が一致し、かつ、住所（市区町村）が不一致"
+         "（住所の空欄は市区町村を確かめられないので慎重側に同じ扱い）"),
+    Rule(Verdict.B, AnyOf((NotMatching(C.KANJI_NAME), NotMatching(C.ADDRESS))),
+         "§7(6) B 「性別 and 生年月日 and カナ氏名」が一致し、かつ「漢字氏名」or「住所（町字等）」が不一致"),
+    Rule(Verdict.A, Always(), "§7(6) A 確認不要（完全一致、表記揺れを含む）"),
+)
+
+
+def verdict_expr() -> pl.Expr:
+    """The 判定 column from :data:`RULES`."""
+    first, *rest = RULES
+    chain = pl.when(first.condition.expr()).then(pl.lit(str(first.verdict)))
+    for rule in rest:
+        chain = chain.when(rule.condition.expr()).then(pl.lit(str(rule.verdict)))
+    return chain.otherwise(pl.lit(None, dtype=pl.String)).alias(C.VERDICT)
+
+
+# --- 優先度: how likely a B/C row is a real wrong link (kept apart from the official class) ----------
+@dataclass(frozen=True)
+class Tier:
+    priority: int
+    condition: Cond
+    evidence: str
+
+
+_REAL_MISMATCH = (ItemVerdict.MISMATCH,)
+
+#: Lower = look first. Seed 004 (健康保険証の試行実施): 生年月日・性別不一致 were real errors in 3.6 % of cases,
+#: 氏名等不一致 in 0.025 % — 144× apart; twins and family members swapped were the typical real errors.
+#: A value that is merely missing (未収集) is no evidence of another person, so tiers 2–3 need a real 不一致.
+PRIORITY_TIERS: tuple[Tier, ...] = (
+    Tier(1, Flag(NUMBER_SHARED), "同じ番号が別人に使われている: 少なくとも一方は誤り"),
+    Tier(2, AllOf((AnyOf((VerdictIs(C.BIRTH_DATE, _REAL_MISMATCH), VerdictIs(C.SEX, _REAL_MISMATCH))),
+                   VerdictIs(C.KANA_NAME, _REAL_MISMATCH))),
+         "生年月日・性別の不一致（3.6 %）にカナ氏名の不一致も重なる: 家族・双子の取り違えの形"),
+    Tier(3, AnyOf((VerdictIs(C.BIRTH_DATE, _REAL_MISMATCH), VerdictIs(C.SEX, _REAL_MISMATCH))),
+         "生年月日・性別の不一致: seed 004 で 3.6 % が実際の誤り"),
+    Tier(4, Always(), "C のうち氏名・市区町村の不一致や空欄: seed 004 で 0.025 %（改姓・転居の未届が多い）"),
+)
+B_PRIORITY = 5
+
+
+def priority_expr() -> pl.Expr:
+    """``優先度`` for B and C rows (1 = most likely a real wrong link); null for A and E."""
+    verdict = pl.col(C.VERDICT)
+    chain = pl.when(verdict == str(Verdict.B)).then(pl.lit(B_PRIORITY))
+    for tier in PRIORITY_TIERS:
+        chain = chain.when((verdict == str(Verdict.C)) & tier.condition.expr()).then(pl.lit(tier.priority))
+    return chain.otherwise(pl.lit(None, dtype=pl.Int32)).cast(pl.Int32).alias(C.PRIORITY)
+
+
+def classify(items: Mapping[str, str], *, e_reason: str | None = None, number_shared: bool = False) -> Verdict:
+    """Scalar classification of one pair from its item verdicts — the same :data:`RULES`."""
+    row = {C.item_verdict(i): [items.get(i)] for i in C.ITEMS}
+    row[E_REASON] = [e_reason]
+    row[NUMBER_SHARED] = [number_shared]
+    frame = pl.DataFrame(row, schema={**{C.item_verdict(i): pl.String for i in C.ITEMS},
+                                      E_REASON: pl.String, NUMBER_SHARED: pl.Boolean})
+    return Verdict(frame.select(verdict_expr())[C.VERDICT][0])

@@ -1,0 +1,219 @@
+"""Item comparisons (manual §7(6) A): one ordered table of levels per item; the first level that holds wins.
+
+Each item compares the business value (``<item>_業務``) with the registry value (``<item>_住基``) of the same
+個人番号. A level is (label, reason, condition, cite). ``一致`` means the two texts are identical (after trimming
+surrounding blanks); ``表記ゆれ一致`` means equal under the notational variants the manual allows; a value
+missing on either side is ``未登録`` — a mismatch (the cautious reading: seed 004 confirms that kana or sex that
+was never collected landed in C).
+
+Normalised keys are computed by :func:`prepare` (only for rows that are not identical — the cheap path is in
+``match.engine``); the conditions below only read prepared columns, so a new level is a row, not an ``elif``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+from himozuke.formats import columns as C
+from himozuke.match.reasons import Reason
+from himozuke.text.address import address_parts_expr
+from himozuke.text.dates import parse_date_expr
+from himozuke.text.kana import kana_key_expr
+from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame
+from himozuke.text.sex import parse_sex_expr
+
+
+class ItemVerdict(StrEnum):
+    EXACT = "一致"
+    NOTATION = "表記ゆれ一致"
+    MISMATCH = "不一致"
+    CITY_MISMATCH = "市区町村不一致"
+    MISSING = "未登録"
+
+
+#: Item verdicts that count as a match for the classification (§7(6) A).
+MATCHING: frozenset[ItemVerdict] = frozenset({ItemVerdict.EXACT, ItemVerdict.NOTATION})
+
+
+def _b(item: str) -> pl.Expr:
+    return pl.col(C.business(item))
+
+
+def _r(item: str) -> pl.Expr:
+    return pl.col(C.registry(item))
+
+
+def _k(item: str, side: str, field: str = "") -> pl.Expr:
+    """A prepared key column: ``_k(item, "b")`` → ``_key:<item>:b``."""
+    col = pl.col(f"_key:{item}:{side}")
+    return col.struct.field(field) if field else col
+
+
+def missing(e: pl.Expr) -> pl.Expr:
+    """Null or blank (only spaces, including U+3000)."""
+    return e.is_null() | (e.str.strip_chars(" \u3000\t") == "")
+
+
+def same_text(item: str) -> pl.Expr:
+    """Identical after trimming surrounding blanks — the ``一致`` level and the engine's cheap path."""
+    strip = " \u3000\t"
+    return _b(item).str.strip_chars(strip) == _r(item).str.strip_chars(strip)
+
+
+Condition = Callable[[], pl.Expr]
+
+
+@dataclass(frozen=True)
+class Level:
+    label: ItemVerdict
+    reason: Reason | None
+    condition: Condition
+    cite: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    item: str
+    levels: tuple[Level, ...]
+    keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
+
+    def verdict_expr(self) -> pl.Expr:
+        """``pl.when`` chain of the levels → the item verdict (String)."""
+        return _chain(self.levels, lambda lv: pl.lit(str(lv.label))).alias(C.item_verdict(self.item))
+
+    def reason_expr(self) -> pl.Expr:
+        """The reason code of the level that held (null for a plain ``一致``)."""
+        return _chain(self.levels, lambda lv: pl.lit(lv.reason and str(lv.reason), dtype=pl.String)).alias(
+            f"_reason:{self.item}"
+        )
+
+
+def _chain(levels: tuple[Level, ...], value: Callable[[Level], pl.Expr]) -> pl.Expr:
+    first, *rest = levels
+    chain = pl.when(first.condition()).then(value(first))
+    for lv in rest:
+        chain = chain.when(lv.condition()).then(value(lv))
+    return chain.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
+    return (
+        Level(ItemVerdict.MISSING, business_reason, lambda: missing(_b(item)), "issue #2: 空欄は不一致（慎重側）"),
+        Level(ItemVerdict.MISSING, registry_reason, lambda: missing(_r(item)), "issue #2: 空欄は不一致（慎重側）"),
+        Level(ItemVerdict.EXACT, None, lambda: same_text(item), "§7(6) A 完全一致"),
+    )
+
+
+_ALWAYS = lambda: pl.lit(True)  # noqa: E731
+
+KANJI = Comparison(
+    C.KANJI_NAME,
+    (
+        *_missing_levels(C.KANJI_NAME, Reason.KANJI_MISSING_BUSINESS, Reason.KANJI_MISSING_REGISTRY),
+        Level(ItemVerdict.NOTATION, Reason.KANJI_NOTATION,
+              lambda: _k(C.KANJI_NAME, "b") == _k(C.KANJI_NAME, "r"), "§7(6) A 表記揺れ（空白・互換漢字）"),
+        Level(ItemVerdict.NOTATION, Reason.KANJI_VARIANT, lambda: pl.col("_kanji_variant_equal").fill_null(False),
+              "§7(6) A ※漢字氏名の一致は、表記揺れ（外字を除いた文字が一致・読みが同一で字形の異なる文字を除いた漢字氏名が一致）を含む"),
+        Level(ItemVerdict.MISMATCH, Reason.KANJI_MISMATCH, _ALWAYS, "§7(6) B"),
+    ),
+    kanji_name_key_expr,
+)
+
+KANA = Comparison(
+    C.KANA_NAME,
+    (
+        *_missing_levels(C.KANA_NAME, Reason.KANA_MISSING_BUSINESS, Reason.KANA_MISSING_REGISTRY),
+        Level(ItemVerdict.NOTATION, Reason.KANA_NOTATION,
+              lambda: _k(C.KANA_NAME, "b") == _k(C.KANA_NAME, "r"),
+              "§7(6) A 注13 「ヤマサキ」「ヤマザキ」のように濁点等を除いた部分が一致するもの"),
+        Level(ItemVerdict.MISMATCH, Reason.KANA_MISMATCH, _ALWAYS, "§7(6) C"),
+    ),
+    kana_key_expr,
+)
+
+BIRTH = Comparison(
+    C.BIRTH_DATE,
+    (
+        *_missing_levels(C.BIRTH_DATE, Reason.BIRTH_MISSING_BUSINESS, Reason.BIRTH_MISSING_REGISTRY),
+        Level(ItemVerdict.MISMATCH, Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _k(C.BIRTH_DATE, "b").is_null(),
+              "読めない日付は不一致（慎重側）"),
+        Level(ItemVerdict.MISMATCH, Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _k(C.BIRTH_DATE, "r").is_null(),
+              "読めない日付は不一致（慎重側）"),
+        Level(ItemVerdict.NOTATION, Reason.BIRTH_NOTATION,
+              lambda: _k(C.BIRTH_DATE, "b") == _k(C.BIRTH_DATE, "r"), "和暦・西暦など表記の違い"),
+        Level(ItemVerdict.MISMATCH, Reason.BIRTH_MISMATCH, _ALWAYS, "§7(6) C"),
+    ),
+    parse_date_expr,
+)
+
+SEX = Comparison(
+    C.SEX,
+    (
+        *_missing_levels(C.SEX, Reason.SEX_MISSING_BUSINESS, Reason.SEX_MISSING_REGISTRY),
+        Level(ItemVerdict.MISMATCH, Reason.SEX_UNKNOWN_BUSINESS, lambda: _k(C.SEX, "b").is_null(),
+              "解釈できないコードは不一致（慎重側）"),
+        Level(ItemVerdict.MISMATCH, Reason.SEX_UNKNOWN_REGISTRY, lambda: _k(C.SEX, "r").is_null(),
+              "解釈できないコードは不一致（慎重側）"),
+        Level(ItemVerdict.NOTATION, Reason.SEX_NOTATION, lambda: _k(C.SEX, "b") == _k(C.SEX, "r"),
+              "1/2・男/女など表記の違い"),
+        Level(ItemVerdict.MISMATCH, Reason.SEX_MISMATCH, _ALWAYS, "§7(6) C"),
+    ),
+    parse_sex_expr,
+)
+
+
+def _addr(side: str, field: str) -> pl.Expr:
+    return _k(C.ADDRESS, side, field)
+
+
+ADDRESS = Comparison(
+    C.ADDRESS,
+    (
+        *_missing_levels(C.ADDRESS, Reason.ADDRESS_MISSING_BUSINESS, Reason.ADDRESS_MISSING_REGISTRY),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_UNKNOWN,
+              lambda: _addr("b", "municipality").is_null() | _addr("r", "municipality").is_null(),
+              "市区町村を特定できないときは市区町村不一致（慎重側）"),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_PREFECTURE_MISMATCH,
+              lambda: (_addr("b", "prefecture") != _addr("r", "prefecture")).fill_null(False),
+              "§7(6) C 住所（市区町村）が不一致 — 両側に都道府県があり異なる"),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_MISMATCH,
+              lambda: _addr("b", "municipality") != _addr("r", "municipality"),
+              "§7(6) C 住所（市区町村）が不一致"),
+        Level(ItemVerdict.NOTATION, Reason.ADDRESS_NOTATION,
+              lambda: (_addr("b", "machiaza_key") == _addr("r", "machiaza_key"))
+              & (_addr("b", "numbers") == _addr("r", "numbers")),
+              "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12））"),
+        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH,
+              lambda: _addr("b", "machiaza_key") != _addr("r", "machiaza_key"),
+              "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
+        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, _ALWAYS,
+              "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
+    ),
+    address_parts_expr,
+)
+
+#: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
+COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
+
+
+def prepare(df: pl.DataFrame) -> pl.DataFrame:
+    """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名)."""
+    keyed = df.with_columns(
+        [
+            cmp.keys(side_col(cmp.item)).alias(f"_key:{cmp.item}:{side}")
+            for cmp in COMPARISONS
+            if cmp.keys is not None
+            for side, side_col in (("b", _b), ("r", _r))
+        ]
+    )
+    variant = kanji_names_equal_frame(keyed, f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r")
+    return keyed.with_columns(variant.alias("_kanji_variant_equal"))
+
+
+def compare(df: pl.DataFrame) -> pl.DataFrame:
+    """Item verdicts (``<item>判定``) and per-item reason columns for prepared pairs."""
+    return df.with_columns([c.verdict_expr() for c in COMPARISONS] + [c.reason_expr() for c in COMPARISONS])

@@ -1,0 +1,251 @@
+"""The check: join business records to registry records on 個人番号, compare, classify, prioritise.
+
+Result contract (one row per business row, in input order — ``rows in == A + B + C + E``):
+``行番号, 個人番号, 判定, 漢字氏名判定, カナ氏名判定, 生年月日判定, 性別判定, 住所判定, 理由, 理由説明, 優先度``
+followed by ``<item>_業務`` and ``<item>_住基`` for every item. 個人番号 here is the full number: masking is the
+job of every human-facing writer (``report``).
+
+The unit of work is a *bucket*: rows whose 個人番号 hash to the same bucket on both sides
+(:func:`check_bucket`). Everything it needs is bucket-local except "one person under several numbers", which is
+computed over the whole business file by :func:`several_numbers_rows` and passed in. :func:`check_frames` runs
+the whole input as one bucket.
+
+Cheap path: a pair whose five items are identical text is ``A`` with every item ``一致``; it never reaches the
+normalisers. Only the remaining rows are normalised (``compare.prepare``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from himozuke import mynumber
+from himozuke.formats import columns as C
+from himozuke.formats.tabular import REJECT_REASON
+from himozuke.match import classify as K
+from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, prepare, same_text
+from himozuke.match.reasons import REASON_TEXT, Reason
+from himozuke.text.dates import parse_date_expr
+from himozuke.text.kana import kana_key_expr
+from himozuke.text.kanji import kanji_name_key_expr
+from himozuke.text.sex import parse_sex_expr
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    C.ROW, C.MY_NUMBER, C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, "理由説明", C.PRIORITY,
+    *(col for i in C.ITEMS for col in (C.business(i), C.registry(i))),
+)
+REASON_DETAIL = "理由説明"
+_REJECT_DETAIL = "_reject_detail"
+_INQUIRY_REASON = {
+    C.INQUIRY_NOT_FOUND: Reason.INQUIRY_NOT_FOUND,
+    C.INQUIRY_MULTIPLE: Reason.INQUIRY_MULTIPLE,
+    C.INQUIRY_DELETED: Reason.INQUIRY_DELETED,
+    C.INQUIRY_ERROR: Reason.INQUIRY_ERROR,
+}
+
+
+def normalise_number_expr(e: pl.Expr) -> pl.Expr:
+    """個人番号 as typed → 12 ASCII digits where possible (full-width digits, spaces and hyphens removed)."""
+    return (
+        e.str.normalize("NFKC")
+        .str.replace_all(r"[\s\-‐－―ー]", "")
+        .replace("", None)
+    )
+
+
+def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務``."""
+    return rows.lazy().select(
+        pl.col(C.ROW),
+        normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
+        *(pl.col(i).alias(C.business(i)) for i in C.ITEMS),
+    )
+
+
+def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """Registry records → one row per 個人番号 with ``<item>_住基``, 照会結果 and how often the number occurs."""
+    lf = rows.lazy()
+    status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
+    return (
+        lf.select(
+            normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
+            *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
+            status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
+        )
+        .filter(pl.col(C.MY_NUMBER).is_not_null())
+        .with_columns(pl.len().over(C.MY_NUMBER).alias("_registry_count"))
+        .unique(C.MY_NUMBER, keep="first", maintain_order=True)
+    )
+
+
+def _number_reason() -> pl.Expr:
+    n = pl.col(C.MY_NUMBER)
+    return (
+        pl.when(n.is_null()).then(pl.lit(str(Reason.NUMBER_MISSING)))
+        .when(~n.str.contains(r"^[0-9]{12}$")).then(pl.lit(str(Reason.NUMBER_FORMAT)))
+        .when(~mynumber.is_valid_expr(n)).then(pl.lit(str(Reason.NUMBER_CHECK_DIGIT)))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def _registry_reason() -> pl.Expr:
+    status = pl.col(C.INQUIRY_RESULT)
+    chain = pl.when(pl.col("_registry_count").is_null()).then(pl.lit(str(Reason.NOT_IN_REGISTRY)))
+    chain = chain.when(pl.col("_registry_count") > 1).then(pl.lit(str(Reason.REGISTRY_DUPLICATE)))
+    for code, reason in _INQUIRY_REASON.items():
+        chain = chain.when(status == code).then(pl.lit(str(reason)))
+    return chain.when(status != C.INQUIRY_FOUND).then(pl.lit(str(Reason.INQUIRY_ERROR))).otherwise(
+        pl.lit(None, dtype=pl.String)
+    )
+
+
+def person_key_expr() -> pl.Expr:
+    """Who a business row is about, for cross-record checks: 漢字氏名・カナ氏名・生年月日・性別 normalised.
+
+    The address is left out on purpose (the cautious reading): one person who moved and was registered twice
+    under two numbers is exactly what the check must surface.
+    """
+    return pl.concat_str(
+        [
+            kanji_name_key_expr(pl.col(C.business(C.KANJI_NAME))).fill_null(""),
+            kana_key_expr(pl.col(C.business(C.KANA_NAME))).fill_null(""),
+            parse_date_expr(pl.col(C.business(C.BIRTH_DATE))).cast(pl.String).fill_null(""),
+            parse_sex_expr(pl.col(C.business(C.SEX))).fill_null(""),
+        ],
+        separator="\x1f",
+    ).hash(seed=0x6D6F)
+
+
+def several_numbers_rows(business: pl.LazyFrame) -> pl.LazyFrame:
+    """行番号 of business rows whose person (see :func:`person_key_expr`) appears under several valid numbers.
+
+    A global pass (not bucket-local): it keeps only a 64-bit key per row.
+    """
+    return (
+        business.filter(mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
+        .select(C.ROW, C.MY_NUMBER, person_key_expr().alias("_person"))
+        .filter(pl.col(C.MY_NUMBER).n_unique().over("_person") > 1)
+        .select(C.ROW)
+    )
+
+
+def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
+    """Flag numbers used more than once in the business file (bucket-local: same number → same bucket)."""
+    valid = pl.col("_e_number").is_null()
+    repeated = valid & (pl.len().over(C.MY_NUMBER) > 1)
+    df = df.with_columns(repeated.alias("_repeated"))
+    if not df["_repeated"].any():
+        return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias("_cross"))
+    groups = (
+        df.filter(pl.col("_repeated"))
+        .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
+        .with_columns(person_key_expr().alias("_person"))
+        .with_columns((pl.col("_person").n_unique().over(C.MY_NUMBER) > 1).alias(K.NUMBER_SHARED))
+        .select(C.ROW, K.NUMBER_SHARED)
+    )
+    return (
+        df.join(groups, on=C.ROW, how="left")
+        .with_columns(pl.col(K.NUMBER_SHARED).fill_null(False))
+        .with_columns(
+            pl.when(pl.col(K.NUMBER_SHARED)).then(pl.lit(str(Reason.NUMBER_SHARED)))
+            .when(pl.col("_repeated")).then(pl.lit(str(Reason.NUMBER_REPEATED)))
+            .otherwise(pl.lit(None, dtype=pl.String)).alias("_cross")
+        )
+    )
+
+
+def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers: pl.Series | None = None
+                 ) -> pl.DataFrame:
+    """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
+
+    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass).
+    """
+    df = business.with_columns(_number_reason().alias("_e_number"))
+    df = df.join(registry, on=C.MY_NUMBER, how="left").with_columns(
+        pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
+    )
+    df = _cross_number(df)
+    comparable = pl.col(K.E_REASON).is_null()
+    cheap = comparable & pl.all_horizontal([same_text(i).fill_null(False) for i in C.ITEMS])
+    df = df.with_columns(cheap.alias("_cheap"))
+    identical = df.filter(pl.col("_cheap")).with_columns(
+        *(pl.lit(str(ItemVerdict.EXACT)).alias(C.item_verdict(i)) for i in C.ITEMS),
+        *(pl.lit(None, dtype=pl.String).alias(f"_reason:{i}") for i in C.ITEMS),
+    )
+    to_compare = df.filter(comparable & ~pl.col("_cheap"))
+    compared = compare(prepare(to_compare)).select(identical.columns) if to_compare.height else None
+    uncomparable = df.filter(~comparable).with_columns(
+        *(pl.lit(None, dtype=pl.String).alias(C.item_verdict(i)) for i in C.ITEMS),
+        *(pl.lit(None, dtype=pl.String).alias(f"_reason:{i}") for i in C.ITEMS),
+    )
+    parts = [p for p in (identical, compared, uncomparable) if p is not None and p.height]
+    out = pl.concat(parts, how="vertical") if parts else identical
+    several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
+    out = out.with_columns(
+        pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")
+    )
+    return _finish(out)
+
+
+def _finish(df: pl.DataFrame) -> pl.DataFrame:
+    """判定, 優先度, 理由 and 理由説明 from the item verdicts and flags; the result columns in order."""
+    reasons = pl.concat_str(
+        [pl.col(K.E_REASON), pl.col("_cross"), pl.col("_several"), *(pl.col(f"_reason:{i}") for i in C.ITEMS)],
+        separator=";", ignore_nulls=True,
+    )
+    detail_cols = [pl.col(_REJECT_DETAIL)] if _REJECT_DETAIL in df.columns else []
+    return (
+        df.with_columns(K.verdict_expr(), reasons.replace("", None).alias(C.REASONS))
+        .with_columns(K.priority_expr(), explain_expr(pl.col(C.REASONS), *detail_cols).alias(REASON_DETAIL))
+        .select(RESULT_COLUMNS)
+    )
+
+
+_TEXT = {str(k): v for k, v in REASON_TEXT.items()}
+
+
+def explain_expr(codes: pl.Expr, *extra: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`himozuke.match.reasons.explain` (plus any extra detail, e.g. a reader's message)."""
+    text = codes.str.split(";").list.eval(pl.element().replace_strict(_TEXT, default=pl.element())).list.join("。")
+    return pl.concat_str([text, *extra], separator="：", ignore_nulls=True).fill_null("")
+
+
+def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
+    """Unreadable business lines as ``E`` result rows (行番号 kept, reason and the reader's message)."""
+    n = rejects.height
+    frame = pl.DataFrame(
+        {
+            C.ROW: rejects[C.ROW],
+            C.MY_NUMBER: pl.Series([None] * n, dtype=pl.String),
+            **{C.business(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
+            **{C.registry(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
+            **{C.item_verdict(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
+            **{f"_reason:{i}": pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
+            K.E_REASON: pl.Series([str(Reason.ROW_UNREADABLE)] * n, dtype=pl.String),
+            "_cross": pl.Series([None] * n, dtype=pl.String),
+            "_several": pl.Series([None] * n, dtype=pl.String),
+            K.NUMBER_SHARED: pl.Series([False] * n, dtype=pl.Boolean),
+            _REJECT_DETAIL: rejects[REJECT_REASON],
+        }
+    )
+    return _finish(frame)
+
+
+def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_rows: pl.DataFrame | pl.LazyFrame,
+                 business_rejects: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The whole check in memory, as one bucket: result rows in input (行番号) order."""
+    business = business_frame(business_rows).collect()
+    registry = registry_frame(registry_rows).collect()
+    several = several_numbers_rows(business.lazy()).collect()[C.ROW]
+    result = check_bucket(business, registry, several)
+    if business_rejects is not None and business_rejects.height:
+        result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
+    return result.sort(C.ROW)
+
+
+def counts(result: pl.DataFrame) -> dict[K.Verdict, int]:
+    """How many rows per 判定 (every class present, zero included)."""
+    got = dict(result.group_by(C.VERDICT).len().iter_rows())
+    return {v: int(got.get(str(v), 0)) for v in K.Verdict}
+
+
+__all__ = ["COMPARISONS", "RESULT_COLUMNS", "check_bucket", "check_frames", "counts"]

@@ -1,0 +1,125 @@
+"""One check run, end to end, as a library call: read both files → check → write the outputs → run record.
+
+The CLI and (later) the web UI call :func:`run_check`; neither contains any rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from himozuke import __version__
+from himozuke.atomic import atomic_path
+from himozuke.errors import UsageError
+from himozuke.formats import columns as C
+from himozuke.formats.records import open_records
+from himozuke.match.classify import Verdict
+from himozuke.match.engine import check_frames, counts
+from himozuke.report.tables import write_csv, write_parquet
+from himozuke.report.xlsx import RunInfo, write_report
+
+OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunSummary:
+    """What a run did; also written as ``run.json`` beside the results (no personal data in it)."""
+
+    business_file: str
+    registry_file: str
+    business_encoding: str
+    registry_encoding: str
+    rows_in: int
+    counts: dict[str, int]
+    registry_rows: int
+    registry_rejected: int
+    outputs: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    started: str = ""
+    version: str = __version__
+
+    @property
+    def accounted(self) -> bool:
+        """``rows in == A + B + C + E``."""
+        return sum(self.counts.values()) == self.rows_in
+
+
+def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
+    """``"csv,xlsx"`` → ``("csv", "xlsx")``; unknown names are a usage error."""
+    items = [s.strip().lower() for s in (spec.split(",") if isinstance(spec, str) else spec) if s.strip()]
+    bad = [s for s in items if s not in OUTPUT_FORMATS]
+    if bad or not items:
+        raise UsageError(f"--formats に指定できるのは {', '.join(OUTPUT_FORMATS)} です（指定: {spec}）",
+                         f"--formats takes {', '.join(OUTPUT_FORMATS)} (got {spec!r})")
+    return tuple(dict.fromkeys(items))
+
+
+def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
+              formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
+              business_encoding: str | None = None, registry_encoding: str | None = None,
+              progress: Progress | None = None) -> tuple[RunSummary, pl.DataFrame]:
+    """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``."""
+    say = progress or (lambda _msg: None)
+    started = dt.datetime.now()
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    say("読み込み / reading")
+    with open_records(business, role="business", encoding=business_encoding) as b, \
+            open_records(registry, role="registry", encoding=registry_encoding) as r:
+        b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
+        b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
+    timings["read"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    say("照合 / comparing")
+    result = check_frames(b_rows, r_rows, b_rejects)
+    timings["check"] = time.perf_counter() - t0
+
+    summary = RunSummary(
+        business_file=b_name, registry_file=r_name, business_encoding=b_enc, registry_encoding=r_enc,
+        rows_in=b_rows.height + b_rejects.height, counts={str(k): v for k, v in counts(result).items()},
+        registry_rows=r_rows.height + r_rejects.height, registry_rejected=r_rejects.height,
+        started=started.isoformat(timespec="seconds"),
+    )
+    notes = []
+    if r_rejects.height:
+        notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（registry_rejects.csv）。")
+        with atomic_path(out / "registry_rejects.csv") as tmp:
+            r_rejects.write_csv(tmp, include_bom=True)
+        summary.outputs.append("registry_rejects.csv")
+    for fmt in formats:
+        t0 = time.perf_counter()
+        say(f"出力 / writing {fmt}")
+        if fmt == "csv":
+            write_csv(result, out / "result.csv", show_number=show_number)
+            summary.outputs.append("result.csv")
+        elif fmt == "parquet":
+            write_parquet(result, out / "result.parquet", show_number=show_number)
+            summary.outputs.append("result.parquet")
+        elif fmt == "xlsx":
+            write_report(result, out / "report.xlsx", RunInfo(b_name, r_name, started, notes),
+                         show_number=show_number)
+            summary.outputs.append("report.xlsx")
+        timings[f"write_{fmt}"] = time.perf_counter() - t0
+    summary.seconds = {k: round(v, 3) for k, v in timings.items()}
+    with atomic_path(out / "run.json") as tmp:
+        tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    return summary, result
+
+
+def verdict_table(summary: RunSummary) -> list[tuple[str, int, float]]:
+    """(判定, 件数, 割合) for every class, for the end-of-run printout."""
+    total = max(summary.rows_in, 1)
+    return [(str(v), summary.counts.get(str(v), 0), summary.counts.get(str(v), 0) / total) for v in Verdict]
+
+
+__all__ = ["OUTPUT_FORMATS", "RunSummary", "parse_formats", "run_check", "verdict_table", "C"]

@@ -1,0 +1,36 @@
+"""Result files for machines and for Excel users: CSV (UTF-8 with BOM) and Parquet, written atomically.
+
+個人番号 is masked (``1234 **** 9018``) unless ``show_number`` — the file is opened by people, in Excel.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from himozuke import mynumber
+from himozuke.atomic import atomic_path
+from himozuke.formats import columns as C
+
+
+def displayed(result: pl.DataFrame, *, show_number: bool) -> pl.DataFrame:
+    """``result`` with 個人番号 masked unless ``show_number``."""
+    if show_number:
+        return result
+    return result.with_columns(mynumber.mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER))
+
+
+def write_csv(result: pl.DataFrame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
+    """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row."""
+    with atomic_path(path) as tmp:
+        displayed(result, show_number=show_number).write_csv(tmp, include_bom=True)
+    return Path(path)
+
+
+def write_parquet(result: pl.DataFrame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
+    """``result.parquet`` for result sets too large for a CSV reader."""
+    with atomic_path(path) as tmp:
+        displayed(result, show_number=show_number).write_parquet(tmp)
+    return Path(path)

@@ -1,0 +1,189 @@
+"""``report.xlsx``: the workbook an officer works from (XlsxWriter; opens in Excel and LibreOffice).
+
+- 集計: counts and % per 判定 with a native Excel chart, item verdicts per item, 優先度 counts, the inputs.
+- One sheet each for B, C and E — the rows someone must act on (A only in result.csv) — with the business and
+  registry values side by side, differing items highlighted, autofilter and frozen header; C sorted by 優先度.
+  A class with more rows than fit in one sheet continues in ``… (2)``; past ``row_cap`` rows the sheet says
+  plainly that the rows are in result.csv / result.parquet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+
+from himozuke.atomic import atomic_path
+from himozuke.formats import columns as C
+from himozuke.match.classify import PRIORITY_TIERS, B_PRIORITY, VERDICT_LABEL, Verdict
+from himozuke.match.compare import ItemVerdict
+from himozuke.report.tables import displayed
+
+EXCEL_MAX_DATA_ROWS = 1_048_575  # 1,048,576 rows less the header
+DEFAULT_ROW_CAP = 3_000_000
+SHEET_NAMES = {Verdict.B: "B 要確認", Verdict.C: "C 優先確認", Verdict.E: "E 照合不能"}
+_BAD = [str(ItemVerdict.MISMATCH), str(ItemVerdict.CITY_MISMATCH), str(ItemVerdict.MISSING)]
+
+
+@dataclass
+class RunInfo:
+    """What the summary sheet says about the run."""
+
+    business_file: str
+    registry_file: str
+    started: dt.datetime = field(default_factory=dt.datetime.now)
+    notes: Sequence[str] = ()
+
+
+def _detail_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    cols: list[pl.Expr] = [
+        pl.col(C.ROW), pl.col(C.MY_NUMBER), pl.col(C.VERDICT), pl.col(C.PRIORITY), pl.col("理由説明"),
+    ]
+    for item in C.ITEMS:
+        cols += [
+            pl.col(C.business(item)).alias(f"{item}（業務）"),
+            pl.col(C.registry(item)).alias(f"{item}（住基）"),
+            pl.col(C.item_verdict(item)),
+        ]
+    cols.append(pl.col(C.REASONS).alias("理由コード"))
+    return rows.select(cols)
+
+
+def _write_rows(wb: xlsxwriter.Workbook, name: str, rows: pl.DataFrame, formats: dict) -> None:
+    frame = _detail_frame(rows)
+    ws = wb.add_worksheet(name)
+    frame.write_excel(
+        workbook=wb, worksheet=ws, autofilter=True, freeze_panes=(1, 2), table_style=None,
+        header_format=formats["header"], autofit=False, include_header=True,
+    )
+    widths = {C.ROW: 7, C.MY_NUMBER: 16, C.VERDICT: 5, C.PRIORITY: 6, "理由説明": 48, "理由コード": 30}
+    for i, col in enumerate(frame.columns):
+        ws.set_column(i, i, widths.get(col, 26 if col.endswith("）") and C.ADDRESS in col else 14))
+    last = frame.height
+    if last == 0:
+        return
+    # Highlight both values of an item that does not match; notation-only matches in a paler tone.
+    for item in C.ITEMS:
+        b_idx = frame.columns.index(f"{item}（業務）")
+        v_col = xl_col_to_name(frame.columns.index(C.item_verdict(item)))
+        bad = "OR(" + ",".join(f'${v_col}2="{v}"' for v in _BAD) + ")"
+        ws.conditional_format(1, b_idx, last, b_idx + 2, {"type": "formula", "criteria": f"={bad}",
+                                                           "format": formats["bad"]})
+        ws.conditional_format(1, b_idx, last, b_idx + 2, {"type": "formula",
+                                                           "criteria": f'=${v_col}2="{ItemVerdict.NOTATION}"',
+                                                           "format": formats["notation"]})
+
+
+def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, formats: dict,
+             capped: dict[Verdict, int]) -> None:
+    ws = wb.add_worksheet("集計")
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 7, 14)
+    ws.write(0, 0, "マイナンバー紐付け点検 結果（総点検マニュアル §7(6)）", formats["title"])
+    ws.write(2, 0, "業務側ファイル")
+    ws.write(2, 1, info.business_file)
+    ws.write(3, 0, "住基側ファイル")
+    ws.write(3, 1, info.registry_file)
+    ws.write(4, 0, "実行日時")
+    ws.write(4, 1, info.started.strftime("%Y-%m-%d %H:%M"))
+    ws.write(5, 0, "点検対象件数（入力行数）")
+    ws.write_number(5, 1, result.height)
+
+    counts = dict(result.group_by(C.VERDICT).len().iter_rows())
+    top = 7
+    for j, h in enumerate(("判定", "区分", "件数", "割合")):
+        ws.write(top, j, h, formats["header"])
+    total = max(result.height, 1)
+    for i, v in enumerate(Verdict, start=1):
+        n = int(counts.get(str(v), 0))
+        ws.write(top + i, 0, str(v))
+        ws.write(top + i, 1, VERDICT_LABEL[v])
+        ws.write_number(top + i, 2, n)
+        ws.write_number(top + i, 3, n / total, formats["pct"])
+    ws.write(top + 5, 1, "合計", formats["bold"])
+    ws.write_formula(top + 5, 2, f"=SUM(C{top + 2}:C{top + 5})", formats["bold"], result.height)
+
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({
+        "name": "件数", "categories": ["集計", top + 1, 0, top + 4, 0], "values": ["集計", top + 1, 2, top + 4, 2],
+        "data_labels": {"value": True},
+        "points": [{"fill": {"color": c}} for c in ("#4caf50", "#ffc107", "#f44336", "#9e9e9e")],
+    })
+    chart.set_title({"name": "判定別件数"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(top, 5, chart, {"x_scale": 1.1, "y_scale": 1.0})
+
+    row = top + 8
+    ws.write(row, 0, "項目別の判定", formats["subtitle"])
+    labels = [str(v) for v in ItemVerdict]
+    for j, h in enumerate(("項目", *labels)):
+        ws.write(row + 1, j, h, formats["header"])
+    for i, item in enumerate(C.ITEMS, start=2):
+        got = dict(result.group_by(C.item_verdict(item)).len().drop_nulls().iter_rows())
+        ws.write(row + i, 0, item)
+        for j, lab in enumerate(labels, start=1):
+            ws.write_number(row + i, j, int(got.get(lab, 0)))
+
+    row += 9
+    ws.write(row, 0, "優先度（B・C の確認順。判定とは別の目安）", formats["subtitle"])
+    for j, h in enumerate(("優先度", "根拠", "件数")):
+        ws.write(row + 1, j, h, formats["header"])
+    prio = dict(result.group_by(C.PRIORITY).len().drop_nulls().iter_rows())
+    tiers = [(t.priority, t.evidence) for t in PRIORITY_TIERS] + [(B_PRIORITY, "B（要確認）")]
+    for i, (p, text) in enumerate(tiers, start=2):
+        ws.write_number(row + i, 0, p)
+        ws.write(row + i, 1, text, formats["wrap"])
+        ws.write_number(row + i, 2, int(prio.get(p, 0)))
+
+    row += len(tiers) + 3
+    notes = [
+        "A（確認不要）の行は result.csv にあります。B・C・E は各シートにあります。",
+        "色: 赤 = 不一致・市区町村不一致・未登録、黄 = 表記ゆれ一致。",
+        *info.notes,
+    ]
+    for v, n in capped.items():
+        notes.append(f"{SHEET_NAMES[v]} は {n:,} 件あり Excel で扱える量を超えるため、行は result.csv / result.parquet にのみあります。")
+    for i, note in enumerate(notes):
+        ws.write(row + i, 0, note)
+    ws.activate()
+
+
+def write_report(result: pl.DataFrame, path: str | os.PathLike, info: RunInfo, *, show_number: bool = False,
+                 max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, row_cap: int = DEFAULT_ROW_CAP) -> Path:
+    """Write ``report.xlsx`` atomically. 個人番号 masked unless ``show_number``."""
+    shown = displayed(result, show_number=show_number)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False})
+        formats = {
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "subtitle": wb.add_format({"bold": True, "font_size": 12}),
+            "header": wb.add_format({"bold": True, "bg_color": "#dde4ee", "border": 1, "text_wrap": True}),
+            "bold": wb.add_format({"bold": True}),
+            "pct": wb.add_format({"num_format": "0.0%"}),
+            "wrap": wb.add_format({"text_wrap": True}),
+            "bad": wb.add_format({"bg_color": "#ffc7ce", "font_color": "#9c0006"}),
+            "notation": wb.add_format({"bg_color": "#fff2cc"}),
+        }
+        capped: dict[Verdict, int] = {}
+        per_class = {v: shown.filter(pl.col(C.VERDICT) == str(v)) for v in SHEET_NAMES}
+        per_class[Verdict.C] = per_class[Verdict.C].sort([C.PRIORITY, C.ROW])
+        per_class[Verdict.B] = per_class[Verdict.B].sort(C.ROW)
+        per_class[Verdict.E] = per_class[Verdict.E].sort(C.ROW)
+        _summary(wb, result, info, formats, {v: f.height for v, f in per_class.items() if f.height > row_cap})
+        for v, rows in per_class.items():
+            if rows.height > row_cap:
+                ws = wb.add_worksheet(SHEET_NAMES[v])
+                ws.write(0, 0, f"{rows.height:,} 件: 行は result.csv / result.parquet にあります（Excel の上限を超えるため）")
+                continue
+            for k, start in enumerate(range(0, max(rows.height, 1), max_rows_per_sheet)):
+                name = SHEET_NAMES[v] if k == 0 else f"{SHEET_NAMES[v]} ({k + 1})"
+                _write_rows(wb, name, rows.slice(start, max_rows_per_sheet), formats)
+        wb.close()
+    return Path(path)

@@ -1,0 +1,103 @@
+"""The engine: E rows, cross-record checks, row accounting, and the cheap path agreeing with the full path."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from himozuke import mynumber
+from himozuke.formats import columns as C
+from himozuke.match import engine
+from himozuke.match.engine import RESULT_COLUMNS, check_frames, counts
+
+rng = random.Random(7)
+N1, N2, N3, N4 = (mynumber.generate(rng) for _ in range(4))
+PERSON = {C.KANJI_NAME: "佐藤　花子", C.KANA_NAME: "サトウ　ハナコ", C.BIRTH_DATE: "1980-04-01", C.SEX: "2",
+          C.ADDRESS: "東京都千代田区霞が関１－１－１"}
+OTHER = {C.KANJI_NAME: "佐藤　一郎", C.KANA_NAME: "サトウ　イチロウ", C.BIRTH_DATE: "1950-10-10", C.SEX: "1",
+         C.ADDRESS: "東京都千代田区霞が関１－１－１"}
+SCHEMA = dict.fromkeys(C.STANDARD, pl.String)
+
+
+def frame(rows: list[dict], *, with_row: bool) -> pl.DataFrame:
+    df = pl.DataFrame(rows, schema={**SCHEMA, **({C.INQUIRY_RESULT: pl.String} if any(C.INQUIRY_RESULT in r for r in rows) else {})})
+    return df.with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64)) if with_row else df
+
+
+def check(business: list[dict], registry: list[dict], rejects: pl.DataFrame | None = None) -> pl.DataFrame:
+    return check_frames(frame(business, with_row=True), frame(registry, with_row=False), rejects)
+
+
+@pytest.mark.parametrize(("number", "registry", "reason"), [
+    pytest.param(N1[:11] + str((int(N1[11]) + 1) % 10), [{C.MY_NUMBER: N1, **PERSON}], "number.check_digit", id="検査用数字の誤り"),
+    pytest.param("12345", [{C.MY_NUMBER: N1, **PERSON}], "number.format", id="桁数違い"),
+    pytest.param(None, [{C.MY_NUMBER: N1, **PERSON}], "number.missing", id="番号なし"),
+    pytest.param(N2, [{C.MY_NUMBER: N1, **PERSON}], "registry.not_in_file", id="住基側になし"),
+    pytest.param(N1, [{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N1, **OTHER}], "registry.duplicate", id="住基側に重複"),
+    pytest.param(N1, [{C.MY_NUMBER: N1, C.INQUIRY_RESULT: "該当なし"}], "registry.not_found", id="照会結果 該当なし"),
+    pytest.param(N1, [{C.MY_NUMBER: N1, C.INQUIRY_RESULT: "消除者", **PERSON}], "registry.deleted", id="照会結果 消除者"),
+    pytest.param(N1, [{C.MY_NUMBER: N1, C.INQUIRY_RESULT: "複数該当"}], "registry.multiple", id="照会結果 複数該当"),
+])
+def test_uncomparable_rows_are_e_with_reason(number, registry, reason):
+    out = check([{C.MY_NUMBER: number, **PERSON}], registry)
+    assert out[C.VERDICT].to_list() == ["E"]
+    assert out[C.REASONS][0] == reason
+
+
+def test_full_width_number_with_spaces_is_read_as_the_number():
+    wide = " ".join(N1[i:i + 4] for i in (0, 4, 8)).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    out = check([{C.MY_NUMBER: wide, **PERSON}], [{C.MY_NUMBER: N1, **PERSON}])
+    assert out[C.VERDICT].to_list() == ["A"]
+
+
+def test_one_number_on_two_people_is_c_for_both():
+    out = check([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N1, **OTHER}, {C.MY_NUMBER: N2, **OTHER}],
+                [{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}])
+    assert out[C.VERDICT].to_list() == ["C", "C", "A"]
+    assert all("cross.number_shared" in r for r in out[C.REASONS][:2])
+    assert out[C.PRIORITY][:2].to_list() == [1, 1]
+
+
+def test_same_person_repeated_under_one_number_keeps_its_class():
+    out = check([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N1, **PERSON}], [{C.MY_NUMBER: N1, **PERSON}])
+    assert out[C.VERDICT].to_list() == ["A", "A"]
+    assert out[C.REASONS].to_list() == ["cross.number_repeated"] * 2
+
+
+def test_one_person_under_two_numbers_gets_a_reason_on_both():
+    out = check([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **PERSON, C.KANA_NAME: "ｻﾄｳ ﾊﾅｺ"}],
+                [{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}])
+    assert all("cross.person_several_numbers" in r for r in out[C.REASONS])
+    assert out[C.VERDICT].to_list() == ["A", "C"]
+
+
+def test_unreadable_rows_are_e_and_every_row_is_accounted_for():
+    rejects = pl.DataFrame({C.ROW: [3], "理由": ["列数が7です（見出しは6列） / 7 fields, header has 6"]})
+    business = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=True).with_columns(
+        pl.Series(C.ROW, [2, 4]))
+    out = check_frames(business, frame([{C.MY_NUMBER: N1, **PERSON}], with_row=False), rejects)
+    assert out[C.ROW].to_list() == [2, 3, 4]
+    assert out[C.VERDICT].to_list() == ["A", "E", "E"]
+    assert "列数が7です" in out["理由説明"][1]
+    c = counts(out)
+    assert sum(c.values()) == 3
+
+
+def test_result_columns_are_the_contract():
+    out = check([{C.MY_NUMBER: N1, **PERSON}], [{C.MY_NUMBER: N1, **PERSON}])
+    assert tuple(out.columns) == RESULT_COLUMNS
+    assert out.columns[:11] == ["行番号", "個人番号", "判定", "漢字氏名判定", "カナ氏名判定", "生年月日判定", "性別判定",
+                                "住所判定", "理由", "理由説明", "優先度"]
+
+
+def test_cheap_path_gives_what_the_full_comparison_gives():
+    business = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=True)
+    registry = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=False)
+    b, r = engine.business_frame(business).collect(), engine.registry_frame(registry).collect()
+    joined = b.join(r, on=C.MY_NUMBER).with_columns(pl.lit(None, dtype=pl.String).alias("_e_reason"))
+    full = engine.compare(engine.prepare(joined))
+    fast = check_frames(business, registry)
+    for item in C.ITEMS:
+        assert full[C.item_verdict(item)].to_list() == fast[C.item_verdict(item)].to_list() == ["一致", "一致"]

@@ -1,0 +1,73 @@
+"""One business record against one registry record, through the engine: the manual's own examples."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from himozuke.formats import columns as C
+from himozuke.match.engine import check_frames
+
+NUMBER = "123456789018"
+BASE = {
+    C.KANJI_NAME: "山崎　太郎",
+    C.KANA_NAME: "ヤマザキ　タロウ",
+    C.BIRTH_DATE: "1975-01-02",
+    C.SEX: "1",
+    C.ADDRESS: "東京都千代田区霞が関１丁目１番１号",
+}
+
+
+def run(business: dict, registry: dict) -> dict:
+    b = pl.DataFrame([{C.ROW: 2, C.MY_NUMBER: NUMBER, **BASE, **business}], schema={C.ROW: pl.Int64, **dict.fromkeys(C.STANDARD, pl.String)})
+    r = pl.DataFrame([{C.MY_NUMBER: NUMBER, **BASE, **registry}], schema=dict.fromkeys(C.STANDARD, pl.String))
+    out = check_frames(b, r)
+    assert out.height == 1
+    return out.row(0, named=True)
+
+
+@pytest.mark.parametrize(("item", "business", "registry", "expected"), [
+    # 住所 — §7(6) A 注11・注12
+    pytest.param(C.ADDRESS, "東京都千代田区霞が関１丁目１番１号", "東京都千代田区霞が関１－１－１", "表記ゆれ一致", id="§7(6)A注12 １丁目１番１号==１－１－１"),
+    pytest.param(C.ADDRESS, "東京都千代田区霞が関１丁目１番１号", "東京都千代田区霞ケ関１丁目１番１号", "表記ゆれ一致", id="§7(6)A注11 霞が関/霞ケ関"),
+    pytest.param(C.ADDRESS, "東京都千代田区霞が関５丁目－４－３", "東京都千代田区霞が関５－４－３", "表記ゆれ一致", id="SPEC ５丁目－４－３==５－４－３"),
+    pytest.param(C.ADDRESS, "東京都千代田区霞が関５の４の３", "東京都千代田区霞が関５－４－３", "表記ゆれ一致", id="SPEC ５の４の３==５－４－３"),
+    pytest.param(C.ADDRESS, "千代田区霞が関１－１－１", "東京都千代田区霞が関１丁目１番１号", "表記ゆれ一致", id="都道府県の省略"),
+    pytest.param(C.ADDRESS, "東京都千代田区霞が関１－１－２", "東京都千代田区霞が関１－１－１", "不一致", id="§7(6)B 番地違い"),
+    pytest.param(C.ADDRESS, "東京都千代田区永田町１－１－１", "東京都千代田区霞が関１－１－１", "不一致", id="§7(6)B 町字違い"),
+    pytest.param(C.ADDRESS, "東京都港区霞が関１－１－１", "東京都千代田区霞が関１－１－１", "市区町村不一致", id="§7(6)C 市区町村違い"),
+    pytest.param(C.ADDRESS, "神奈川県横浜市西区高島１－１－１", "神奈川県横浜市中区高島１－１－１", "市区町村不一致", id="政令市の区違いは市区町村不一致"),
+    # カナ氏名 — §7(6) A 注13
+    pytest.param(C.KANA_NAME, "ヤマサキ　タロウ", "ヤマザキ　タロウ", "表記ゆれ一致", id="§7(6)A注13 ヤマサキ==ヤマザキ"),
+    pytest.param(C.KANA_NAME, "ﾔﾏｻﾞｷ ﾀﾛｳ", "ヤマザキ　タロウ", "表記ゆれ一致", id="半角カナ"),
+    pytest.param(C.KANA_NAME, "やまざき　たろう", "ヤマザキ　タロウ", "表記ゆれ一致", id="ひらがな"),
+    pytest.param(C.KANA_NAME, "ヤマモト　タロウ", "ヤマザキ　タロウ", "不一致", id="別の姓"),
+    pytest.param(C.KANA_NAME, "オーノ　タロウ", "オオノ　タロウ", "不一致", id="長音の違いは不一致（マニュアルにない）"),
+    pytest.param(C.KANA_NAME, None, "ヤマザキ　タロウ", "未登録", id="カナ未収集"),
+    # 漢字氏名 — §7(6) A
+    pytest.param(C.KANJI_NAME, "山﨑　太郎", "山崎　太郎", "表記ゆれ一致", id="§7(6)A 異体字 﨑/崎"),
+    pytest.param(C.KANJI_NAME, "〓崎　太郎", "山崎　太郎", "表記ゆれ一致", id="§7(6)A 外字を除いた文字が一致"),
+    pytest.param(C.KANJI_NAME, "山崎太郎", "山崎　太郎", "表記ゆれ一致", id="空白の有無"),
+    pytest.param(C.KANJI_NAME, "山本　太郎", "山崎　太郎", "不一致", id="別の字"),
+    # 生年月日・性別
+    pytest.param(C.BIRTH_DATE, "昭和50年1月2日", "1975-01-02", "表記ゆれ一致", id="和暦"),
+    pytest.param(C.BIRTH_DATE, "S50.1.2", "19750102", "表記ゆれ一致", id="和暦略記"),
+    pytest.param(C.BIRTH_DATE, "1975-01-03", "1975-01-02", "不一致", id="日違い"),
+    pytest.param(C.SEX, "男", "1", "表記ゆれ一致", id="男==1"),
+    pytest.param(C.SEX, "2", "1", "不一致", id="性別違い"),
+])
+def test_item_verdict(item, business, registry, expected):
+    row = run({item: business}, {item: registry})
+    assert row[C.item_verdict(item)] == expected
+
+
+@pytest.mark.parametrize(("business", "expected", "reason"), [
+    pytest.param({C.KANA_NAME: "ヤマサキ　タロウ", C.ADDRESS: "東京都千代田区霞が関１－１－１"}, "A", "kana.notation", id="表記ゆれだけならA"),
+    pytest.param({C.KANJI_NAME: "山本　太郎"}, "B", "kanji.mismatch", id="入力ミスの可能性B"),
+    pytest.param({C.BIRTH_DATE: "1975-02-01"}, "C", "birth.mismatch", id="別人の可能性C"),
+    pytest.param({C.ADDRESS: "大阪府大阪市北区梅田１－１－１"}, "C", "address.city_mismatch", id="転居の未届C"),
+])
+def test_pair_verdict_and_reason(business, expected, reason):
+    row = run(business, {})
+    assert row[C.VERDICT] == expected
+    assert reason in row[C.REASONS].split(";")
