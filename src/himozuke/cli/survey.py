@@ -2,9 +2,89 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
+from typing import Annotated
 
-from himozuke.cli._app import app
+import typer
+from rich.table import Table
+
+from himozuke.cli._app import app, console
+from himozuke.survey import spec
+from himozuke.survey.collect import collect as _collect
+from himozuke.survey.collect import write_collection
+from himozuke.survey.decide import decide_collection, summary, write_decisions
+from himozuke.survey.demo import run_demo
+from himozuke.survey.form import write_form
 
 survey_app = typer.Typer(help="実態調査: 調査票の作成・回収・判定 / the fact-finding survey", no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
+
+
+@survey_app.command("form")
+def form(
+    seido: Annotated[str, typer.Option("--制度", "--seido", help=f"制度: {', '.join(spec.variant_keys())} か制度等の名称")],
+    out: Annotated[Path, typer.Option("--out", help="書き出す調査票 (.xlsx)")],
+) -> None:
+    """調査票様式を作成する / write an answer sheet.
+
+    例: himozuke survey form --制度 kenshin --out 調査票様式_自治体検診.xlsx
+    """
+    path = write_form(seido, out)
+    console.print(f"調査票を作成しました: {path}")
+
+
+def _summary_table(rows) -> Table:
+    t = Table("制度等", "回答数", "点検要", "うち対象者全員", "点検不要")
+    for line in summary(rows):
+        t.add_row(*(str(x) for x in line))
+    return t
+
+
+@survey_app.command("collect")
+def collect(
+    folder: Annotated[Path, typer.Argument(help="回収した調査票のフォルダ")],
+    out: Annotated[Path, typer.Option("--out", help="一覧表 (.xlsx)。差戻し用のエラー一覧は <名前>_差戻し/ に出力")],
+    name: Annotated[str | None, typer.Option("--name", help="一覧表のシート名（例: 13東京 → 【13東京局】）")] = None,
+) -> None:
+    """回収した調査票を検証し一覧表にまとめる / validate returned sheets into the 一覧表.
+
+    例: himozuke survey collect 回収/ --out 【14神奈川県】.xlsx
+
+    終了コード 1: エラーのある調査票または読めないファイルがある。
+    """
+    c = _collect(folder, name=name)
+    path = write_collection(c, out)
+    bad = sum(s.errors > 0 for s in c.sheets)
+    console.print(f"{c.name}: 調査票 {len(c.sheets)} 件（うちエラーあり {bad} 件）、読込不可 {len(c.unreadable)} 件 → {path}")
+    for f, reason in c.unreadable:
+        console.print(f"  読込不可: {f}: {reason}", highlight=False)
+    if bad or c.unreadable:
+        raise typer.Exit(1)
+
+
+@survey_app.command("decide")
+def decide(
+    table: Annotated[Path, typer.Argument(help="一覧表 (.xlsx)")],
+    out: Annotated[Path | None, typer.Option("--out", help="判定結果 (.xlsx)。既定: <一覧表>_判定.xlsx")] = None,
+) -> None:
+    """個別データの点検の要否と範囲を判定する (manual §3(1), §5(2)) / decide who must check.
+
+    例: himozuke survey decide 【14神奈川県】.xlsx
+    """
+    rows = decide_collection(table)
+    path = write_decisions(rows, out or table.with_name(f"{table.stem}_判定.xlsx"))
+    console.print(_summary_table(rows))
+    console.print(f"判定結果: {path}")
+
+
+@survey_app.command("demo")
+def demo(out: Annotated[Path, typer.Option("--out", help="出力フォルダ")] = Path("demo-output/survey")) -> None:
+    """調査票の作成→記入→回収→判定を生成データで実演する / run the whole survey on generated sheets.
+
+    例: himozuke survey demo --out demo-output/survey
+    """
+    for run in run_demo(out):
+        console.print(f"{run.collector}: 調査票 {run.sheets} 件（エラーあり {run.with_errors} 件、"
+                      f"読込不可 {run.unreadable} 件） → {run.table.name}, {run.decisions.name}", highlight=False)
+        console.print(_summary_table(run.decided))
+    console.print(f"出力: {out}")
