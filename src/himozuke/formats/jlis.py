@@ -44,21 +44,25 @@ INQUIRY_KIND = "照会区分"
 KIND_FOUR = "4情報"
 KIND_THREE = "3情報"
 
-#: The item a 3-information inquiry still needs, with the reason shown when it is missing.
-_NEEDED: tuple[tuple[str, pl.Expr, str], ...] = (
-    ("氏名", pl.col(C.KANJI_NAME).is_null() & pl.col(C.KANA_NAME).is_null(),
-     "氏名がありません（4情報照会ができません） / no name: a 4-information inquiry is impossible"),
-    (C.BIRTH_DATE, pl.col(C.BIRTH_DATE).is_null(),
-     "生年月日が日付として読めません（4情報照会ができません） / no valid birth date: a 4-information inquiry is impossible"),
-    (C.ADDRESS, pl.col(C.ADDRESS).is_null(),
-     "住所がありません（4情報照会ができません） / no address: a 4-information inquiry is impossible"),
-)
-
-
-def inquiry_blocker_expr() -> pl.Expr:
+def inquiry_blocker_expr(birth: pl.Expr | None = None) -> pl.Expr:
     """Why a record cannot make a 4- (or 3-, without 性別) information inquiry (manual §7(2); J-LIS since
-    2023-12); null when it can. Expects 生年月日 already as ``YYYY-MM-DD`` (null when unreadable)."""
-    return pl.coalesce([pl.when(cond).then(pl.lit(msg)) for _, cond, msg in _NEEDED])
+    2023-12); null when it can. ``birth`` is the 生年月日 already read (null when unreadable; default the
+    生年月日 column). 氏名 is there when 漢字氏名 or カナ氏名 is.
+
+    >>> df = pl.DataFrame({"漢字氏名": [None], "カナ氏名": ["ヤマダ"], "生年月日": [None], "住所": ["東京都"]})
+    >>> df.select(inquiry_blocker_expr().alias("r"))["r"].to_list()
+    ['生年月日が日付として読めません（4情報照会ができません） / no valid birth date: a 4-information inquiry is impossible']
+    """
+    birth = pl.col(C.BIRTH_DATE) if birth is None else birth
+    needed = (
+        (pl.col(C.KANJI_NAME).is_null() & pl.col(C.KANA_NAME).is_null(),
+         "氏名がありません（4情報照会ができません） / no name: a 4-information inquiry is impossible"),
+        (birth.is_null(),
+         "生年月日が日付として読めません（4情報照会ができません） / no valid birth date: a 4-information inquiry is impossible"),
+        (pl.col(C.ADDRESS).is_null(),
+         "住所がありません（4情報照会ができません） / no address: a 4-information inquiry is impossible"),
+    )
+    return pl.coalesce([pl.when(cond).then(pl.lit(msg)) for cond, msg in needed])
 
 
 def build_request(records: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -42,7 +42,10 @@ from himozuke.formats.tabular import REJECT_REASON, Table, open_table
 from himozuke.text import dates as text_dates
 from himozuke.text._tables import ERAS
 
-Role = Literal["business", "registry"]
+Role = Literal["business", "registry", "address", "numbers"]
+#: Columns each role needs (case ロ: the address book lacks 個人番号, the number map has only two columns).
+REQUIRED: dict[str, tuple[str, ...]] = {"business": C.STANDARD, "registry": C.STANDARD, "any": C.STANDARD,
+                                        "address": (C.ATENA_NUMBER, *C.ITEMS), "numbers": (C.MY_NUMBER, C.ATENA_NUMBER)}
 
 @dataclass(frozen=True)
 class Records:
@@ -106,6 +109,8 @@ def _column_expr(profile: Profile, column: str) -> pl.Expr:
     if column == C.INQUIRY_RESULT:
         table = {**{s: s for s in C.INQUIRY_STATUSES}, **profile.values.get(column, {})}
         return e.replace_strict(table, default=pl.lit(C.INQUIRY_ERROR), return_dtype=pl.String)
+    if column == "要求通番":
+        return e.str.strip_chars_start("0").replace("", "0")
     if column in profile.values:
         e = e.replace(profile.values[column])
     if column in profile.dates:
@@ -115,7 +120,7 @@ def _column_expr(profile: Profile, column: str) -> pl.Expr:
 
 def missing_headers(profile: Profile, header: tuple[str, ...], role: str) -> list[str]:
     """Problems ``[fields] 生年月日: "BIRTH_YMD" not in the header`` for the standard columns the file lacks."""
-    required = C.STANDARD
+    required = REQUIRED[role]
     return [f"{profile.source} [fields] {c}: 「{h}」が見出しにありません / {h!r} not in the file header"
             for c in required for h in (profile.headers_for(c) or (c,)) if h not in header]
 
@@ -211,9 +216,11 @@ def detect_profile(path: str | os.PathLike) -> str | None:
         header = _csv_header(line)
     best: tuple[int, str] | None = None
     for prof in profiles:
-        if prof.format != "csv" or prof.role == "request":
+        if prof.format != "csv":
             continue
-        if missing_headers(prof, tuple(header), "any"):
+        needed = [h for f in prof.fields if f.column and f.const is None and f.column not in C.OPTIONAL
+                  and (prof.name != "standard" or f.column in C.STANDARD) for h in (f.header,)]
+        if not all(h in header for h in needed):
             continue
         score = sum(h in header for h in prof.read_headers)
         if best is None or score > best[0]:
