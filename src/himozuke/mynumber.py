@@ -70,7 +70,7 @@ def mask_expr(e: pl.Expr) -> pl.Expr:
     return (
         pl.when(e.str.len_chars() == 12)
         .then(pl.concat_str([e.str.slice(0, 4), pl.lit(" **** "), e.str.slice(8, 4)]))
-        .otherwise(pl.lit("*").str.repeat(e.str.len_chars().fill_null(0)))
+        .otherwise(e.str.replace_all(r"(?s).", "*"))
     )
 
 

@@ -122,4 +122,4 @@ def verdict_table(summary: RunSummary) -> list[tuple[str, int, float]]:
     return [(str(v), summary.counts.get(str(v), 0), summary.counts.get(str(v), 0) / total) for v in Verdict]
 
 
-__all__ = ["OUTPUT_FORMATS", "RunSummary", "parse_formats", "run_check", "verdict_table", "C"]
+__all__ = ["OUTPUT_FORMATS", "C", "RunSummary", "parse_formats", "run_check", "verdict_table"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-import typer
+from rich.text import Text
 
 from himozuke.cli._app import app, err_console, state
 from himozuke.errors import HimozukeError
@@ -21,28 +21,14 @@ from himozuke.cli import survey as _survey  # noqa: F401  isort: skip
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and map library errors to exit 2."""
+    """Console-script entry point. Usage errors exit 2 (Typer); library errors become one line, exit 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="himozuke")
     except HimozukeError as e:
         if state.debug:
             raise
-        err_console.print(f"[bold red]エラー[/]: {e.message}", markup=True, highlight=False)
+        err_console.print(Text.assemble(("エラー", "bold red"), ": ", e.message), highlight=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Abort:
-        err_console.print("中断しました / aborted")
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as e:  # click usage errors come here in non-standalone mode
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            sys.exit(2)
-        if isinstance(e, click.exceptions.Exit):
-            sys.exit(e.exit_code)
-        raise
 
 
 __all__ = ["app", "main"]

@@ -33,6 +33,7 @@ from himozuke.formats.columns import ROW
 
 REJECT_REASON = "理由"
 _CHUNK = 1 << 20
+_BLANK = " \t\u3000"  # a line of only these is blank: not a row
 _QUOTED_FIELD = r',("(?:[^"]|"")*"|[^,"]*)'
 #: Encodings we accept by name in ``--encoding`` (aliases folded).
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "cp932": "cp932",
@@ -150,7 +151,7 @@ def _scan_csv(path: Path, name: str, encoding: str) -> Iterator[Table]:
         header = tuple(h.strip() for h in header_fields)
         _check_header(header, name)
         n = len(header)
-        body = lines.filter(pl.col(ROW) > 1).filter(pl.col("_line").str.strip_chars() != "")
+        body = lines.filter(pl.col(ROW) > 1).filter(pl.col("_line").str.strip_chars(_BLANK) != "")
         parsed = body.with_columns(
             _split_fields(pl.col("_line")).alias("_fields"), _quoting_ok(pl.col("_line")).alias("_ok")
         ).with_columns(pl.col("_fields").list.len().alias("_n"))

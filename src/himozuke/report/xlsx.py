@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from himozuke.atomic import atomic_path
 from himozuke.formats import columns as C
-from himozuke.match.classify import PRIORITY_TIERS, B_PRIORITY, VERDICT_LABEL, Verdict
+from himozuke.match.classify import B_PRIORITY, PRIORITY_TIERS, VERDICT_LABEL, Verdict
 from himozuke.match.compare import ItemVerdict
 from himozuke.report.tables import displayed
 
@@ -171,7 +171,6 @@ def write_report(result: pl.DataFrame, path: str | os.PathLike, info: RunInfo, *
             "bad": wb.add_format({"bg_color": "#ffc7ce", "font_color": "#9c0006"}),
             "notation": wb.add_format({"bg_color": "#fff2cc"}),
         }
-        capped: dict[Verdict, int] = {}
         per_class = {v: shown.filter(pl.col(C.VERDICT) == str(v)) for v in SHEET_NAMES}
         per_class[Verdict.C] = per_class[Verdict.C].sort([C.PRIORITY, C.ROW])
         per_class[Verdict.B] = per_class[Verdict.B].sort(C.ROW)

@@ -1,0 +1,156 @@
+"""``himozuke check`` end to end: real files in, result.csv / report.xlsx / run.json out."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from himozuke.cli import main
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = DATA / "result.golden.csv"
+FULL_NUMBER = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+runner = CliRunner()
+
+#: (行番号, 判定, a reason code the row must carry) — the named rows of data/business.csv
+EXPECTED = [
+    (2, "A", None),
+    (3, "A", "kana.notation"),
+    (4, "A", "kanji.variant"),
+    (5, "A", "kanji.variant"),
+    (6, "B", "kanji.mismatch"),
+    (7, "B", "address.number_mismatch"),
+    (8, "C", "birth.mismatch"),
+    (9, "C", "sex.mismatch"),
+    (10, "C", "kana.missing_business"),
+    (11, "C", "address.city_mismatch"),
+    (12, "E", "number.check_digit"),
+    (13, "E", "registry.not_in_file"),
+    (14, "E", "row.unreadable"),
+    (15, "C", "cross.number_shared"),
+    (16, "C", "cross.number_shared"),
+    (17, "A", "address.notation"),
+    (18, "A", "birth.notation"),
+]
+
+
+@dataclass
+class Run:
+    exit_code: int
+    output: str
+
+
+def invoke(*args: str) -> Run:
+    """Run the real console-script entry point (exit codes and error mapping as users get them)."""
+    with runner.isolation() as streams:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        output = streams[0].getvalue().decode() + streams[1].getvalue().decode()
+    return Run(code, output)
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    return out, res.output
+
+
+def test_every_row_has_the_expected_class_and_reason(checked):
+    out, _ = checked
+    result = pl.read_csv(out / "result.csv", infer_schema=False)
+    got = {int(r["行番号"]): r for r in result.iter_rows(named=True)}
+    assert sorted(got) == [r for r, _, _ in EXPECTED]
+    for row, verdict, reason in EXPECTED:
+        assert got[row]["判定"] == verdict, (row, got[row]["理由"])
+        if reason:
+            assert reason in (got[row]["理由"] or "").split(";"), (row, got[row]["理由"])
+
+
+def test_rows_in_equals_a_b_c_e_and_the_summary_is_printed(checked):
+    out, output = checked
+    result = pl.read_csv(out / "result.csv", infer_schema=False)
+    assert result.height == 17
+    assert "入力 17 行 = A + B + C + E = 17 行" in output
+    for label in ("確認不要", "要確認", "優先確認", "照合不能"):
+        assert label in output
+
+
+def test_result_csv_is_utf8_with_bom_and_matches_the_golden_file(checked):
+    out, _ = checked
+    data = (out / "result.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    if os.environ.get("HIMOZUKE_UPDATE_GOLDEN"):
+        GOLDEN.write_bytes(data)
+    assert data == GOLDEN.read_bytes()
+
+
+def test_no_full_number_anywhere_a_person_reads(checked):
+    out, output = checked
+    assert not FULL_NUMBER.search(output)
+    assert not FULL_NUMBER.search((out / "result.csv").read_text(encoding="utf-8-sig"))
+    assert not FULL_NUMBER.search((out / "run.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                assert not (isinstance(v, str) and FULL_NUMBER.search(v)), (ws.title, v)
+
+
+def test_show_number_prints_the_numbers_in_full(tmp_path):
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path),
+                 "--formats", "csv", "--show-number")
+    assert res.exit_code == 0
+    numbers = pl.read_csv(tmp_path / "result.csv", infer_schema=False)["個人番号"].drop_nulls()
+    assert all(FULL_NUMBER.fullmatch(n) for n in numbers)
+    assert not (tmp_path / "report.xlsx").exists()
+
+
+def test_parquet_output(tmp_path):
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path),
+                 "--formats", "parquet")
+    assert res.exit_code == 0
+    assert pl.read_parquet(tmp_path / "result.parquet").height == 17
+
+
+@pytest.mark.parametrize(("make", "needles"), [
+    pytest.param(lambda d: (d / "b.csv").write_text("個人番号,氏名\n1,2\n", encoding="utf-8"),
+                 ("b.csv:1: 必要な列がありません", "漢字氏名", "カナ氏名", "生年月日", "性別", "住所"), id="列がない"),
+    pytest.param(lambda d: None, ("ファイルがありません / file not found",), id="ファイルがない"),
+])
+def test_unusable_input_exits_2_with_one_line(tmp_path, make, needles):
+    make(tmp_path)
+    res = invoke("check", str(tmp_path / "b.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 2
+    assert all(n in res.output for n in needles), res.output
+    assert "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_bad_formats_option_exits_2(tmp_path):
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--formats", "pdf")
+    assert res.exit_code == 2
+    assert "--formats" in res.output
+
+
+def test_real_subprocess_run(tmp_path):
+    exe = shutil.which("himozuke", path=str(Path(sys.executable).parent))
+    proc = subprocess.run([exe, "check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out",
+                           str(tmp_path), "--formats", "csv"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "result.csv").exists()
+    assert not FULL_NUMBER.search(proc.stdout + proc.stderr)

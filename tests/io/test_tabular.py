@@ -1,0 +1,119 @@
+"""Reading CSV / xlsx: encodings, 外字, broken rows — every line is a row or a rejection with its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from himozuke.errors import InputFileError
+from himozuke.formats.tabular import detect_encoding, read_table
+
+HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所"
+
+
+def write(tmp_path, text: str, encoding: str, name: str = "in.csv"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    pytest.param("utf-8", "utf-8", id="UTF-8"),
+    pytest.param("utf-8-sig", "utf-8-sig", id="UTF-8 BOM付き"),
+    pytest.param("cp932", "cp932", id="Shift_JIS(cp932)"),
+])
+def test_encoding_is_detected_and_text_survives(tmp_path, encoding, expected):
+    p = write(tmp_path, f"{HEADER}\n123456789018,髙橋　一郎,タカハシ　イチロウ,1975-01-02,1,東京都千代田区霞が関１－１－１\n", encoding)
+    rows, rejects, enc = read_table(p)
+    assert enc == expected
+    assert rows["漢字氏名"].to_list() == ["髙橋　一郎"]
+    assert rows.columns[0] == "行番号" and rows["行番号"].to_list() == [2]
+    assert rejects.height == 0
+
+
+def test_cp932_gaiji_area_becomes_private_use(tmp_path):
+    p = tmp_path / "gaiji.csv"
+    p.write_bytes(f"{HEADER}\n".encode("cp932") + b"123456789018,\xf0\x40\x93\x63\x81\x40\x91\xbe\x98\x59,,,,\n")
+    rows, _, enc = read_table(p)
+    assert enc == "cp932"
+    assert rows["漢字氏名"][0] == "\ue000田　太郎"
+
+
+def test_broken_rows_are_rejected_with_their_line(tmp_path):
+    text = "\n".join([
+        HEADER,
+        "123456789018,山田　太郎,ヤマダ　タロウ,1975-01-02,1,東京都千代田区霞が関１－１－１",
+        "123456789018,山田　太郎,ヤマダ　タロウ,1975-01-02,1",
+        "",
+        '123456789018,"山田, 太郎",ヤマダ　タロウ,1975-01-02,1,"東京都""千代田区"""',
+        '123456789018,"山田,ヤマダ,1975-01-02,1,x',
+    ]) + "\n"
+    rows, rejects, _ = read_table(write(tmp_path, text, "utf-8"))
+    assert rows["行番号"].to_list() == [2, 5]
+    assert rows["漢字氏名"].to_list() == ["山田　太郎", "山田, 太郎"]
+    assert rows["住所"][1] == '東京都"千代田区"'
+    assert rejects["行番号"].to_list() == [3, 6]
+    assert "列数が5です" in rejects["理由"][0]
+    assert "引用符" in rejects["理由"][1]
+
+
+def test_crlf_and_empty_fields(tmp_path):
+    rows, _, _ = read_table(write(tmp_path, f"{HEADER}\r\n123456789018,,,,,\r\n", "utf-8"))
+    assert rows.row(0) == (2, "123456789018", None, None, None, None, None)
+
+
+def test_bytes_that_are_not_the_forced_encoding_name_the_line(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(f"{HEADER}\n123456789018,山田,,,,\n".encode() + "123456789018,髙橋,,,,\n".encode("cp932"))
+    with pytest.raises(InputFileError) as e:
+        read_table(p, encoding="utf-8")
+    assert e.value.line == 3
+    assert "--encoding cp932" in e.value.message
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    pytest.param("", "空", id="空ファイル"),
+    pytest.param("a,a\n1,2\n", "重複", id="見出しの重複"),
+])
+def test_unusable_files_raise_one_clear_error(tmp_path, text, needle):
+    with pytest.raises(InputFileError) as e:
+        read_table(write(tmp_path, text, "utf-8"))
+    assert needle in e.value.ja and e.value.en
+
+
+def test_xlsx_cells_become_text(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(","))
+    ws.append([123456789018, "山田　太郎", "ヤマダ　タロウ", dt.datetime(1975, 1, 2), 1, "東京都千代田区霞が関１－１－１"])
+    ws.append([None] * 6)
+    ws.append(["123456789018", "x", None, None, None, None, "stray"])
+    p = tmp_path / "in.xlsx"
+    wb.save(p)
+    rows, rejects, enc = read_table(p)
+    assert enc == "xlsx"
+    assert rows.row(0) == (2, "123456789018", "山田　太郎", "ヤマダ　タロウ", "1975-01-02", "1", "東京都千代田区霞が関１－１－１")
+    assert rejects["行番号"].to_list() == [4]
+
+
+def test_detect_encoding_on_ascii_is_utf8(tmp_path):
+    assert detect_encoding(write(tmp_path, "a,b\n1,2\n", "ascii")) == "utf-8"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_rows_or_one_clear_error(tmp_path_factory, data):
+    p = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    p.write_bytes(HEADER.encode() + b"\n" + data)
+    try:
+        rows, rejects, enc = read_table(p)
+    except InputFileError as e:
+        assert e.ja and e.en
+        return
+    text = p.read_bytes().decode(enc.replace("utf-8-sig", "utf-8"))
+    lines = [ln.rstrip("\r") for ln in text.split("\n")[1:]]
+    assert rows.height + rejects.height == sum(1 for ln in lines if ln.strip(" \t\u3000") != "")
