@@ -9,8 +9,8 @@ import pytest
 
 from himozuke.survey import spec
 from himozuke.survey.collect import ERROR_SHEET, FILES_SHEET, collect, read_collection, write_collection
+from himozuke.survey.demo import answers, with_mistake
 from himozuke.survey.form import fill_form, write_form
-from himozuke.survey.sample import answers, with_mistake
 
 ZANRYU = spec.variant("zanryu")
 
@@ -68,7 +68,7 @@ def test_collection_order_names_and_nothing_dropped(tmp_path):
     other.save(folder / "別の表.xlsx")
     c = collect(folder)
     assert c.name == "【14神奈川県】"
-    assert [s.row["組織名"] for s in c.sheets][0] == "14神奈川県"
+    assert c.sheets[0].row["組織名"] == "14神奈川県"
     assert {f for f, _ in c.unreadable} == {"壊れた.xlsx", "古い.xls", "~$0.xlsx", "別の表.xlsx"}
     out = write_collection(c, tmp_path / "【14神奈川県】.xlsx")
     wb = openpyxl.load_workbook(out)

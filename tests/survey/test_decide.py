@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from himozuke.survey import spec
 from himozuke.survey.collect import Collection, Sheet, write_collection
 from himozuke.survey.decide import RULES, Need, Scope, decide, decide_collection, summary, write_decisions
-from himozuke.survey.sample import MISTAKES, answers, prefecture_collection, with_mistake
+from himozuke.survey.demo import MISTAKES, answers, prefecture_collection, with_mistake
 from himozuke.survey.validate import ERROR, validate
 
 MUNI = {"組織区分": "市区町村", "1-1": "①", "2": "①", "10": "①"}

@@ -9,8 +9,8 @@ import subprocess
 import openpyxl
 
 from himozuke.survey import spec
+from himozuke.survey.demo import answers
 from himozuke.survey.form import fill_form, write_form
-from himozuke.survey.sample import answers
 from himozuke.survey.validate import status
 
 CASES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from himozuke.survey.sample import MISTAKES, answers, with_mistake
+from himozuke.survey.demo import MISTAKES, answers, with_mistake
 from himozuke.survey.spec import variant
 from himozuke.survey.validate import REMINDER, check_contact, check_org_name, validate
 

@@ -1,12 +1,20 @@
-"""``himozuke survey demo``: the whole survey path on generated sheets — form → fill → collect → decide.
+"""Generated answer sheets and ``himozuke survey demo``: form → fill → collect → decide on made-up bodies.
 
-Two collectors: 神奈川県 (中国残留邦人支援給付, municipalities) and 東京労働局 (労災, labour offices). A few
-sheets carry typical mistakes, one file is damaged and one is an old .xls, so the error lists and the
-「nothing is dropped」 rule show.
+The generator gives plausible answers that follow the skip logic, and injects the usual mistakes (seed 002
+※1) on purpose. The demo has two collectors: 神奈川県 (中国残留邦人支援給付, municipalities) and 東京労働局
+(労災, labour offices); a few sheets carry mistakes, one file is damaged and one is an old .xls, so the error
+lists and the 「nothing is dropped」 rule show.
+
+>>> from himozuke.survey.spec import variant
+>>> from himozuke.survey.validate import validate
+>>> row = answers(variant("yobou"), "14神奈川県相模原市", "指定都市", seed=3)
+>>> validate(variant("yobou"), row)
+[]
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +22,86 @@ from himozuke.survey import spec
 from himozuke.survey.collect import collect, write_collection
 from himozuke.survey.decide import DecidedRow, decide_collection, write_decisions
 from himozuke.survey.form import fill_form, write_form
-from himozuke.survey.sample import answers, with_mistake
+from himozuke.survey.spec import MARK, Row, Variant
+
+CAPITALS = ("札幌市", "青森市", "盛岡市", "仙台市", "秋田市", "山形市", "福島市", "水戸市", "宇都宮市", "前橋市",
+            "さいたま市", "千葉市", "新宿区", "横浜市", "新潟市", "富山市", "金沢市", "福井市", "甲府市", "長野市",
+            "岐阜市", "静岡市", "名古屋市", "津市", "大津市", "京都市", "大阪市", "神戸市", "奈良市", "和歌山市",
+            "鳥取市", "松江市", "岡山市", "広島市", "山口市", "徳島市", "高松市", "松山市", "高知市", "福岡市",
+            "佐賀市", "長崎市", "熊本市", "大分市", "宮崎市", "鹿児島市", "那覇市")
+"""都道府県庁所在地 in JIS X 0401 order (東京都は新宿区)."""
+
+_TEXT = {
+    "2 記載": "2024年4月",
+    "8-1 記載": "当初照会で用いなかった4情報を追加し、複数担当者で確認のうえ4情報全てで特定。手順書あり。",
+    "10 記載": "転記誤りにより別人の番号を紐付け。原因を特定し、複数職員での確認を義務化した。",
+    "b 記載": "住基システムから夜間バッチで連携し、差分を職員が確認している。",
+    "c 記載": "検査機関から紙の結果票を受け取り、職員2名で入力・照合している。",
+    "d 記載": "検診結果の情報連携のため（番号法別表に基づく）。",
+}
+
+
+def respondent(v: Variant, org: str, kubun: str, rng: random.Random) -> Row:
+    """Valid 回答者情報 for one body."""
+    section = {"労働基準監督署": "労災課"}.get(kubun, rng.choice(("健康推進課", "保健予防課", "福祉総務課")))
+    return {"制度等": v.seido or "健康・医療（予防接種）", "組織区分": kubun, "属性": v.zokusei, "組織名": org,
+            "担当部署名": section, "回答責任者役職": rng.choice(("課長", "部長", "所長", "署長")),
+            "回答責任者氏名": rng.choice(("山田 太郎", "佐藤 花子", "髙橋 一郎")),
+            "連絡先氏名": rng.choice(("鈴木 次郎", "田中 美咲")),
+            "電話番号": f"0{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+            "メールアドレス": f"mynumber{rng.randint(1, 999)}@example.lg.jp"}
+
+
+def answers(v: Variant, org: str, kubun: str, *, seed: int = 0) -> Row:
+    """A complete, valid sheet: walk the questions in order, answering only what the skip logic shows."""
+    rng = random.Random(seed)
+    row = respondent(v, org, kubun, rng)
+    for q in v.questions:
+        if not spec.visibility(v, row)[q.id]:
+            continue
+        if q.id in v.prefilled:
+            row[q.column] = next(c for c in q.choices if c.startswith(v.prefilled[q.id]))
+        elif q.kind == "choice":
+            weights = [20, 1, 1, 1] if q.id == "10" else [3, 2, 1, 1, 1]
+            row[q.column] = rng.choices(q.choices, weights=weights[: len(q.choices)])[0]
+        elif q.kind == "multi":
+            options = [o for o in v.questions if o.parent == q.id and o.kind == "mark"]
+            for o in rng.sample(options, rng.randint(1, len(options))):
+                row[o.column] = MARK
+        elif q.kind in ("記述", "年月"):
+            row[q.column] = _TEXT[q.column]
+    return row
+
+
+# (name, what goes wrong): each applies one typical mistake to a valid row.
+MISTAKES: dict[str, dict[str, str]] = {
+    "空白入り組織名": {"組織名": "14神奈川県 相模原市"},
+    "郡名あり": {"組織名": "01北海道虻田郡倶知安町"},
+    "コード違い": {"組織名": "13神奈川県相模原市"},
+    "電話番号誤り": {"電話番号": "03-5253"},
+    "メール全角": {"メールアドレス": "ｍｙｎｕｍｂｅｒ＠example.lg.jp"},
+    "役職が課長級未満": {"回答責任者役職": "係長"},
+    "未回答": {"10": ""},
+    "部署名未入力": {"担当部署名": ""},
+}
+
+
+def with_mistake(row: Row, mistake: str) -> Row:
+    """``row`` with one named mistake from :data:`MISTAKES`."""
+    return row | MISTAKES[mistake]
+
+
+def prefecture_collection(v: Variant, *, per_prefecture: int = 3, seed: int = 0) -> list[Row]:
+    """Realistic municipal sheets for all 47 prefectures: the 都道府県 itself, its capital, and towns."""
+    rows: list[Row] = []
+    for code, pref in enumerate(spec.prefectures(), start=1):
+        bodies = [(f"{code:02d}{pref}", "都道府県"), (f"{code:02d}{pref}{CAPITALS[code - 1]}", "市区町村")]
+        bodies += [(f"{code:02d}{pref}{n}町", "市区町村") for n in ("みなみ", "きた", "ひがし", "にし")]
+        for i, (org, kubun) in enumerate(bodies[:per_prefecture]):
+            if kubun not in v.kubun:
+                kubun = next(k for k in v.kubun if v.group_of(k) == v.group_of(kubun))
+            rows.append(answers(v, org, kubun, seed=seed * 10_000 + code * 100 + i))
+    return rows
 
 _KANAGAWA = (("14神奈川県", "都道府県", None), ("14神奈川県横浜市", "指定都市", None),
              ("14神奈川県相模原市", "指定都市", "空白入り組織名"), ("14神奈川県鎌倉市", "市区町村", None),

@@ -240,8 +240,10 @@ def write_form(variant: str, out: Path | str, *, values: Mapping[str, str] | Non
     cells: dict[str, str] = {}
     _respondent(ws, v, lists, cells)
     last = _questions(ws, v, lists, cells)
-    for st in (_INFO_STATUS, _ANSWER_STATUS):
+    for st, done in ((_INFO_STATUS, spec.INFO_COMPLETE), (_ANSWER_STATUS, spec.ANSWERS_COMPLETE)):
         ws[st].font, ws[st].border, ws[st].alignment = Font(bold=True, color="C00000"), _BOX, _WRAP
+        ws.conditional_formatting.add(st, FormulaRule(formula=[f'{st}="{done}"'], font=Font(bold=True, color="006100"),
+                                                      fill=PatternFill("solid", fgColor="C6EFCE")))
     ws["A2"].font = Font(bold=True)
     ws["B12"] = "入力状況"
     ws["B14"] = "回答状況"

@@ -1,0 +1,57 @@
+"""``himozuke survey form / collect / decide / demo`` through the real command (Typer CliRunner)."""
+
+from __future__ import annotations
+
+import openpyxl
+from typer.testing import CliRunner
+
+from himozuke.cli import app
+from himozuke.survey import spec
+from himozuke.survey.demo import answers
+from himozuke.survey.form import fill_form
+
+runner = CliRunner()
+
+
+def test_form_fill_collect_decide(tmp_path):
+    sheet = tmp_path / "回収" / "a.xlsx"
+    r = runner.invoke(app, ["survey", "form", "--制度", "nanbyo", "--out", str(sheet)])
+    assert r.exit_code == 0, r.output
+    row = answers(spec.variant("nanbyo"), "14神奈川県", "都道府県", seed=4)
+    fill_form(sheet, {k: v for k, v in row.items() if not k.startswith("エラーチェック")})
+    table = tmp_path / "【14神奈川県】.xlsx"
+    r = runner.invoke(app, ["survey", "collect", str(tmp_path / "回収"), "--out", str(table)])
+    assert r.exit_code == 0, r.output
+    assert "調査票 1 件（うちエラーあり 0 件）、読込不可 0 件" in r.output
+    r = runner.invoke(app, ["survey", "decide", str(table)])
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(tmp_path / "【14神奈川県】_判定.xlsx")["判定"]
+    assert ws["C2"].value == "14神奈川県" and ws["E2"].value in ("点検要", "点検不要")
+
+
+def test_collect_exits_1_when_something_must_go_back(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x.xls").write_bytes(b"old")
+    r = runner.invoke(app, ["survey", "collect", str(tmp_path / "in"), "--out", str(tmp_path / "t.xlsx")])
+    assert r.exit_code == 1
+    assert "読込不可: x.xls" in r.output
+
+
+def test_unknown_variant_is_a_usage_error(tmp_path):
+    from himozuke.cli import main
+
+    try:
+        main(["survey", "form", "--制度", "年金", "--out", str(tmp_path / "x.xlsx")])
+    except SystemExit as e:
+        assert e.code == 2
+    else:
+        raise AssertionError("expected exit 2")
+
+
+def test_demo(tmp_path):
+    r = runner.invoke(app, ["survey", "demo", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert "【14神奈川県】: 調査票 7 件（エラーあり 2 件、読込不可 2 件）" in r.output
+    assert "【13東京局】" in r.output
+    assert (tmp_path / "【14神奈川県】_判定.xlsx").exists() and (tmp_path / "【13東京局】_判定.xlsx").exists()
+    assert len(list((tmp_path / "様式").iterdir())) == len(spec.variant_keys())
