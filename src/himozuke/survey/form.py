@@ -72,7 +72,7 @@ def _height(text: str, width_chars: float) -> float:
     """Row height in points for wrapped text (a full-width character counts as two)."""
     lines = sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in part) / width_chars))
                 for part in text.split("\n"))
-    return max(20.0, 14.0 * lines + 4)
+    return max(20.0, 15.0 * lines + 4)
 
 
 def _vis_formula(v: Variant, q: Question, rows: dict[str, int]) -> str:
@@ -184,7 +184,7 @@ def _questions(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) -> 
         c = ws.cell(r, 3)
         for cell in (a, b, c, ws.cell(r, 4)):
             cell.border, cell.alignment = _BOX, _WRAP
-        ws.row_dimensions[r].height = _height(label, 74)
+        ws.row_dimensions[r].height = max(_height(label, 66), 64.0 if q.kind == "記述" else 0.0)
         if q.kind == "multi":
             c.value = "（該当箇所全てに「〇」）"
             options = [o for o in v.questions if o.parent == q.id and o.kind == "mark"]
