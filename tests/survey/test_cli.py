@@ -55,3 +55,20 @@ def test_demo(tmp_path):
     assert "【13東京局】" in r.output
     assert (tmp_path / "【14神奈川県】_判定.xlsx").exists() and (tmp_path / "【13東京局】_判定.xlsx").exists()
     assert len(list((tmp_path / "様式").iterdir())) == len(spec.variant_keys())
+
+
+def test_real_subprocess_writes_a_form(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "様式.xlsx"
+    done = subprocess.run([sys.executable, "-c", "from himozuke.cli import main; main()", "survey", "form",
+                           "--seido", "rousai", "--out", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(out)["様式"]["C2"].value == "雇用保険・労災（労災補償）"
+
+
+def test_every_command_help_has_an_example():
+    for cmd in ("form", "collect", "decide", "demo"):
+        r = runner.invoke(app, ["survey", cmd, "--help"])
+        assert r.exit_code == 0 and "例: himozuke survey" in r.output, cmd

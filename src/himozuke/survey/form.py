@@ -111,7 +111,7 @@ def _settings(wb: Workbook, v: Variant) -> tuple[object, dict[str, str]]:
         ws[f"{col}1"] = name
         for j, item in enumerate(items, start=2):
             ws[f"{col}{j}"] = item
-        lists[name] = f"{SETTINGS_SHEET}!${col}$2:${col}${len(items) + 1}"
+        lists[name] = f"'{SETTINGS_SHEET}'!${col}$2:${col}${len(items) + 1}"
     return ws, lists
 
 
@@ -215,7 +215,7 @@ def _summary_sheet(wb: Workbook, v: Variant, cells: dict[str, str]) -> None:
     refs = {spec.ERROR_CHECK_1: _INFO_STATUS, spec.ERROR_CHECK_2: _ANSWER_STATUS} | cells
     for i, name in enumerate(v.columns(), start=1):
         ws.cell(1, i, name).fill = _HEAD_FILL
-        ref = f"{FORM_SHEET}!{refs[name]}"
+        ref = f"'{FORM_SHEET}'!{refs[name]}"
         ws.cell(2, i, f'=IF({ref}="","",{ref})')
         ws.column_dimensions[get_column_letter(i)].width = 14
     ws.protection.sheet = True
