@@ -7,7 +7,7 @@ Realism the matching rules need (manual §7(6)): families share surname and addr
 years after their parent; ~0.5 % of households have twins (same 生年月日, surname and address, different
 given names and readings); common names collide (同姓同名); surnames carry 異体字 forms at their own rates
 (髙橋, 渡邊, 山﨑 …); readings have 濁音 (ヤマザキ); ~0.05 % of names hold a 外字 as a private-use code point
-(U+E000–U+F8FF), as a registry stores a character outside JIS X 0208; ~1 % of people are 消除者.
+(U+E000–U+E757, the user-defined area that cp932 maps to F040–F9FC), as a registry stores a character outside JIS X 0208; ~1 % of people are 消除者.
 
 >>> from himozuke.formats.columns import STANDARD
 >>> from himozuke.mynumber import is_valid_expr
@@ -267,7 +267,7 @@ def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01) ->
     given[twin_b[clash]] = other[given[twin_a[clash]]]
 
     forms, form = _surname_forms(rng, count)
-    gaiji = np.where(rng.random(count) < _GAIJI_SHARE, (rng.random(count) * 0x1900).astype(int), -1)
+    gaiji = np.where(rng.random(count) < _GAIJI_SHARE, (rng.random(count) * 0x758).astype(int), -1)
     homes = _addresses(rng, count)
     givens = (*_names.MALE_TABLE, *_names.FEMALE_TABLE)
     people = pl.DataFrame({
@@ -275,7 +275,7 @@ def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01) ->
         "セイ": pl.Series([f[1] for f in forms]).gather(form[member_of]),
         "名": pl.Series([g.kanji for g in givens]).gather(given),
         "メイ": pl.Series([g.kana for g in givens]).gather(given),
-        "外字": pl.Series([chr(0xE000 + c) for c in range(0x1900)]).gather(
+        "外字": pl.Series([chr(0xE000 + c) for c in range(0x758)]).gather(
             pl.Series(gaiji[member_of]).replace(-1, None)),
         HOUSEHOLD: member_of + 1,
     })
