@@ -93,7 +93,12 @@ UNICODE_TO_JIS: dict[str, str] = _unicode_table()
 
 def _cp932_table() -> dict[str, str]:
     """cp932 code unit (one or two Latin-1 characters) → Unicode, 外字 F040–F9FC included (→ U+E000…)."""
-    table = {chr(b): bytes([b]).decode("cp932") for b in [*range(0x00, 0x80), *range(0xA1, 0xE0)]}
+    table: dict[str, str] = {}
+    for b in range(0x100):
+        try:
+            table[chr(b)] = bytes([b]).decode("cp932")
+        except UnicodeDecodeError:
+            continue
     for lead in [*range(0x81, 0xA0), *range(0xE0, 0xFD)]:
         for trail in [*range(0x40, 0x7F), *range(0x80, 0xFD)]:
             try:

@@ -38,7 +38,7 @@ import polars as pl
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import DEFAULT_ERAS, Profile, builtin_profiles, load_profile, resolve
-from himozuke.formats.tabular import REJECT_REASON, Table, open_table
+from himozuke.formats.tabular import REJECT_REASON, Table, detect_encoding, open_table
 from himozuke.text import dates as text_dates
 from himozuke.text._tables import ERAS
 
@@ -158,7 +158,10 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
 
         ctx = open_fixed(path, prof)
     else:
-        enc = encoding or (None if prof.encoding == "auto" else prof.encoding)
+        # The profile's encoding is the default; a file that reads as UTF-8 (or has a BOM) is taken as UTF-8.
+        enc = encoding or (None if prof.encoding == "auto" or not Path(path).is_file()
+                           or detect_encoding(Path(path)) != "cp932"
+                           else prof.encoding)
         if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
             enc = None
         ctx = open_table(path, encoding=enc, sheet=sheet)
