@@ -32,9 +32,27 @@ DATE_PROBLEM_TEXT: dict[str, tuple[str, str]] = {
 
 _SPACE_RE = re.compile(t.SPACE_PATTERN)
 _MIDNIGHT_RE = re.compile(t.MIDNIGHT_SUFFIX_PATTERN)
-_DATE_RES = tuple(re.compile(p) for p in t.DATE_PATTERNS)
 _ERA_BY_LETTER = {e.letter: e for e in t.ERAS}
 _ERA_END = {e.letter: nxt.start for e, nxt in zip(t.ERAS, t.ERAS[1:], strict=False)}
+
+
+def _combine(patterns: tuple[str, ...]) -> tuple[str, dict[str, list[str]]]:
+    """One alternation of all layouts (first match wins in ``re`` and in Rust regex alike), each
+    layout's groups renamed ``y_3`` …, and the renamed groups of every field (era, y, m, d)."""
+    fields: dict[str, list[str]] = {"era": [], "y": [], "m": [], "d": []}
+
+    def rename(i: int, m: re.Match[str]) -> str:
+        fields[m.group(1)].append(f"{m.group(1)}_{i}")
+        return f"(?P<{m.group(1)}_{i}>"
+
+    alternatives = [
+        "(?:" + re.sub(r"\(\?P<(\w+)>", lambda m, i=i: rename(i, m), p) + ")" for i, p in enumerate(patterns)
+    ]
+    return "|".join(alternatives), fields
+
+
+_LAYOUTS, _LAYOUT_FIELDS = _combine(t.DATE_PATTERNS)
+_LAYOUTS_RE = re.compile(_LAYOUTS)
 
 
 def _normalise(s: str) -> str:
@@ -51,11 +69,11 @@ def _read(s: str | None) -> tuple[str, dt.date | None]:
     """(problem key or "", date) for one text: the scalar form of every rule in this module."""
     if s is None or not (s := _normalise(s)):
         return "empty", None
-    m = next((m for r in _DATE_RES if (m := r.match(s))), None)
+    m = _LAYOUTS_RE.match(s)
     if m is None:
         return "unreadable", None
-    groups = m.groupdict()
-    letter = t.ERA_ALIASES.get(groups.get("era") or "")
+    groups = {f: next((m[n] for n in names if m[n] is not None), None) for f, names in _LAYOUT_FIELDS.items()}
+    letter = t.ERA_ALIASES.get(groups["era"] or "")
     year = 1 if groups["y"] == "元" else int(groups["y"])
     if letter is not None:
         year += _ERA_BY_LETTER[letter].first_year - 1
@@ -95,34 +113,48 @@ def describe_date_problem(s: str | None) -> str | None:
     return DATE_PROBLEM_TEXT[problem][0] if problem else None
 
 
-def _pieces_expr(e: pl.Expr) -> dict[str, pl.Expr]:
-    """Vectorised :func:`_read`: the normalised text, the parsed fields, the date and the era check."""
-    s = _normalise_expr(e)
-    chain: pl.Expr | None = None
-    for pattern in t.DATE_PATTERNS:
-        g = s.str.extract_groups(pattern)
-        era = g.struct.field("era") if "(?P<era>" in pattern else pl.lit(None, pl.String)
-        fields = pl.struct(
-            era.alias("era"), g.struct.field("y"), g.struct.field("m"), g.struct.field("d")
-        )
-        hit = g.struct.field("y").is_not_null()
-        chain = pl.when(hit).then(fields) if chain is None else chain.when(hit).then(fields)
-    parts = chain.otherwise(None)  # type: ignore[union-attr]
-    y_text = parts.struct.field("y")
-    letter = parts.struct.field("era").replace_strict(t.ERA_ALIASES, default=None)
-    first = letter.replace_strict({e.letter: e.first_year for e in t.ERAS}, default=None,
-                                  return_dtype=pl.Int32)
-    start = letter.replace_strict({e.letter: e.start for e in t.ERAS}, default=None, return_dtype=pl.Date)
-    end = letter.replace_strict(_ERA_END, default=None, return_dtype=pl.Date)
-    year = y_text.replace("元", "1").cast(pl.Int32)
-    year = pl.when(letter.is_null()).then(year).otherwise(year + first - 1)
-    text = pl.concat_str(
-        year.cast(pl.String).str.zfill(4), pl.lit("-"),
-        parts.struct.field("m").str.zfill(2), pl.lit("-"), parts.struct.field("d").str.zfill(2),
+def _read_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`_read`: a struct built in stages (``struct.with_fields``), so that no piece
+    is computed twice; fields ``problem`` (a key of DATE_PROBLEM_TEXT or null) and ``date``."""
+    f = pl.field
+    st = pl.struct(_normalise_expr(e).alias("text"))
+    st = st.struct.with_fields(f("text").str.extract_groups(_LAYOUTS).alias("g"))
+    st = st.struct.with_fields(
+        pl.coalesce([f("g").struct.field(n) for n in names]).alias(field) for field, names in _LAYOUT_FIELDS.items()
     )
-    date = pl.when(year >= 1).then(text.str.to_date("%Y-%m-%d", strict=False))
-    in_era = letter.is_null() | ((date >= start) & (end.is_null() | (date < end)))
-    return {"text": s, "y": y_text, "date": date, "in_era": in_era}
+    st = st.struct.with_fields(
+        f("era").replace_strict(t.ERA_ALIASES, default=None).alias("letter"),
+        f("y").replace("元", "1").cast(pl.Int32).alias("ey"),
+    )
+    st = st.struct.with_fields(
+        pl.when(f("letter").is_null()).then(f("ey"))
+        .otherwise(f("ey") + f("letter").replace_strict(
+            {e.letter: e.first_year - 1 for e in t.ERAS}, default=None, return_dtype=pl.Int32))
+        .alias("year"),
+        f("letter").replace_strict({e.letter: e.start for e in t.ERAS}, default=None, return_dtype=pl.Date)
+        .alias("start"),
+        f("letter").replace_strict(_ERA_END, default=None, return_dtype=pl.Date).alias("end"),
+    )
+    iso = pl.concat_str(
+        f("year").cast(pl.String).str.zfill(4), pl.lit("-"), f("m").str.zfill(2), pl.lit("-"), f("d").str.zfill(2)
+    )
+    st = st.struct.with_fields(pl.when(f("year") >= 1).then(iso.str.to_date("%Y-%m-%d", strict=False)).alias("cal"))
+    st = st.struct.with_fields(
+        (f("letter").is_null() | ((f("cal") >= f("start")) & (f("end").is_null() | (f("cal") < f("end")))))
+        .alias("in_era")
+    )
+    return st.struct.with_fields(
+        pl.when(f("text").is_null() | (f("text") == "")).then(pl.lit("empty"))
+        .when(f("y").is_null()).then(pl.lit("unreadable"))
+        .when(f("cal").is_null()).then(pl.lit("impossible"))
+        .when(~f("in_era")).then(pl.lit("outside_era"))
+        .alias("problem"),
+        pl.when(f("in_era")).then(f("cal")).alias("date"),
+    )
+
+
+def _name(e: pl.Expr, default: str) -> str:
+    return e.meta.output_name(raise_if_undetermined=False) or default
 
 
 def parse_date_expr(e: pl.Expr) -> pl.Expr:
@@ -132,8 +164,7 @@ def parse_date_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(parse_date_expr(pl.col("生年月日")))["生年月日"].to_list()
     [datetime.date(1975, 1, 2), None, datetime.date(2019, 5, 1), None]
     """
-    p = _pieces_expr(e)
-    return pl.when(p["in_era"]).then(p["date"]).alias(e.meta.output_name(raise_if_undetermined=False) or "date")
+    return _read_expr(e).struct.field("date").alias(_name(e, "date"))
 
 
 def describe_date_problem_expr(e: pl.Expr) -> pl.Expr:
@@ -143,13 +174,6 @@ def describe_date_problem_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(describe_date_problem_expr(pl.col("d")))["d"].to_list()
     [None, '元号の期間外です', '存在しない日付です', '日付として読めません', '未入力です']
     """
-    p = _pieces_expr(e)
     ja = {k: v[0] for k, v in DATE_PROBLEM_TEXT.items()}
-    return (
-        pl.when(p["text"].is_null() | (p["text"] == "")).then(pl.lit(ja["empty"]))
-        .when(p["y"].is_null()).then(pl.lit(ja["unreadable"]))
-        .when(p["date"].is_null()).then(pl.lit(ja["impossible"]))
-        .when(~p["in_era"]).then(pl.lit(ja["outside_era"]))
-        .otherwise(None)
-        .alias(e.meta.output_name(raise_if_undetermined=False) or "problem")
-    )
+    problem = _read_expr(e).struct.field("problem")
+    return problem.replace_strict(ja, default=None, return_dtype=pl.String).alias(_name(e, "problem"))
