@@ -21,7 +21,8 @@ from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.records import open_records
 from himozuke.match.classify import Verdict
-from himozuke.match.engine import check_frames, counts
+from himozuke.match.engine import check_frames
+from himozuke.match.scale import Tick, Work, default_memory_limit, run_bucketed
 from himozuke.report.tables import write_csv, write_parquet
 from himozuke.report.xlsx import RunInfo, write_report
 
@@ -44,6 +45,8 @@ class RunSummary:
     outputs: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     started: str = ""
+    engine: str = "in-memory"
+    rows_per_second: int = 0
     version: str = __version__
 
     @property
@@ -62,33 +65,63 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+#: In-memory peak ≈ this many times the two input files' size (measured by benchmarks/throughput.py).
+MEMORY_PER_INPUT_BYTE = 12
+#: Rough bytes per business row, to size buckets before the rows are counted.
+BYTES_PER_INPUT_ROW = 90
+
+
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
-              progress: Progress | None = None) -> tuple[RunSummary, pl.DataFrame]:
-    """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``."""
+              memory_limit: int | None = None, buckets: int | None = None, work_dir: str | os.PathLike | None = None,
+              resume: bool = False, progress: Progress | None = None, tick: Tick | None = None
+              ) -> tuple[RunSummary, pl.DataFrame | None]:
+    """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
+
+    Inputs whose estimated in-memory size exceeds ``memory_limit`` (default: half the available memory), or
+    any run with ``buckets`` or ``resume``, go through the bucketed engine (:mod:`himozuke.match.scale`);
+    both paths give byte-identical outputs. The result rows come back for an in-memory run (``None`` for a
+    bucketed one, whose rows are only in the written files).
+    """
     say = progress or (lambda _msg: None)
     started = dt.datetime.now()
     out = Path(out_dir)
     timings: dict[str, float] = {}
+    b_path, r_path = Path(business), Path(registry)
+    limit = memory_limit or default_memory_limit()
+    input_bytes = sum(p.stat().st_size for p in (b_path, r_path) if p.exists())
+    bucketed = buckets is not None or resume or input_bytes * MEMORY_PER_INPUT_BYTE > limit
+    work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
     t0 = time.perf_counter()
     say("読み込み / reading")
     with open_records(business, role="business", encoding=business_encoding) as b, \
             open_records(registry, role="registry", encoding=registry_encoding) as r:
-        b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
-    timings["read"] = time.perf_counter() - t0
+        r_rejects = r.rejects.collect()
+        if bucketed:
+            say("バケットに分割して照合 / bucketed check")
+            run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
+                               buckets=buckets, resume=resume, tick=tick,
+                               estimated_rows=max(1, b_path.stat().st_size // BYTES_PER_INPUT_ROW))
+            result: pl.DataFrame | pl.LazyFrame = run.result
+            rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
+            timings["check"] = time.perf_counter() - t0
+        else:
+            b_rows, b_rejects, r_rows = pl.collect_all([b.rows, b.rejects, r.rows])
+            timings["read"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            say("照合 / comparing")
+            result = check_frames(b_rows, r_rows, b_rejects)
+            rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
+            timings["check"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    say("照合 / comparing")
-    result = check_frames(b_rows, r_rows, b_rejects)
-    timings["check"] = time.perf_counter() - t0
-
+    verdicts = dict(result.lazy().group_by(C.VERDICT).len().collect().iter_rows())
     summary = RunSummary(
         business_file=b_name, registry_file=r_name, business_encoding=b_enc, registry_encoding=r_enc,
-        rows_in=b_rows.height + b_rejects.height, counts={str(k): v for k, v in counts(result).items()},
-        registry_rows=r_rows.height + r_rejects.height, registry_rejected=r_rejects.height,
-        started=started.isoformat(timespec="seconds"),
+        rows_in=rows_in, counts={str(v): int(verdicts.get(str(v), 0)) for v in Verdict},
+        registry_rows=registry_rows, registry_rejected=r_rejects.height,
+        started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",
     )
     notes = []
     if r_rejects.height:
@@ -110,7 +143,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          show_number=show_number)
             summary.outputs.append("report.xlsx")
         timings[f"write_{fmt}"] = time.perf_counter() - t0
+    if bucketed:
+        work.remove()  # the work folder holds personal data: gone once the outputs are written
+        result = None
+    total = sum(timings.values())
     summary.seconds = {k: round(v, 3) for k, v in timings.items()}
+    summary.rows_per_second = round(summary.rows_in / total) if total else 0
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result

@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from himozuke.cli._app import app, console
 from himozuke.match.classify import VERDICT_LABEL, Verdict
+from himozuke.match.scale import parse_size
 from himozuke.pipeline import RunSummary, parse_formats, run_check, verdict_table
 
 
@@ -29,6 +38,8 @@ def print_summary(summary: RunSummary, out: Path) -> None:
     if summary.registry_rejected:
         console.print(f"[yellow]住基側ファイルに読めない行が {summary.registry_rejected} 行あります[/] "
                       f"(registry_rejects.csv)")
+    speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
+    console.print(f"速度 / speed: {speed}")
     console.print("出力 / outputs: " + ", ".join(str(out / o) for o in summary.outputs))
 
 
@@ -42,21 +53,34 @@ def check(
     encoding: str | None = typer.Option(None, "--encoding", help="両ファイルの文字コード（既定: 自動判定）utf-8 / cp932"),
     business_encoding: str | None = typer.Option(None, "--business-encoding", help="業務側の文字コード"),
     registry_encoding: str | None = typer.Option(None, "--registry-encoding", help="住基側の文字コード"),
+    memory_limit: str | None = typer.Option(None, "--memory-limit",
+                                            help="使うメモリの上限（例 4G。既定: 空きメモリの半分）。超えるならバケット分割"),
+    buckets: int | None = typer.Option(None, "--buckets", min=1, help="バケット数を指定して分割照合 / force N buckets"),
+    work_dir: Path | None = typer.Option(None, "--work-dir", help="分割照合の作業フォルダ（既定: OUT/.himozuke-work）"),
+    resume: bool = typer.Option(False, "--resume", help="中断した分割照合を続きから / continue an interrupted run"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
     Compare each business record with the registry record of the same My Number and classify it.
+    Inputs larger than the memory limit are checked bucket by bucket; a killed run continues with --resume.
 
     例 / example:  himozuke check 抽出.csv 住基結果.csv --out result/
     """
     fmts = parse_formats(formats)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("開始 / starting")
+    limit = parse_size(memory_limit) if memory_limit else None
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("開始 / starting", total=None)
+        phases = {"partition": "分割 / partition", "check": "照合 / check", "assemble": "整列 / assemble"}
+
+        def tick(phase: str, done: int, total: int) -> None:
+            bar.update(task, description=phases.get(phase, phase), completed=done, total=total)
+
         summary, _ = run_check(
             business, registry, out, formats=fmts, show_number=show_number,
             business_encoding=business_encoding or encoding, registry_encoding=registry_encoding or encoding,
-            progress=lambda msg: bar.update(task, description=msg),
+            memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
+            progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick,
         )
     print_summary(summary, out)
 

@@ -34,6 +34,9 @@ RESULT_COLUMNS: tuple[str, ...] = (
     *(col for i in C.ITEMS for col in (C.business(i), C.registry(i))),
 )
 REASON_DETAIL = "理由説明"
+#: Types of the result columns (all text but 行番号 and 優先度).
+RESULT_SCHEMA: dict[str, pl.DataType] = {c: pl.String() for c in RESULT_COLUMNS} | {C.ROW: pl.Int64(),
+                                                                                   C.PRIORITY: pl.Int32()}
 _REJECT_DETAIL = "_reject_detail"
 _INQUIRY_REASON = {
     C.INQUIRY_NOT_FOUND: Reason.INQUIRY_NOT_FOUND,

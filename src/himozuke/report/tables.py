@@ -14,23 +14,25 @@ from himozuke import mynumber
 from himozuke.atomic import atomic_path
 from himozuke.formats import columns as C
 
+Frame = pl.DataFrame | pl.LazyFrame
 
-def displayed(result: pl.DataFrame, *, show_number: bool) -> pl.DataFrame:
+
+def displayed(result: Frame, *, show_number: bool) -> Frame:
     """``result`` with 個人番号 masked unless ``show_number``."""
     if show_number:
         return result
     return result.with_columns(mynumber.mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER))
 
 
-def write_csv(result: pl.DataFrame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
-    """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row."""
+def write_csv(result: Frame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
+    """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row; streams."""
     with atomic_path(path) as tmp:
-        displayed(result, show_number=show_number).write_csv(tmp, include_bom=True)
+        displayed(result.lazy(), show_number=show_number).sink_csv(tmp, include_bom=True)
     return Path(path)
 
 
-def write_parquet(result: pl.DataFrame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
-    """``result.parquet`` for result sets too large for a CSV reader."""
+def write_parquet(result: Frame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
+    """``result.parquet`` for result sets too large for a CSV reader; streams."""
     with atomic_path(path) as tmp:
-        displayed(result, show_number=show_number).write_parquet(tmp)
+        displayed(result.lazy(), show_number=show_number).sink_parquet(tmp)
     return Path(path)

@@ -80,7 +80,28 @@ def _write_rows(wb: xlsxwriter.Workbook, name: str, rows: pl.DataFrame, formats:
                                                            "format": formats["notation"]})
 
 
-def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, formats: dict,
+@dataclass
+class Stats:
+    """The aggregates the summary sheet shows, computed lazily over the whole result."""
+
+    rows: int
+    verdicts: dict[str, int]
+    items: dict[str, dict[str, int]]
+    priorities: dict[int, int]
+
+    @staticmethod
+    def of(result: pl.LazyFrame) -> Stats:
+        frames = pl.collect_all([
+            result.group_by(C.VERDICT).len(),
+            *(result.group_by(C.item_verdict(i)).len().drop_nulls() for i in C.ITEMS),
+            result.group_by(C.PRIORITY).len().drop_nulls(),
+        ])
+        verdicts = dict(frames[0].iter_rows())
+        items = {i: dict(f.iter_rows()) for i, f in zip(C.ITEMS, frames[1:-1], strict=True)}
+        return Stats(sum(verdicts.values()), verdicts, items, dict(frames[-1].iter_rows()))
+
+
+def _summary(wb: xlsxwriter.Workbook, stats: Stats, info: RunInfo, formats: dict,
              capped: dict[Verdict, int]) -> None:
     ws = wb.add_worksheet("集計")
     ws.set_column(0, 0, 22)
@@ -94,13 +115,13 @@ def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, forma
     ws.write(4, 0, "実行日時")
     ws.write(4, 1, info.started.strftime("%Y-%m-%d %H:%M"))
     ws.write(5, 0, "点検対象件数（入力行数）")
-    ws.write_number(5, 1, result.height)
+    ws.write_number(5, 1, stats.rows)
 
-    counts = dict(result.group_by(C.VERDICT).len().iter_rows())
+    counts = stats.verdicts
     top = 7
     for j, h in enumerate(("判定", "区分", "件数", "割合")):
         ws.write(top, j, h, formats["header"])
-    total = max(result.height, 1)
+    total = max(stats.rows, 1)
     for i, v in enumerate(Verdict, start=1):
         n = int(counts.get(str(v), 0))
         ws.write(top + i, 0, str(v))
@@ -108,7 +129,7 @@ def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, forma
         ws.write_number(top + i, 2, n)
         ws.write_number(top + i, 3, n / total, formats["pct"])
     ws.write(top + 5, 1, "合計", formats["bold"])
-    ws.write_formula(top + 5, 2, f"=SUM(C{top + 2}:C{top + 5})", formats["bold"], result.height)
+    ws.write_formula(top + 5, 2, f"=SUM(C{top + 2}:C{top + 5})", formats["bold"], stats.rows)
 
     chart = wb.add_chart({"type": "column"})
     chart.add_series({
@@ -126,7 +147,7 @@ def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, forma
     for j, h in enumerate(("項目", *labels)):
         ws.write(row + 1, j, h, formats["header"])
     for i, item in enumerate(C.ITEMS, start=2):
-        got = dict(result.group_by(C.item_verdict(item)).len().drop_nulls().iter_rows())
+        got = stats.items[item]
         ws.write(row + i, 0, item)
         for j, lab in enumerate(labels, start=1):
             ws.write_number(row + i, j, int(got.get(lab, 0)))
@@ -135,7 +156,7 @@ def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, forma
     ws.write(row, 0, "優先度（B・C の確認順。判定とは別の目安）", formats["subtitle"])
     for j, h in enumerate(("優先度", "根拠", "件数")):
         ws.write(row + 1, j, h, formats["header"])
-    prio = dict(result.group_by(C.PRIORITY).len().drop_nulls().iter_rows())
+    prio = stats.priorities
     tiers = [(t.priority, t.evidence) for t in PRIORITY_TIERS] + [(B_PRIORITY, "B（要確認）")]
     for i, (p, text) in enumerate(tiers, start=2):
         ws.write_number(row + i, 0, p)
@@ -155,12 +176,21 @@ def _summary(wb: xlsxwriter.Workbook, result: pl.DataFrame, info: RunInfo, forma
     ws.activate()
 
 
-def write_report(result: pl.DataFrame, path: str | os.PathLike, info: RunInfo, *, show_number: bool = False,
-                 max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS, row_cap: int = DEFAULT_ROW_CAP) -> Path:
-    """Write ``report.xlsx`` atomically. 個人番号 masked unless ``show_number``."""
-    shown = displayed(result, show_number=show_number)
+def write_report(result: pl.DataFrame | pl.LazyFrame, path: str | os.PathLike, info: RunInfo, *,
+                 show_number: bool = False, max_rows_per_sheet: int = EXCEL_MAX_DATA_ROWS,
+                 row_cap: int = DEFAULT_ROW_CAP) -> Path:
+    """Write ``report.xlsx`` atomically. 個人番号 masked unless ``show_number``.
+
+    ``result`` may be lazy (a bucketed run): aggregates are computed over it, and only the classes with at
+    most ``row_cap`` rows are collected.
+    """
+    lazy = result.lazy()
+    stats = Stats.of(lazy)
+    shown = displayed(lazy, show_number=show_number)
+    order = {Verdict.C: [C.PRIORITY, C.ROW], Verdict.B: [C.ROW], Verdict.E: [C.ROW]}
+    capped = {v: n for v in SHEET_NAMES if (n := stats.verdicts.get(str(v), 0)) > row_cap}
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False})
+        wb = xlsxwriter.Workbook(str(tmp))
         formats = {
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "subtitle": wb.add_format({"bold": True, "font_size": 12}),
@@ -171,18 +201,15 @@ def write_report(result: pl.DataFrame, path: str | os.PathLike, info: RunInfo, *
             "bad": wb.add_format({"bg_color": "#ffc7ce", "font_color": "#9c0006"}),
             "notation": wb.add_format({"bg_color": "#fff2cc"}),
         }
-        per_class = {v: shown.filter(pl.col(C.VERDICT) == str(v)) for v in SHEET_NAMES}
-        per_class[Verdict.C] = per_class[Verdict.C].sort([C.PRIORITY, C.ROW])
-        per_class[Verdict.B] = per_class[Verdict.B].sort(C.ROW)
-        per_class[Verdict.E] = per_class[Verdict.E].sort(C.ROW)
-        _summary(wb, result, info, formats, {v: f.height for v, f in per_class.items() if f.height > row_cap})
-        for v, rows in per_class.items():
-            if rows.height > row_cap:
-                ws = wb.add_worksheet(SHEET_NAMES[v])
-                ws.write(0, 0, f"{rows.height:,} 件: 行は result.csv / result.parquet にあります（Excel の上限を超えるため）")
+        _summary(wb, stats, info, formats, capped)
+        for v, name in SHEET_NAMES.items():
+            if v in capped:
+                ws = wb.add_worksheet(name)
+                ws.write(0, 0, f"{capped[v]:,} 件: 行は result.csv / result.parquet にあります（Excel の上限を超えるため）")
                 continue
+            rows = shown.filter(pl.col(C.VERDICT) == str(v)).sort(order[v]).collect()
             for k, start in enumerate(range(0, max(rows.height, 1), max_rows_per_sheet)):
-                name = SHEET_NAMES[v] if k == 0 else f"{SHEET_NAMES[v]} ({k + 1})"
-                _write_rows(wb, name, rows.slice(start, max_rows_per_sheet), formats)
+                sheet = name if k == 0 else f"{name} ({k + 1})"
+                _write_rows(wb, sheet, rows.slice(start, max_rows_per_sheet), formats)
         wb.close()
     return Path(path)

@@ -1,0 +1,297 @@
+"""Bucketed, resumable check for inputs larger than memory (issue 8).
+
+Phases, each atomic and skipped on ``--resume`` when already done:
+
+1. **partition** — both files stream (Polars ``sink_parquet`` with ``PartitionBy``) into Parquet buckets by a
+   hash of 個人番号, so a number's business rows and its registry row land in the same bucket. A second
+   partition by a hash of the *person* key serves the one cross-record check that is not number-local
+   ("one person under several numbers"); its flagged rows are few and kept in memory.
+2. **check** — bucket by bucket, the in-memory engine (:func:`himozuke.match.engine.check_bucket`); each
+   bucket's result is split by 行番号 range and its folder renamed into place when complete.
+3. **assemble** — per 行番号 range, the pieces of every bucket are sorted into one file; the outputs then stream
+   from those files in order. Peak memory is one bucket or one range, whatever the input size.
+
+Why Polars and not DuckDB for the partitioning: the rules are Polars expressions, and the same engine streams,
+partitions and checks — one dependency, one set of types, no conversion between the phases.
+
+The work folder holds personal data while the run is incomplete (mode 0700); it is deleted when the run
+finishes. A killed run keeps it so that ``--resume`` can continue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import polars as pl
+
+from himozuke import __version__, mynumber
+from himozuke.atomic import atomic_path
+from himozuke.errors import UsageError
+from himozuke.formats import columns as C
+from himozuke.match.engine import (
+    RESULT_SCHEMA,
+    business_frame,
+    check_bucket,
+    normalise_number_expr,
+    person_key_expr,
+    registry_frame,
+    rejected_rows,
+)
+
+BUCKET = "_bucket"
+_RANGE = "_range"
+#: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts), measured on generated data.
+BYTES_PER_ROW = 2_500
+Tick = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True)
+class Plan:
+    buckets: int
+    range_rows: int
+
+    @staticmethod
+    def for_rows(rows: int, memory_limit: int) -> Plan:
+        """Enough buckets that one bucket (and one output range) fits in a quarter of ``memory_limit``."""
+        per_bucket = max(10_000, memory_limit // 4 // BYTES_PER_ROW)
+        buckets = max(1, -(-rows // per_bucket))
+        return Plan(buckets=buckets, range_rows=per_bucket)
+
+
+def parse_size(text: str) -> int:
+    """``"4G"`` → bytes (K, M, G, T; binary multiples).
+
+    >>> parse_size("4G"), parse_size("512M"), parse_size("1000")
+    (4294967296, 536870912, 1000)
+    """
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        if t and t[-1] in mult:
+            return int(float(t[:-1]) * mult[t[-1]])
+        return int(t)
+    except ValueError:
+        raise UsageError(f"メモリ量「{text}」を読めません（例: 4G, 512M）", f"cannot read size {text!r} (e.g. 4G, 512M)") from None
+
+
+def default_memory_limit() -> int:
+    """Half of the memory available now (at least 512 MiB)."""
+    import psutil
+
+    return max(512 << 20, psutil.virtual_memory().available // 2)
+
+
+def fingerprint(path: Path) -> dict:
+    """What identifies an input for ``--resume``: name, size, mtime and a hash of its first and last MiB."""
+    st = path.stat()
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        h.update(f.read(1 << 20))
+        if st.st_size > 2 << 20:
+            f.seek(-(1 << 20), os.SEEK_END)
+            h.update(f.read())
+    return {"name": path.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256_head_tail": h.hexdigest()}
+
+
+def _bucket_expr(n: int) -> pl.Expr:
+    return (pl.col(C.MY_NUMBER).fill_null("").hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
+
+
+def _scan_bucket(root: Path, i: int) -> pl.DataFrame | None:
+    folder = root / f"{BUCKET}={i}"
+    if not folder.exists():
+        return None
+    return pl.scan_parquet(folder / "*.parquet").collect()
+
+
+class Work:
+    """The work folder of one bucketed run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def ensure(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def partition(self) -> Path:
+        return self.root / "partition"
+
+    @property
+    def results(self) -> Path:
+        return self.root / "results"
+
+    @property
+    def sorted(self) -> Path:
+        return self.root / "sorted"
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _publish_dir(tmp: Path, final: Path) -> None:
+    """Rename a completed folder into place (atomic on one filesystem)."""
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+
+
+def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame,
+              work: Work, plan: Plan) -> dict:
+    """Phase 1. Returns row counts (business rows, rejects, registry rows)."""
+    tmp = work.root / "partition.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    n = plan.buckets
+    business_frame(business).with_columns(_bucket_expr(n)).sink_parquet(
+        pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True)
+    registry.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
+        _bucket_expr(n)).sink_parquet(
+        pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True)
+    business_rejects.sink_parquet(tmp / "business_rejects.parquet")
+    # Person buckets: the key of every business row with a valid number, bucketed by the key itself.
+    persons = (
+        pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
+        .filter(mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
+        .select(C.ROW, C.MY_NUMBER, person_key_expr().alias("_person"))
+        .with_columns((pl.col("_person") % n).cast(pl.UInt32).alias(BUCKET))
+    )
+    persons.sink_parquet(pl.PartitionBy(tmp / "persons", key=BUCKET, include_key=False), mkdir=True)
+    several = []
+    for i in range(n):
+        frame = _scan_bucket(tmp / "persons", i)
+        if frame is not None:
+            several.append(frame.filter(pl.col(C.MY_NUMBER).n_unique().over("_person") > 1).select(C.ROW))
+    flagged = pl.concat(several) if several else pl.DataFrame(schema={C.ROW: pl.Int64})
+    flagged.write_parquet(tmp / "several.parquet")
+    counts = {
+        "business_rows": pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
+        .select(pl.len()).collect().item() if (tmp / "business").exists() else 0,
+        "business_rejects": pl.scan_parquet(tmp / "business_rejects.parquet").select(pl.len()).collect().item(),
+        "registry_rows": pl.scan_parquet(tmp / "registry" / "**" / "*.parquet", hive_partitioning=False)
+        .select(pl.len()).collect().item() if (tmp / "registry").exists() else 0,
+    }
+    (tmp / "counts.json").write_text(json.dumps(counts))
+    _publish_dir(tmp, work.partition)
+    return counts
+
+
+def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
+    """Phase 2: check every bucket not yet done; each bucket's pieces appear atomically."""
+    work.results.mkdir(exist_ok=True)
+    several = pl.read_parquet(work.partition / "several.parquet")[C.ROW]
+    names = [str(i) for i in range(plan.buckets)] + ["rejects"]
+    for k, name in enumerate(names):
+        final = work.results / f"bucket-{name}"
+        if final.exists():
+            if tick:
+                tick("check", k + 1, len(names))
+            continue
+        if name == "rejects":
+            rejects = pl.read_parquet(work.partition / "business_rejects.parquet")
+            result = rejected_rows(rejects) if rejects.height else None
+        else:
+            b = _scan_bucket(work.partition / "business", int(name))
+            r = _scan_bucket(work.partition / "registry", int(name))
+            if b is None:
+                result = None
+            else:
+                reg = registry_frame(r if r is not None else pl.DataFrame(
+                    schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect()
+                result = check_bucket(b, reg, several)
+        tmp = work.results / f"bucket-{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        if result is not None and result.height:
+            pieces = result.with_columns(((pl.col(C.ROW) - 2) // plan.range_rows).alias(_RANGE))
+            for (rng,), piece in pieces.partition_by(_RANGE, as_dict=True, include_key=False).items():
+                piece.write_parquet(tmp / f"range-{rng:06d}.parquet")
+        _publish_dir(tmp, final)
+        if tick:
+            tick("check", k + 1, len(names))
+
+
+def assemble(work: Work, tick: Tick | None = None) -> list[Path]:
+    """Phase 3: one sorted file per 行番号 range; returns them in order."""
+    work.sorted.mkdir(exist_ok=True)
+    ranges = sorted({p.name for p in work.results.glob("bucket-*/range-*.parquet")})
+    out = []
+    for k, name in enumerate(ranges):
+        target = work.sorted / name
+        if not target.exists():
+            pieces = sorted(work.results.glob(f"bucket-*/{name}"))
+            frame = pl.concat([pl.read_parquet(p) for p in pieces]).sort(C.ROW)
+            with atomic_path(target) as tmp:
+                frame.write_parquet(tmp)
+        out.append(target)
+        if tick:
+            tick("assemble", k + 1, len(ranges))
+    return out
+
+
+@dataclass
+class BucketRun:
+    """What the bucketed run produced: the ordered result (lazy, over the sorted ranges) and its sizes."""
+
+    result: pl.LazyFrame
+    rows_in: int
+    registry_rows: int
+    plan: Plan
+    resumed: bool
+
+
+def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame, *,
+                 work: Work, inputs: list[Path], memory_limit: int, buckets: int | None, resume: bool,
+                 tick: Tick | None = None, estimated_rows: int) -> BucketRun:
+    """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``."""
+    manifest = {
+        "version": __version__,
+        "inputs": [fingerprint(p) for p in inputs],
+    }
+    resumed = False
+    if resume and work.manifest.exists():
+        old = json.loads(work.manifest.read_text(encoding="utf-8"))
+        if old["version"] != manifest["version"] or old["inputs"] != manifest["inputs"]:
+            raise UsageError("入力ファイルかバージョンが前回の実行と違うため再開できません（--resume なしで実行してください）",
+                             "inputs or version differ from the interrupted run; run without --resume")
+        plan = Plan(**old["plan"])
+        resumed = True
+    else:
+        work.remove()
+        work.ensure()
+        plan = Plan(buckets, Plan.for_rows(estimated_rows, memory_limit).range_rows) if buckets else \
+            Plan.for_rows(estimated_rows, memory_limit)
+        with atomic_path(work.manifest) as tmp:
+            tmp.write_text(json.dumps({**manifest, "plan": asdict(plan)}, ensure_ascii=False), encoding="utf-8")
+    if not work.partition.exists():
+        if tick:
+            tick("partition", 0, 1)
+        partition(business, business_rejects, registry, work, plan)
+        if tick:
+            tick("partition", 1, 1)
+    counts = json.loads((work.partition / "counts.json").read_text())
+    check_buckets(work, plan, tick)
+    files = assemble(work, tick)
+    result = pl.scan_parquet(files) if files else pl.LazyFrame(schema=RESULT_SCHEMA)
+    return BucketRun(result, counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], plan,
+                     resumed)
+
+
+@contextlib.contextmanager
+def timed(store: dict, key: str):
+    t0 = time.perf_counter()
+    yield
+    store[key] = round(time.perf_counter() - t0, 3)
