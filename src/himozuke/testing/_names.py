@@ -505,13 +505,17 @@ VARIANT_TO_STANDARD = {
 
 
 def reading_class(kana: str) -> str:
-    """Reading with 濁点・半濁点 removed, for keeping look-alike readings apart in the tables (``ザ`` → ``サ``).
+    """A coarse reading key, for keeping readings apart that any 清音処理 could equate (``ザ`` → ``サ``).
 
-    >>> reading_class("ヤマザキ") == reading_class("ヤマサキ")
-    True
+    濁点・半濁点 removed, and ツ/チ folded with ス/シ: readings that differ under this key differ both under
+    plain 清音処理 (ヅ → ツ) and under a key that reads ヂ/ヅ as ジ/ズ first (ヅ → ズ → ス).
+
+    >>> reading_class("ヤマザキ") == reading_class("ヤマサキ"), reading_class("モチヅキ") == reading_class("モチズキ")
+    (True, True)
     """
     decomposed = unicodedata.normalize("NFD", kana)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in "\u3099\u309a"))
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in "\u3099\u309a"))
+    return base.translate(str.maketrans("ツチ", "スシ"))
 
 
 @dataclass(frozen=True)

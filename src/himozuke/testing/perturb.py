@@ -287,8 +287,10 @@ for _code in range(0xFF66, 0xFF9E):
             _HALFWIDTH[_full] = chr(_code) + _mark
 _HALFWIDTH[IDEOGRAPHIC_SPACE] = " "
 _HIRAGANA = {chr(c): chr(c - 0x60) for c in range(0x30A1, 0x30F4)}  # ァ–ン (ヴヵヶ have no cp932 hiragana)
+# 清音 as a business system writes it; ヂ/ヅ are left alone: read as ジ/ズ they make フヂ → フチ ambiguous
+# (himozuke.text.kana folds ヂ/ヅ to ジ/ズ before 清音処理), so the answer key could not be exact.
 _SEION = {c: unicodedata.normalize("NFD", c)[0] for c in map(chr, range(0x30A1, 0x30F7))
-          if len(unicodedata.normalize("NFD", c)) == 2}
+          if len(unicodedata.normalize("NFD", c)) == 2 and c not in "ヂヅ"}
 _ASCII_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
 _FULL_DIGITS = {str(d): chr(0xFF10 + d) for d in range(10)}
 _GAIJI = "[\ue000-\uf8ff]"
@@ -403,10 +405,13 @@ def _married_name(f: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """Surname kanji and kana replaced by another surname whose reading differs even after 清音処理."""
     table = _names.SURNAME_TABLE
     classes = pl.Series([_names.reading_class(s.kana) for s in table])
-    pick = rng.choice(len(table), size=f.height, p=np.array([s.weight for s in table]) / sum(s.weight for s in table))
+    weights = np.array([s.weight for s in table])
+    pick = rng.choice(len(table), size=f.height, p=weights / weights.sum())
     old = f[KANA_NAME].str.split(IDEOGRAPHIC_SPACE).list.first()
-    same = (classes.gather(pick) == old.str.replace_many(_SEION)).to_numpy()
-    pick = np.where(same, (pick + 1) % len(table), pick)
+    old_class = old.replace_strict({s.kana: _names.reading_class(s.kana) for s in table}, default=old)
+    for _ in range(3):  # step on to the next surname (homophones like 新井・荒井 are never adjacent thrice)
+        same = (classes.gather(pick) == old_class).to_numpy()
+        pick = np.where(same, (pick + 1) % len(table), pick)
     sei = pl.Series([s.kanji for s in table]).gather(pick)
     kana = pl.Series([s.kana for s in table]).gather(pick)
     given = pl.col(KANJI_NAME).str.split(IDEOGRAPHIC_SPACE).list.last()
