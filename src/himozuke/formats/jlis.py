@@ -76,7 +76,7 @@ def build_request(records: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, p
     names = lf.collect_schema().names()
     lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in C.STANDARD if c not in names)
     lf = lf.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in C.STANDARD
+        pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in C.STANDARD
     ).with_columns(
         parse_date_expr(pl.col(C.BIRTH_DATE), DEFAULT_ERAS).alias(C.BIRTH_DATE),
         sex_label_expr(parse_sex_expr(pl.col(C.SEX))).alias(C.SEX),

@@ -84,7 +84,7 @@ def merge(address_book: pl.DataFrame, numbers: pl.DataFrame) -> MergeResult:
     book = address_book.drop(C.MY_NUMBER, strict=False)
     extract = book.join(single, on=C.ATENA_NUMBER, how="left", maintain_order="left")
     no_number = extract.filter(pl.col(C.MY_NUMBER).is_null() & ~pl.col(C.ATENA_NUMBER).is_in(
-        conflicted[C.ATENA_NUMBER].implode()))
+        conflicted[C.ATENA_NUMBER].implode()).fill_null(False))
     two = book.filter(pl.col(C.ATENA_NUMBER).is_in(conflicted[C.ATENA_NUMBER].implode()))
     no_address = numbers.filter(~pl.col(C.ATENA_NUMBER).is_in(book[C.ATENA_NUMBER].drop_nulls().implode())
                                 | pl.col(C.ATENA_NUMBER).is_null())

@@ -146,34 +146,46 @@ def _scan_csv(path: Path, name: str, encoding: str) -> Iterator[Table]:
         first = lines.head(1).collect()
         if first.height == 0:
             raise InputFileError("ファイルが空です（見出し行がありません）", "the file is empty (no header line)", file=name)
-        header_line = first["_line"][0].lstrip("\ufeff")
-        header_fields = pl.DataFrame({"l": [header_line]}).select(_split_fields(pl.col("l")).alias("l"))["l"][0]
-        header = tuple(h.strip() for h in header_fields)
+        header = parse_header(first["_line"][0])
         _check_header(header, name)
-        n = len(header)
-        body = lines.filter(pl.col(ROW) > 1).filter(pl.col("_line").str.strip_chars(_BLANK) != "")
-        parsed = body.with_columns(
-            _split_fields(pl.col("_line")).alias("_fields"), _quoting_ok(pl.col("_line")).alias("_ok")
-        ).with_columns(pl.col("_fields").list.len().alias("_n"))
-        good = (pl.col("_ok")) & (pl.col("_n") == n)
-        rows = parsed.filter(good).select(
-            ROW,
-            *[
-                pl.col("_fields").list.get(i).replace("", None).alias(h)
-                for i, h in enumerate(header)
-            ],
-        )
-        rejects = parsed.filter(~good).select(
-            ROW,
-            pl.when(~pl.col("_ok"))
-            .then(pl.lit("引用符（\"）の使い方が正しくありません / malformed quoting"))
-            .otherwise(
-                pl.format("列数が{}です（見出しは{}列） / {} fields, header has {}",
-                          pl.col("_n"), pl.lit(n), pl.col("_n"), pl.lit(n))
-            )
-            .alias(REJECT_REASON),
-        )
+        body = lines.filter(pl.col(ROW) > 1)
+        rows, rejects = parse_lines(body, header)
         yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding)
+
+
+LINE = "_line"
+
+
+def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """CSV data lines (``行番号``, ``_line``) → rows (``行番号`` + one String column per header name, "" → null)
+    and rejections (``行番号``, ``理由``). Blank lines are dropped. Pure Polars: the Spark engine runs it on
+    Arrow batches, so both engines read a line the same way.
+    """
+    n = len(header)
+    parsed = (
+        lines.filter(pl.col(LINE).str.strip_chars(_BLANK) != "")
+        .with_columns(_split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok"))
+        .with_columns(pl.col("_fields").list.len().alias("_n"))
+    )
+    good = pl.col("_ok") & (pl.col("_n") == n)
+    rows = parsed.filter(good).select(
+        ROW, *[pl.col("_fields").list.get(i).replace("", None).alias(h) for i, h in enumerate(header)]
+    )
+    rejects = parsed.filter(~good).select(
+        ROW,
+        pl.when(~pl.col("_ok"))
+        .then(pl.lit("引用符（\"）の使い方が正しくありません / malformed quoting"))
+        .otherwise(pl.format("列数が{}です（見出しは{}列） / {} fields, header has {}",
+                             pl.col("_n"), pl.lit(n), pl.col("_n"), pl.lit(n)))
+        .alias(REJECT_REASON),
+    )
+    return rows, rejects
+
+
+def parse_header(line: str) -> tuple[str, ...]:
+    """The header line → column names as the file spells them (BOM and surrounding blanks removed)."""
+    fields = pl.DataFrame({"l": [line.lstrip("\ufeff")]}).select(_split_fields(pl.col("l")).alias("l"))["l"][0]
+    return tuple(h.strip() for h in fields)
 
 
 def _check_header(header: tuple[str, ...], name: str) -> None:
