@@ -61,9 +61,8 @@ def test_bad_toml_is_a_profile_error(tmp_path: Path) -> None:
 def test_missing_headers_name_profile_column_and_header(tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
     f.write_text("宛名番号,マイナンバー,氏,名,住所\n1,2,3,4,5\n", encoding="utf-8")
-    with pytest.raises(InputFileError) as e:
-        with open_records(f, role="business", profile="vendor-fukushi-csv"):
-            pass
+    with pytest.raises(InputFileError) as e, open_records(f, role="business", profile="vendor-fukushi-csv"):
+        pass
     msg = e.value.message
     assert "vendor-fukushi-csv.toml [fields] カナ氏名: 「氏カナ」" in msg
     assert "生年月日: 「生年月日（和暦）」" in msg

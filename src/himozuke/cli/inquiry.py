@@ -1,4 +1,3 @@
-# ruff: noqa: B008  (Typer declares options as argument defaults)
 """The inquiry round trip: ``himozuke profiles``, ``profile check``, ``extract merge``, ``validate``,
 ``jlis request`` / ``jlis simulate`` (issue 3, manual §7(1)–(4)). Commands register themselves on ``app``."""
 
