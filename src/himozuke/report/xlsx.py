@@ -55,6 +55,13 @@ def _detail_frame(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.select(cols)
 
 
+def _print_setup(ws, *, fit_height: int) -> None:
+    """A4 landscape, one page wide (officers print these sheets)."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, fit_height)
+
+
 def _write_rows(wb: xlsxwriter.Workbook, name: str, rows: pl.DataFrame, formats: dict) -> None:
     frame = _detail_frame(rows)
     ws = wb.add_worksheet(name)
@@ -65,6 +72,8 @@ def _write_rows(wb: xlsxwriter.Workbook, name: str, rows: pl.DataFrame, formats:
     widths = {C.ROW: 7, C.MY_NUMBER: 16, C.VERDICT: 5, C.PRIORITY: 6, "理由説明": 48, "理由コード": 30}
     for i, col in enumerate(frame.columns):
         ws.set_column(i, i, widths.get(col, 26 if col.endswith("）") and C.ADDRESS in col else 14))
+    _print_setup(ws, fit_height=0)
+    ws.repeat_rows(0)
     last = frame.height
     if last == 0:
         return
@@ -104,6 +113,7 @@ class Stats:
 def _summary(wb: xlsxwriter.Workbook, stats: Stats, info: RunInfo, formats: dict,
              capped: dict[Verdict, int]) -> None:
     ws = wb.add_worksheet("集計")
+    _print_setup(ws, fit_height=1)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 7, 14)
