@@ -74,6 +74,14 @@ def _decode_field(raw: pl.Expr, f: Field, encoding: str) -> pl.Expr:
     return text.str.strip_chars_end(_PAD_CHARS)
 
 
+def _two_byte_field(two_byte: list[Field], f: Field) -> pl.Expr:
+    """Field ``f`` cut out of the ``_jis`` column, where all two-byte fields were decoded together."""
+    start = sum((g.length or 0) for g in two_byte[: two_byte.index(f)]) // 2
+    text = pl.col("_jis").str.slice(start, (f.length or 0) // 2)
+    return pl.when(text.str.contains(jis90.UNDEFINED, literal=True)).then(None).otherwise(text).str.strip_chars_end(
+        _PAD_CHARS)
+
+
 def _bad_message(f: Field) -> str:
     return (f"項目「{f.header}」（{f.offset}バイト目から{f.length}バイト）の文字コードが読めません / "
             f"field {f.header!r} (bytes {f.offset}–{(f.offset or 0) + (f.length or 0) - 1}) has invalid bytes")
@@ -92,8 +100,14 @@ def open_fixed(path: str | os.PathLike, profile: Profile) -> Iterator[Table]:
             pl.col(ROW).cast(pl.Int64), pl.col("_rec").str.strip_chars_end("\r")
         ).filter(pl.col("_rec") != "")
         sized = pl.col("_rec").str.len_chars() == length
+        two_byte = [f for f in fields if profile.encoding == "jis90" and f.type == "n"]
         decoded = lines.filter(sized).with_columns(
-            _decode_field(pl.col("_rec").str.slice(f.offset or 0, f.length), f, profile.encoding).alias(f"_{i}")
+            jis90.decode_jis90_marked_expr(
+                pl.concat_str([pl.col("_rec").str.slice(f.offset or 0, f.length) for f in two_byte])
+            ).alias("_jis") if two_byte else pl.lit(None, dtype=pl.String).alias("_jis")
+        ).with_columns(
+            (_two_byte_field(two_byte, f) if f in two_byte else
+             _decode_field(pl.col("_rec").str.slice(f.offset or 0, f.length), f, profile.encoding)).alias(f"_{i}")
             for i, f in enumerate(fields)
         )
         bad = [pl.col(f"_{i}").is_null() for i in range(len(fields))]
@@ -123,6 +137,7 @@ def _cp932_units() -> dict[str, str]:
 
 
 _UNICODE_TO_CP932 = _cp932_units()
+_ASCII_TABLE = {chr(c): chr(c) for c in range(0x20, 0x7F)}
 _CP932_GETA = _UNICODE_TO_CP932[jis90.GETA]
 
 
@@ -132,12 +147,10 @@ def _encode_field(value: pl.Expr, f: Field, encoding: str) -> pl.Expr:
     if encoding == "jis90" and f.type == "n":
         table, default, pad = jis90.UNICODE_TO_JIS, jis90.GETA_JIS, "!"  # 0x2121 = ideographic space
     elif encoding == "jis90":
-        table, default, pad = {chr(c): chr(c) for c in range(0x20, 0x7F)}, "?", " "
+        table, default, pad = _ASCII_TABLE, "?", " "
     else:
         table, default, pad = _UNICODE_TO_CP932, _CP932_GETA, " "
-    units = value.fill_null("").str.extract_all(r"(?s).").list.eval(
-        pl.element().replace_strict(table, default=default, return_dtype=pl.String)
-    )
+    units = value.fill_null("").str.extract_all(r"(?s).").list.eval(jis90._lookup(pl.element(), table, default))
     fits = units.list.eval(pl.element().filter(pl.element().str.len_chars().cum_sum() <= length))
     joined = fits.list.join("")
     if f.pad == "zero":

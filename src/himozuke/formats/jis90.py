@@ -111,22 +111,44 @@ def _cp932_table() -> dict[str, str]:
 #: cp932 code unit (Latin-1 spelling) → Unicode character.
 CP932_TO_UNICODE: dict[str, str] = _cp932_table()
 _CP932_UNIT = r"(?s)[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]|."
-_JIS_UNIT = r"(?s).."
+_JIS_UNIT = r"(?s)..|."
+
+
+def _series(table: dict[str, str]) -> tuple[pl.Series, pl.Series]:
+    """A lookup table as (old, new) Series, built once: passing a dict would rebuild them for every query."""
+    return pl.Series(list(table), dtype=pl.String), pl.Series(list(table.values()), dtype=pl.String)
+
+
+_LOOKUPS: dict[int, tuple[pl.Series, pl.Series]] = {}
+
+
+def _lookup(e: pl.Expr, table: dict[str, str], default: str | None) -> pl.Expr:
+    """``e.replace_strict(table, default=default)`` with the table's Series cached."""
+    old, new = _LOOKUPS.get(id(table)) or _LOOKUPS.setdefault(id(table), _series(table))
+    return e.replace_strict(old, new, default=default, return_dtype=pl.String)
 
 
 def _decode_units(e: pl.Expr, pattern: str, table: dict[str, str]) -> pl.Expr:
-    """Split Latin-1-spelled bytes into code units and look each up; any unknown unit makes the value null."""
-    units = e.str.extract_all(pattern)
-    decoded = units.list.eval(pl.element().replace_strict(table, default=None, return_dtype=pl.String))
-    ok = (decoded.list.eval(pl.element().is_null()).list.any().not_()) & (
-        units.list.eval(pl.element().str.len_chars()).list.sum() == e.str.len_chars()
-    )
-    return pl.when(ok).then(decoded.list.join("")).otherwise(None)
+    """Split Latin-1-spelled bytes into code units and look each up; any unknown unit makes the value null.
+
+    ``pattern`` ends in a one-character fallback, so the units always cover the whole value.
+    """
+    return e.str.extract_all(pattern).list.eval(_lookup(pl.element(), table, None)).list.join("", ignore_nulls=False)
 
 
 def decode_jis90_expr(e: pl.Expr) -> pl.Expr:
     """JIS90 bytes (Latin-1 spelling, even length) → text; null when a code is undefined or the length is odd."""
     return _decode_units(e, _JIS_UNIT, JIS_TO_UNICODE)
+
+
+#: Marks an undefined code in :func:`decode_jis90_marked_expr` (no JIS X 0208 code decodes to it).
+UNDEFINED = "\ufffd"
+
+
+def decode_jis90_marked_expr(e: pl.Expr) -> pl.Expr:
+    """JIS90 bytes → text with one character per two bytes, U+FFFD for each undefined code (so several fields
+    can be decoded in one pass and cut by character position afterwards)."""
+    return e.str.extract_all(_JIS_UNIT).list.eval(_lookup(pl.element(), JIS_TO_UNICODE, UNDEFINED)).list.join("")
 
 
 def decode_cp932_expr(e: pl.Expr) -> pl.Expr:
@@ -151,7 +173,7 @@ def encode_jis90_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`encode_jis90`."""
     return (
         e.str.extract_all(r"(?s).")
-        .list.eval(pl.element().replace_strict(UNICODE_TO_JIS, default=GETA_JIS, return_dtype=pl.String))
+        .list.eval(_lookup(pl.element(), UNICODE_TO_JIS, GETA_JIS))
         .list.join("")
     )
 
@@ -161,6 +183,8 @@ STANDARD_CHARS: frozenset[str] = frozenset(
     u for u, j in UNICODE_TO_JIS.items() if ord(j[0]) < _GAIJI_ROWS.start
 )
 
+_STANDARD_SERIES = pl.Series(sorted(STANDARD_CHARS), dtype=pl.String)
+
 
 def outside_jis90_expr(e: pl.Expr) -> pl.Expr:
     """The characters of ``e`` without a JIS X 0208 code (the inquiry turns them into 外字 / 〓), as a list.
@@ -168,4 +192,4 @@ def outside_jis90_expr(e: pl.Expr) -> pl.Expr:
     >>> pl.DataFrame({"s": ["髙橋", "高橋", "\ue001子"]}).select(outside_jis90_expr(pl.col("s")))["s"].to_list()
     [['髙'], [], ['\ue001']]
     """
-    return e.str.extract_all(r"(?s).").list.eval(pl.element().filter(~pl.element().is_in(list(STANDARD_CHARS))))
+    return e.str.extract_all(r"(?s).").list.eval(pl.element().filter(~pl.element().is_in(_STANDARD_SERIES.implode())))
