@@ -1,0 +1,42 @@
+"""Smoke run of the reader fuzz targets (issue 3 item 7); the long runs are ``python fuzz/run.py``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parents[2] / "fuzz"))
+import targets  # noqa: E402
+
+SEEDS = Path(__file__).parents[2] / "fuzz" / "corpus"
+
+
+@pytest.mark.parametrize("target", list(targets.TARGETS))
+def test_seed_corpus_runs_clean(target: str) -> None:
+    seeds = sorted((SEEDS / target).glob("*"))
+    assert seeds, f"fuzz/corpus/{target} has no seeds"
+    for seed in seeds:
+        targets.check(target, seed.read_bytes())
+
+
+@pytest.mark.parametrize("target", ["csv-jlis-result", "fixed-jis90-bytes", "detect"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=400))
+def test_random_bytes(target: str, data: bytes) -> None:
+    targets.check(target, data)
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(b"", id="空"),
+    pytest.param(b"\xff\xfe\x00", id="UTF-16風"),
+    pytest.param("個人番号\n".encode("cp932") + b"\x81", id="途切れた2バイト文字"),
+    pytest.param(b'a,b\n"', id="閉じない引用符"),
+    pytest.param(b"D" + b"0" * 319 + b"\r\n" + b"D" * 10, id="短い最終レコード"),
+])
+def test_known_nasty_inputs(data: bytes) -> None:
+    for target in ("csv-standard", "csv-jlis-result", "fixed-jis90-result", "fixed-cp932-vendor", "detect"):
+        targets.check(target, data)
