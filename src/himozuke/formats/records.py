@@ -27,7 +27,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Literal
 
 import polars as pl
 
+from himozuke.atomic import atomic_path
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import DEFAULT_ERAS, Profile, builtin_profiles, load_profile, resolve
@@ -247,15 +247,7 @@ def csv_bytes(frame: pl.DataFrame, encoding: str) -> bytes:
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return target
+    """Write ``data`` to ``path`` atomically (:func:`himozuke.atomic.atomic_path`: temp file + ``os.replace``)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)

@@ -17,13 +17,13 @@ True
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import polars as pl
 
+from himozuke.atomic import atomic_path
 from himozuke.formats import columns as C
 from himozuke.formats.jis90 import outside_jis90_expr
 from himozuke.formats.jlis import inquiry_blocker_expr
@@ -149,16 +149,9 @@ def write_xlsx(v: Validation, out: str | os.PathLike) -> Path:
     """The findings line by line (sheet 明細) and the summary (sheet 集計) as .xlsx, written atomically."""
     import xlsxwriter
 
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp)
+    with atomic_path(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
         v.summary().write_excel(wb, worksheet="集計", autofit=True)
         v.lines.write_excel(wb, worksheet="明細", autofit=True, autofilter=True)
         wb.close()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return Path(out)
