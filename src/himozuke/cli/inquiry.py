@@ -66,6 +66,11 @@ def profile_check(
         rejected = r.rejects.select(pl.len()).collect().item()
     shown = head.with_columns(mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)) if C.MY_NUMBER in head else head
     console.print(f"プロファイル / profile: [bold]{name}[/]（{'指定' if profile else '自動判定'}）文字コード: {r.encoding}")
+    prof = load_profile(name)
+    mapping = [(c, " + ".join(prof.headers_for(c)), "、".join(f"{k}→{v}" for k, v in prof.values.get(c, {}).items()),
+                prof.dates.get(c, "")) for c in prof.columns if prof.headers_for(c)]
+    console.print(_frame_table(pl.DataFrame(mapping, schema=["標準列", "ファイルの見出し", "コード", "日付"],
+                                            orient="row"), "対応 / mapping"))
     console.print(_frame_table(shown, f"{file.name}: 先頭 {head.height} 行 / first rows"))
     if rejected:
         console.print(f"[yellow]読めない行 / unreadable rows: {rejected}[/]")

@@ -112,6 +112,8 @@ def _value(rule: Rule) -> pl.Expr:
     if rule.column == "氏名・住所":
         chars = [outside_jis90_expr(_text(c)) for c in (C.KANJI_NAME, C.KANA_NAME, C.ADDRESS)]
         return pl.concat_list(chars).list.unique(maintain_order=True).list.join("")
+    if rule.key == "no_inquiry":
+        return inquiry_blocker_expr(pl.col("_iso")).str.split(" / ").list.first()
     if rule.column in (C.BIRTH_DATE, C.SEX):
         return _text(rule.column)
     return pl.lit(None, dtype=pl.String)
