@@ -68,3 +68,15 @@ def test_deleted_and_unknown_numbers_stay_rows(tmp_path: Path, form: str) -> Non
     assert {status[n] for n in deleted[C.MY_NUMBER]} == {C.INQUIRY_DELETED}
     assert rows.filter(pl.col(C.INQUIRY_RESULT) != C.INQUIRY_FOUND)[C.KANJI_NAME].null_count() == \
         rows.filter(pl.col(C.INQUIRY_RESULT) != C.INQUIRY_FOUND).height
+
+
+def test_case_ro_files_merge_back_to_the_extract(tmp_path: Path) -> None:
+    from himozuke.formats.merge import merge_files
+    from himozuke.testing.jlis import write_case_ro
+
+    pop = generate_population(50, seed=11)
+    business = _business(pop)
+    write_case_ro(business, tmp_path / "book.csv", tmp_path / "map.csv")
+    result = merge_files(tmp_path / "book.csv", tmp_path / "map.csv", tmp_path / "extract.csv")
+    assert result.problems.height == 0
+    assert result.extract.select(*C.STANDARD).equals(business)

@@ -35,7 +35,7 @@ import polars as pl
 from himozuke.formats import columns as C
 from himozuke.formats.jlis import INQUIRY_KIND, KIND_THREE, REQUEST_SERIAL, layout_bytes
 from himozuke.formats.profiles import Profile, resolve
-from himozuke.formats.records import open_records, write_atomic
+from himozuke.formats.records import csv_bytes, open_records, write_atomic
 from himozuke.formats.tabular import read_table
 from himozuke.mynumber import is_valid_expr
 
@@ -121,3 +121,17 @@ def read_register(path: str | os.PathLike) -> pl.DataFrame:
     """A register saved as CSV / xlsx (standard headers + optional 状態) as a frame for :func:`simulate_jlis`."""
     rows, _, _ = read_table(path)
     return rows.drop(C.ROW)
+
+
+def write_case_ro(business: pl.DataFrame, address_book: str | os.PathLike, number_map: str | os.PathLike, *,
+                  first_atena: int = 100_001) -> None:
+    """Split a business extract into the two case ロ files (manual §7(1) ロ), for the demo: the address book
+    ``宛名番号 + 4情報`` in cp932 (as business systems export it) and the number map ``個人番号 + 宛名番号`` in
+    UTF-8. 宛名番号 are 10 digits, in row order from ``first_atena``."""
+    atena = pl.int_range(first_atena, first_atena + pl.len()).cast(pl.String).str.zfill(10).alias(C.ATENA_NUMBER)
+    frame = business.with_columns(pl.col(C.BIRTH_DATE).cast(pl.String), atena)
+    book = frame.select(C.ATENA_NUMBER, *C.ITEMS)
+    numbers = frame.select(C.MY_NUMBER, C.ATENA_NUMBER)
+    write_atomic(address_book, csv_bytes(book, "cp932"))
+    write_atomic(number_map, csv_bytes(numbers, "utf-8"))
+
