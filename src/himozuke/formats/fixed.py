@@ -74,12 +74,16 @@ def _decode_field(raw: pl.Expr, f: Field, encoding: str) -> pl.Expr:
     return text.str.strip_chars_end(_PAD_CHARS)
 
 
+def _marked(text: pl.Expr) -> pl.Expr:
+    """A field decoded with U+FFFD marks: null when marked, else the text without trailing padding."""
+    return pl.when(text.str.contains(jis90.UNDEFINED, literal=True)).then(None).otherwise(text).str.strip_chars_end(
+        _PAD_CHARS)
+
+
 def _two_byte_field(two_byte: list[Field], f: Field) -> pl.Expr:
     """Field ``f`` cut out of the ``_jis`` column, where all two-byte fields were decoded together."""
     start = sum((g.length or 0) for g in two_byte[: two_byte.index(f)]) // 2
-    text = pl.col("_jis").str.slice(start, (f.length or 0) // 2)
-    return pl.when(text.str.contains(jis90.UNDEFINED, literal=True)).then(None).otherwise(text).str.strip_chars_end(
-        _PAD_CHARS)
+    return _marked(pl.col("_jis").str.slice(start, (f.length or 0) // 2))
 
 
 def _bad_message(f: Field) -> str:
@@ -101,12 +105,18 @@ def open_fixed(path: str | os.PathLike, profile: Profile) -> Iterator[Table]:
         ).filter(pl.col("_rec") != "")
         sized = pl.col("_rec").str.len_chars() == length
         two_byte = [f for f in fields if profile.encoding == "jis90" and f.type == "n"]
+        sjis = [f for f in fields if profile.encoding == "cp932"]
         decoded = lines.filter(sized).with_columns(
             jis90.decode_jis90_marked_expr(
                 pl.concat_str([pl.col("_rec").str.slice(f.offset or 0, f.length) for f in two_byte])
-            ).alias("_jis") if two_byte else pl.lit(None, dtype=pl.String).alias("_jis")
+            ).alias("_jis") if two_byte else pl.lit(None, dtype=pl.String).alias("_jis"),
+            # cp932: all fields in one pass, joined by "\n" (never inside a record, never a trail byte)
+            jis90.decode_cp932_marked_expr(
+                pl.concat_str([pl.col("_rec").str.slice(f.offset or 0, f.length) for f in sjis], separator="\n")
+            ).str.split("\n").alias("_sjis") if sjis else pl.lit(None, dtype=pl.List(pl.String)).alias("_sjis"),
         ).with_columns(
-            (_two_byte_field(two_byte, f) if f in two_byte else
+            (_two_byte_field(two_byte, f) if f in two_byte else _marked(pl.col("_sjis").list.get(sjis.index(f)))
+             if f in sjis else
              _decode_field(pl.col("_rec").str.slice(f.offset or 0, f.length), f, profile.encoding)).alias(f"_{i}")
             for i, f in enumerate(fields)
         )

@@ -151,6 +151,12 @@ def decode_jis90_marked_expr(e: pl.Expr) -> pl.Expr:
     return e.str.extract_all(_JIS_UNIT).list.eval(_lookup(pl.element(), JIS_TO_UNICODE, UNDEFINED)).list.join("")
 
 
+def decode_cp932_marked_expr(e: pl.Expr) -> pl.Expr:
+    """cp932 bytes → text, U+FFFD for each byte that starts no valid character (a lone lead byte, a field
+    that cuts a character); several fields joined by "\\n" decode in one pass and split afterwards."""
+    return e.str.extract_all(_CP932_UNIT).list.eval(_lookup(pl.element(), CP932_TO_UNICODE, UNDEFINED)).list.join("")
+
+
 def decode_cp932_expr(e: pl.Expr) -> pl.Expr:
     """cp932 bytes (Latin-1 spelling) → text; null when a byte pair is undefined or a field cuts a character."""
     return _decode_units(e, _CP932_UNIT, CP932_TO_UNICODE)
