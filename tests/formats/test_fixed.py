@@ -6,7 +6,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from himozuke.formats import jis90
 from himozuke.formats.fixed import fixed_bytes, open_fixed
 from himozuke.formats.profiles import parse_profile
 
@@ -62,3 +65,32 @@ def test_writer_cuts_at_character_boundary_and_pads() -> None:
     assert fixed_bytes(frame, JIS) == b"1   \x30\x21\x30\x21\r\n1234\x21\x21\x21\x21\r\n"
     frame = pl.DataFrame({"番号": ["1"], "氏名": ["山田太郎"]})
     assert fixed_bytes(frame, SJIS) == b"1 \x8e\x52\x93\x63"
+
+
+_JIS_CHARS = sorted(u for j, u in jis90.JIS_TO_UNICODE.items() if ord(j[0]) < 0x75 and u != "\u3000")
+_CP932_CHARS = "山田太郎髙橋ｱｲｳﾞabc123-\ue000\ue757"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(number=st.text("0123456789", max_size=4), name=st.text(st.sampled_from(_JIS_CHARS), max_size=2))
+def test_jis90_write_read_round_trip(tmp_path: Path, number: str, name: str) -> None:
+    p = tmp_path / "rt.dat"
+    p.write_bytes(fixed_bytes(pl.DataFrame({"番号": [number], "氏名": [name]}), JIS))
+    with open_fixed(p, JIS) as t:
+        rows = t.rows.collect()
+    assert rows.select("番号", "氏名").row(0) == (number or None, name or None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.sampled_from(_CP932_CHARS), max_size=4))
+def test_cp932_write_read_round_trip_cuts_at_characters(tmp_path: Path, name: str) -> None:
+    p = tmp_path / "rt.dat"
+    p.write_bytes(fixed_bytes(pl.DataFrame({"番号": ["1"], "氏名": [name]}), SJIS))
+    with open_fixed(p, SJIS) as t:
+        got = t.rows.collect()["氏名"][0] or ""
+    assert name.startswith(got)  # a prefix: cut at a character boundary, never inside one
+    kept = name.encode("cp932")[: len(got.encode("cp932"))].decode("cp932")
+    assert kept == got
+    rest = name[len(got):]
+    assert got == name.rstrip(" ") or len(got.encode("cp932")) + len(rest[:1].encode("cp932")) > 4 or \
+        rest.strip(" ") == ""

@@ -35,6 +35,8 @@ def test_builtins_load_and_map_every_standard_column(name: str) -> None:
                  ["偶数", "past record_length"], id="2バイト奇数長とはみ出し"),
     pytest.param({"colums": {}, "fields": [{"column": "個人番号", "hedaer": "x"}]},
                  ["colums", "hedaer"], id="綴り誤りのキー"),
+    pytest.param({"fields": [{"column": "漢字氏名", "header": "氏名"}, {"column": "カナ氏名", "header": "氏名"}]},
+                 ["used twice"], id="同じ見出しが2回"),
     pytest.param({"dates": {"生年月日": "mmddyyyy"}, "fields": [{"column": "生年月日"}]}, ["[dates]"],
                  id="未知の日付形式"),
 ])

@@ -159,6 +159,9 @@ def _check_fields(raw: object, fmt: str, problems: list[str]) -> tuple[Field, ..
             problems.append(f"{where} {header}: const は文字列です / const must be a string")
             const = str(const)
         out.append(Field(column, header, offset, length, kind, const, pad))
+    headers = [f.header for f in out if f.column and f.const is None]
+    for dup in sorted({h for h in headers if headers.count(h) > 1}):
+        problems.append(f"[[fields]] {dup}: 同じ header が2回あります / header {dup!r} is used twice")
     return tuple(out)
 
 
