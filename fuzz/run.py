@@ -29,7 +29,10 @@ def _atheris(target: str, runs: int) -> tuple[int, int]:
                str(HERE / "corpus" / target)]
         env = {**os.environ, "POLARS_MAX_THREADS": "1"}
         p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    done = re.findall(r"Done (\d+) runs", p.stderr) or re.findall(r"#(\d+)\s", p.stderr)
+    done = re.findall(r"Done (\d+) (?:runs )?in ", p.stderr)
+    logs = Path(tempfile.gettempdir()) / "himozuke-fuzz-logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{target}.log").write_text(p.stderr[-20000:], encoding="utf-8")  # libFuzzer's own report
     if p.returncode != 0:
         sys.stderr.write(p.stderr[-4000:])
     return (max(int(d) for d in done) if done else 0), (0 if p.returncode == 0 else 1)
