@@ -67,7 +67,7 @@ def test_same_person_repeated_under_one_number_keeps_its_class():
 
 
 def test_one_person_under_two_numbers_gets_a_reason_on_both():
-    out = check([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **PERSON, C.KANA_NAME: "ｻﾄｳ ﾊﾅｺ"}],
+    out = check([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **PERSON, C.KANA_NAME: "サトウ ハナコ"}],
                 [{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}])
     assert all("cross.person_several_numbers" in r for r in out[C.REASONS])
     assert out[C.VERDICT].to_list() == ["A", "C"]

@@ -76,39 +76,52 @@ def _line_of(data: bytes, offset: int, lines_before: int) -> int:
     return lines_before + data[:offset].count(b"\n") + 1
 
 
+def _bad_bytes_error(path: Path, encoding: str) -> InputFileError | None:
+    """Decode ``path`` as ``encoding``; the error naming the line of the first undecodable byte, if any."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 0
+    with path.open("rb") as src:
+        while True:
+            chunk = src.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                utf = encoding.startswith("utf")
+                hint, hint_en = ("--encoding cp932 を指定してください", "try --encoding cp932") if utf else \
+                    ("--encoding utf-8 を試してください", "try --encoding utf-8")
+                return InputFileError(f"{encoding} として読めないバイトがあります（{hint}）",
+                                      f"bytes that are not {encoding} ({hint_en})",
+                                      file=path.name, line=_line_of(chunk, e.start, lines))
+            lines += chunk.count(b"\n")
+            if not chunk:
+                return None
+
+
 @contextlib.contextmanager
 def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
-    """Yield a UTF-8 version of ``path``: the file itself when it is valid UTF-8, else a private temp copy.
+    """Yield a UTF-8 version of ``path``: the file itself when it is UTF-8 (Polars validates it while
+    scanning), else a private temporary copy that is deleted afterwards.
 
-    Invalid bytes raise :class:`InputFileError` naming the line.
+    Undecodable bytes raise :class:`InputFileError` naming the line.
     """
-    decoder = codecs.getincrementaldecoder(encoding)()
+    if encoding in ("utf-8", "utf-8-sig"):
+        yield path
+        return
     tmpdir = tempfile.mkdtemp(prefix="himozuke-")
     out_path = Path(tmpdir) / "utf8.csv"
-    lines = 0
     try:
+        decoder = codecs.getincrementaldecoder(encoding)()
         with path.open("rb") as src, out_path.open("w", encoding="utf-8", newline="") as dst:
             os.chmod(out_path, 0o600)
             while True:
                 chunk = src.read(_CHUNK)
                 try:
-                    text = decoder.decode(chunk, final=not chunk)
-                except UnicodeDecodeError as e:
-                    line = _line_of(chunk, e.start, lines)
-                    hint = "--encoding cp932 を指定してください" if encoding.startswith("utf") else "--encoding utf-8 を試してください"
-                    hint_en = "try --encoding cp932" if encoding.startswith("utf") else "try --encoding utf-8"
-                    raise InputFileError(f"{encoding} として読めないバイトがあります（{hint}）",
-                                         f"bytes that are not {encoding} ({hint_en})",
-                                         file=path.name, line=line) from None
-                if encoding != "utf-8-sig" and encoding != "utf-8":
-                    dst.write(text)
-                lines += chunk.count(b"\n")
+                    dst.write(decoder.decode(chunk, final=not chunk))
+                except UnicodeDecodeError:
+                    raise _bad_bytes_error(path, encoding) from None
                 if not chunk:
                     break
-        if encoding in ("utf-8", "utf-8-sig"):
-            yield path
-        else:
-            yield out_path
+        yield out_path
     finally:
         with contextlib.suppress(FileNotFoundError):
             out_path.unlink()
@@ -162,11 +175,14 @@ def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFr
     Arrow batches, so both engines read a line the same way.
     """
     n = len(header)
-    parsed = (
-        lines.filter(pl.col(LINE).str.strip_chars(_BLANK) != "")
-        .with_columns(_split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok"))
-        .with_columns(pl.col("_fields").list.len().alias("_n"))
-    )
+    lines = lines.filter(pl.col(LINE).str.strip_chars(_BLANK) != "")
+    has_quote = pl.col(LINE).str.contains('"', literal=True)
+    # Cheap path first: a line without quotes is split on commas; only quoted lines pay for the regex.
+    plain = lines.filter(~has_quote).with_columns(
+        pl.col(LINE).str.split(",").alias("_fields"), pl.lit(True).alias("_ok"))
+    quoted = lines.filter(has_quote).with_columns(
+        _split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok"))
+    parsed = pl.concat([plain, quoted]).with_columns(pl.col("_fields").list.len().alias("_n"))
     good = pl.col("_ok") & (pl.col("_n") == n)
     rows = parsed.filter(good).select(
         ROW, *[pl.col("_fields").list.get(i).replace("", None).alias(h) for i, h in enumerate(header)]
@@ -280,8 +296,9 @@ def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
         yield from _scan_csv(p, name, enc)
     except pl.exceptions.ComputeError as e:
         if "utf-8" in str(e).lower() or "utf8" in str(e).lower():
-            raise InputFileError("UTF-8 として読めない部分があります（--encoding cp932 を指定してください）",
-                                 "bytes that are not UTF-8 (try --encoding cp932)", file=name) from None
+            raise (_bad_bytes_error(p, "utf-8") or InputFileError(
+                "UTF-8 として読めない部分があります（--encoding cp932 を指定してください）",
+                "bytes that are not UTF-8 (try --encoding cp932)", file=name)) from None
         raise
 
 

@@ -200,18 +200,40 @@ ADDRESS = Comparison(
 COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 
 
-def prepare(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名)."""
-    keyed = df.with_columns(
-        [
-            cmp.keys(side_col(cmp.item)).alias(f"_key:{cmp.item}:{side}")
-            for cmp in COMPARISONS
-            if cmp.keys is not None
-            for side, side_col in (("b", _b), ("r", _r))
-        ]
+_ROW_ID = "_pair"
+
+
+def _item_keys(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+    """``_pair`` + both sides' keys of ``cmp.item``, for the pairs whose texts differ on this item only.
+
+    Cheap paths: identical texts are 一致 without a key, and each distinct value is normalised once.
+    """
+    b, r = C.business(cmp.item), C.registry(cmp.item)
+    kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
+    differs = df.filter(~same_text(cmp.item).fill_null(True)).select(_ROW_ID, b, r)
+    values = pl.concat([differs.select(pl.col(b).alias("_v")), differs.select(pl.col(r).alias("_v"))]).unique()
+    table = values.drop_nulls().with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+    return (
+        differs.join(table.rename({"_v": b, "_k": kb}), on=b, how="left")
+        .join(table.rename({"_v": r, "_k": kr}), on=r, how="left")
+        .select(_ROW_ID, kb, kr)
     )
-    variant = kanji_names_equal_frame(keyed, f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r")
-    return keyed.with_columns(variant.alias("_kanji_variant_equal"))
+
+
+def prepare(df: pl.DataFrame) -> pl.DataFrame:
+    """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
+
+    Keys are null where the item's texts are identical or missing: the levels before the key levels
+    (未登録, 一致) decide those pairs.
+    """
+    out = df.with_row_index(_ROW_ID)
+    for cmp in COMPARISONS:
+        if cmp.keys is not None:
+            out = out.join(_item_keys(out, cmp), on=_ROW_ID, how="left", maintain_order="left")
+    kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
+    candidates = out.filter(pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
+    variant = candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal"))
+    return out.join(variant, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID)
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:

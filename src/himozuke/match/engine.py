@@ -22,7 +22,7 @@ from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
-from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, prepare, same_text
+from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, prepare
 from himozuke.match.reasons import REASON_TEXT, Reason
 from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import kana_key_expr
@@ -46,13 +46,16 @@ _INQUIRY_REASON = {
 }
 
 
+_WIDE_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
+
+
 def normalise_number_expr(e: pl.Expr) -> pl.Expr:
-    """個人番号 as typed → 12 ASCII digits where possible (full-width digits, spaces and hyphens removed)."""
-    return (
-        e.str.normalize("NFKC")
-        .str.replace_all(r"[\s\-‐－―ー]", "")
-        .replace("", None)
-    )
+    """個人番号 as typed → 12 ASCII digits where possible (full-width digits folded; spaces, hyphens removed).
+
+    >>> pl.select(normalise_number_expr(pl.lit("１２３４ 5678-9018"))).item()
+    '123456789018'
+    """
+    return e.str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "").replace("", None)
 
 
 def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -101,11 +104,28 @@ def _registry_reason() -> pl.Expr:
     )
 
 
-def person_key_expr() -> pl.Expr:
-    """Who a business row is about, for cross-record checks: 漢字氏名・カナ氏名・生年月日・性別 normalised.
+_WHITESPACE = r"[\s\u3000]"
 
-    The address is left out on purpose (the cautious reading): one person who moved and was registered twice
-    under two numbers is exactly what the check must surface.
+
+def person_key_expr() -> pl.Expr:
+    """Who a business row is about, for cross-record checks: 漢字氏名・カナ氏名・生年月日・性別 as written,
+    whitespace ignored, hashed.
+
+    "The same 4情報" is read literally: rows of one business file share that system's notation, so identical
+    text is what marks a person entered twice; and this key must be computed for every row, so it uses no
+    normaliser. The address is left out on purpose (the cautious reading): one person who moved and was
+    registered twice under two numbers is exactly what the check must surface.
+    """
+    return pl.concat_str(
+        [pl.col(C.business(i)).str.replace_all(_WHITESPACE, "").fill_null("")
+         for i in (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)],
+        separator="\x1f",
+    ).hash(seed=0x6D6F)
+
+
+def same_person_key_expr() -> pl.Expr:
+    """The person key with notation normalised (カナ清音, 異体字-free 漢字 key, parsed date and sex): used only
+    among rows that repeat one number (few), to tell "the same person twice" from "two people on one number".
     """
     return pl.concat_str(
         [
@@ -141,7 +161,7 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     groups = (
         df.filter(pl.col("_repeated"))
         .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
-        .with_columns(person_key_expr().alias("_person"))
+        .with_columns(same_person_key_expr().alias("_person"))
         .with_columns((pl.col("_person").n_unique().over(C.MY_NUMBER) > 1).alias(K.NUMBER_SHARED))
         .select(C.ROW, K.NUMBER_SHARED)
     )
@@ -168,7 +188,9 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     )
     df = _cross_number(df)
     comparable = pl.col(K.E_REASON).is_null()
-    cheap = comparable & pl.all_horizontal([same_text(i).fill_null(False) for i in C.ITEMS])
+    # identical text on every item: A without any normaliser (whitespace-only differences go the long way)
+    cheap = comparable & pl.all_horizontal([(pl.col(C.business(i)) == pl.col(C.registry(i))).fill_null(False)
+                                            for i in C.ITEMS])
     df = df.with_columns(cheap.alias("_cheap"))
     identical = df.filter(pl.col("_cheap")).with_columns(
         *(pl.lit(str(ItemVerdict.EXACT)).alias(C.item_verdict(i)) for i in C.ITEMS),
