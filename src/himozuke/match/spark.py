@@ -1,0 +1,399 @@
+"""The check on Apache Spark (issue 8 item 5): Spark moves Arrow batches, the engine's Polars functions decide.
+
+Spark holds no rule. It reads lines, routes rows to buckets and writes files; every decision is made by the
+same Polars functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArrow``):
+
+1. **lines** — each file is read as raw byte lines (``\\n`` only, like the local reader); 行番号 (header = 1)
+   comes from the split's start offset and the row's place in its split, so a file split over many tasks keeps
+   its line numbers. The encoding and the layout profile are chosen by :func:`open_records` on the file's
+   first MiB, exactly as locally.
+2. **read** (``mapInArrow``) — one batch of lines is decoded in one codec call, parsed by
+   :func:`~himozuke.formats.tabular.parse_lines` and mapped through the profile; business rows get
+   :func:`~himozuke.match.engine.business_frame`, both sides a bucket of 個人番号 (scale.py's hash) and business
+   rows a bucket of the person key (:func:`~himozuke.match.engine.person_key_expr`).
+3. **several numbers** — ``groupBy(person bucket).applyInArrow`` runs
+   :func:`~himozuke.match.engine.several_numbers_rows`; the few flagged 行番号 are collected and broadcast.
+4. **check** — ``cogroup(bucket).applyInArrow`` runs :func:`~himozuke.match.engine.check_bucket` with
+   :func:`~himozuke.match.engine.registry_frame` per bucket; unreadable lines become
+   :func:`~himozuke.match.engine.rejected_rows`.
+5. **write** — ordered by 行番号. A local ``out`` gets the very files of the local engine
+   (:mod:`himozuke.report.tables`); a Hadoop path (``hdfs://``, ``s3a://`` …) gets ``result.csv/`` (one part
+   file: BOM, header, CSV text written by Polars per batch) and ``result.parquet/`` written by Spark.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import polars as pl
+
+from himozuke.errors import InputFileError, UsageError
+from himozuke.formats import columns as C
+from himozuke.formats.profiles import Profile, resolve
+from himozuke.formats.records import _apply, open_records
+from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines
+from himozuke.match.classify import Verdict
+from himozuke.match.engine import (
+    RESULT_SCHEMA,
+    business_frame,
+    check_bucket,
+    normalise_number_expr,
+    person_key_expr,
+    registry_frame,
+    rejected_rows,
+    several_numbers_rows,
+)
+from himozuke.match.scale import BUCKET, _bucket_expr
+from himozuke.report.tables import displayed, write_csv, write_parquet
+
+_BYTES = "_bytes"
+_KIND = "_kind"  # what a read row is: a record, a rejected line, or the first line the codec cannot read
+_ROW_KIND, _REJECT_KIND, _UNDECODABLE_KIND = "row", "reject", "undecodable"
+_PERSON = "_person_bucket"
+#: Rows per bucket the default bucket count aims at (one bucket is one Arrow table in one Python worker).
+ROWS_PER_BUCKET = 200_000
+_HEAD_BYTES = 1 << 20  # what the local reader looks at to choose the encoding
+_BUSINESS_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
+                    **{C.business(i): pl.String() for i in C.ITEMS}, BUCKET: pl.Int32(), _PERSON: pl.Int32()}
+_REGISTRY_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
+                    **{i: pl.String() for i in C.ITEMS}, C.INQUIRY_RESULT: pl.String(), BUCKET: pl.Int32()}
+
+
+def _spark_schema(schema: dict[str, pl.DataType]):
+    """A Spark ``StructType`` for a Polars schema (text, Int64, Int32 only)."""
+    from pyspark.sql import types as T
+
+    spark = {pl.String(): T.StringType(), pl.Int64(): T.LongType(), pl.Int32(): T.IntegerType()}
+    return T.StructType([T.StructField(name, spark[dtype], True) for name, dtype in schema.items()])
+
+
+def to_arrow(frame: pl.DataFrame, schema: dict[str, pl.DataType]):
+    """``frame`` as a ``pyarrow.Table`` with plain (not large) Arrow types, as Spark's Arrow reader expects;
+    a column the frame lacks is null.
+
+    >>> to_arrow(pl.DataFrame({"a": ["x"], "n": [1]}), {"n": pl.Int32(), "a": pl.String()}).schema.types
+    [DataType(int32), DataType(string)]
+    """
+    import pyarrow as pa
+
+    arrow = {pl.String(): pa.string(), pl.Int64(): pa.int64(), pl.Int32(): pa.int32()}
+    table = frame.select([(pl.col(n) if n in frame.columns else pl.lit(None)).cast(t).alias(n)
+                          for n, t in schema.items()]).to_arrow()
+    return table.cast(pa.schema([(n, arrow[t]) for n, t in schema.items()]))
+
+
+def decode_lines(frame: pl.DataFrame, codec: str) -> tuple[pl.DataFrame, int | None]:
+    """Byte lines (行番号, ``_bytes``) → text lines (行番号, ``_line``), in one codec call per batch.
+
+    Returns the first 行番号 the codec cannot read instead of the lines when there is one. cp932 never uses
+    ``\\n`` as a trail byte, so decoding the joined lines equals decoding each line. 外字 F040 → U+E000:
+
+    >>> lines = pl.DataFrame({"行番号": [2, 3], "_bytes": [b"\\xf0\\x40,x\\r", "山".encode("cp932")]})
+    >>> decode_lines(lines, "cp932")[0].rows()
+    [(2, '\\ue000,x'), (3, '山')]
+    >>> decode_lines(lines, "utf-8")[1]
+    2
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if frame.height == 0:
+        return pl.DataFrame(schema={C.ROW: pl.Int64, LINE: pl.String}), None
+    column = frame[_BYTES].to_arrow().cast(pa.large_binary())
+    joined = pa.LargeListArray.from_arrays(pa.array([0, len(column)], pa.int64()), column)
+    blob = pc.binary_join(joined, pa.scalar(b"\n", pa.large_binary()))[0].as_py()
+    try:
+        text = blob.decode(codec)
+    except UnicodeDecodeError as e:
+        return pl.DataFrame(schema={C.ROW: pl.Int64, LINE: pl.String}), int(frame[C.ROW][blob.count(b"\n", 0, e.start)])
+    lines = pl.Series(LINE, [text]).str.split("\n").explode()
+    return frame.select(C.ROW, lines.str.strip_chars_end("\r").alias(LINE)), None
+
+
+def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role: str, buckets: int) -> Iterator:
+    """Phase 2 on one task: byte lines → standard rows (with buckets) and rejections, as in the local reader."""
+    schema = _BUSINESS_SCHEMA if role == "business" else _REGISTRY_SCHEMA
+    for batch in batches:
+        lines, bad = decode_lines(pl.from_arrow(batch), codec)
+        if bad is not None:
+            yield from to_arrow(pl.DataFrame({C.ROW: [bad], _KIND: [_UNDECODABLE_KIND]}), schema).to_batches()
+            continue
+        rows, rejects = parse_lines(lines.lazy().filter(pl.col(C.ROW) > 1), table.header)
+        standard, _ = _apply(Table(table.name, table.header, rows, rejects, table.encoding), profile, role)
+        if role == "business":
+            records = business_frame(standard).with_columns(
+                _bucket_expr(buckets), (person_key_expr() % buckets).cast(pl.Int32).alias(_PERSON))
+        else:
+            records = standard.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
+                                            ).with_columns(_bucket_expr(buckets))
+        records = records.with_columns(pl.col(BUCKET).cast(pl.Int32), pl.lit(_ROW_KIND).alias(_KIND))
+        out = pl.concat([records.collect(), rejects.with_columns(pl.lit(_REJECT_KIND).alias(_KIND)).collect()],
+                        how="diagonal_relaxed")
+        yield from to_arrow(out, schema).to_batches()
+
+
+def _several(table):
+    """Phase 3 on one person bucket: 行番号 of one person under several numbers."""
+    business = pl.from_arrow(table).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
+    return to_arrow(several_numbers_rows(business.lazy()).collect(), {C.ROW: pl.Int64()})
+
+
+def _checker(several) -> Callable:
+    """Phase 4 on one bucket: the local engine's check of that bucket's business and registry rows."""
+
+    def check(business_table, registry_table):
+        business = pl.from_arrow(business_table)
+        if business.height == 0:
+            return to_arrow(pl.DataFrame(schema=RESULT_SCHEMA), RESULT_SCHEMA)
+        business = business.sort(C.ROW).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
+        registry = registry_frame(pl.from_arrow(registry_table).sort(C.ROW).select(
+            C.MY_NUMBER, *C.ITEMS, C.INQUIRY_RESULT)).collect()
+        flagged = pl.Series(C.ROW, several.value, dtype=pl.Int64)
+        return to_arrow(check_bucket(business, registry, flagged), RESULT_SCHEMA)
+
+    return check
+
+
+def _rejected(batches: Iterator) -> Iterator:
+    for batch in batches:
+        yield from to_arrow(rejected_rows(pl.from_arrow(batch)), RESULT_SCHEMA).to_batches()
+
+
+def _csv_text(batches: Iterator, *, show_number: bool, schema: dict[str, pl.DataType]) -> Iterator:
+    """CSV text per batch written by Polars (the local writer's quoting); BOM and header before the first."""
+    import pyarrow as pa
+
+    first = True
+    for batch in batches:
+        frame = displayed(pl.from_arrow(batch), show_number=show_number)
+        text = ("\ufeff" if first else "") + frame.write_csv(include_header=first)
+        first = False
+        yield pa.record_batch([pa.array([text.removesuffix("\n")], pa.string())], names=["value"])
+    if first:
+        text = "\ufeff" + pl.DataFrame(schema=schema).write_csv()
+        yield pa.record_batch([pa.array([text.removesuffix("\n")], pa.string())], names=["value"])
+
+
+def default_session():
+    """A local SparkSession (``local[2]``, UI off, Arrow on, few shuffle partitions, quiet logs)."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (
+        SparkSession.builder.master("local[2]").appName("himozuke")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _numbered_lines(spark, path: str):
+    """Phase 1: (行番号, ``_bytes``) for every line of one file, header = 1; and the number of lines.
+
+    A line's number is the lines of the splits before its own plus its place in its split, so no task needs
+    to see the whole file and no row passes through Python.
+    """
+    from pyspark.errors import AnalysisException
+    from pyspark.sql import functions as F
+
+    name = Path(path.rstrip("/")).name
+    try:
+        raw = spark.read.option("lineSep", "\n").text(path).select(
+            F.col("value").cast("binary").alias(_BYTES), F.col("_metadata.file_path").alias("_file"),
+            F.col("_metadata.file_block_start").alias("_block"), F.monotonically_increasing_id().alias("_id"))
+        blocks = raw.groupBy("_file", "_block").agg(F.count(F.lit(1)).alias("_n"), F.min("_id").alias("_first"))
+        blocks = sorted(blocks.collect(), key=lambda b: b["_block"])  # one row per split: a few
+    except AnalysisException:
+        raise InputFileError("ファイルがありません", "file not found", file=path) from None
+    if len({b["_file"] for b in blocks}) > 1:
+        raise UsageError(f"Spark エンジンにはファイルを1つ指定してください（フォルダ不可）: {name}",
+                         f"the spark engine reads one file, not a folder: {name}")
+    if not blocks:
+        raise InputFileError("ファイルが空です（見出し行がありません）", "the file is empty (no header line)", file=name)
+    starts, base = [], 0
+    for b in blocks:
+        starts.append((b["_block"], b["_first"], base))
+        base += b["_n"]
+    offsets = spark.createDataFrame(starts, "_block long, _first long, _base long")
+    numbered = raw.join(F.broadcast(offsets), "_block").select(
+        (F.col("_base") + F.col("_id") - F.col("_first") + 1).alias(C.ROW), _BYTES)
+    return numbered, base
+
+
+def _head(numbered, total: int) -> list[bytes]:
+    """The first lines of the file, at least its first MiB (what the local reader looks at)."""
+    from pyspark.sql import functions as F
+
+    k = 4096
+    while True:
+        lines = [r[_BYTES] for r in numbered.where(F.col(C.ROW) <= k).orderBy(C.ROW).collect()]
+        if k >= total or sum(len(b) + 1 for b in lines) > _HEAD_BYTES:
+            return lines
+        k *= 8
+
+
+def _open(spark, path: str, role: str, encoding: str | None):
+    """Phase 1 for one input: numbered lines, the :class:`Table` (header, encoding) and the profile.
+
+    The encoding and profile come from :func:`open_records` on a private copy of the first lines (mode 0600,
+    deleted at once), so both engines choose them the same way and report a missing column the same way.
+    """
+    name = Path(path.rstrip("/")).name
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        raise UsageError("Spark エンジンは CSV のみ読めます（Excel は --engine local で）",
+                         "the spark engine reads CSV only (use --engine local for Excel)")
+    numbered, total = _numbered_lines(spark, path)
+    head = _head(numbered, total)
+    with tempfile.TemporaryDirectory(prefix="himozuke-") as tmp:
+        copy = Path(tmp) / name
+        copy.touch(mode=0o600)
+        copy.write_bytes(b"\n".join(head) + b"\n")
+        with open_records(copy, role=role, encoding=encoding) as records:
+            enc, profile = records.encoding, resolve(records.profile)
+    if profile.format != "csv":
+        raise UsageError(f"Spark エンジンは固定長（プロファイル {profile.name}）を読めません",
+                         f"the spark engine reads CSV only, not fixed-length profile {profile.name}")
+    codec = "utf-8" if enc.startswith("utf") else enc
+    header = parse_header(head[0].decode(codec).rstrip("\r"))
+    return numbered, Table(name, header, pl.LazyFrame(), pl.LazyFrame(), enc), profile, total
+
+
+def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int | None):
+    """Phases 1–2 for one input, persisted: every line as a record, a rejection or an undecodable mark."""
+    from pyspark.sql import functions as F
+
+    numbered, table, profile, total = _open(spark, path, role, encoding)
+    n = buckets or max(int(spark.conf.get("spark.sql.shuffle.partitions")), math.ceil(total / ROWS_PER_BUCKET))
+    codec = "utf-8" if table.encoding.startswith("utf") else table.encoding
+    schema = _BUSINESS_SCHEMA if role == "business" else _REGISTRY_SCHEMA
+
+    def read(batches):
+        return _read(batches, table=table, codec=codec, profile=profile, role=role, buckets=n)
+
+    frame = numbered.mapInArrow(read, _spark_schema(schema)).persist()
+    bad = frame.where(F.col(_KIND) == _UNDECODABLE_KIND).agg(F.min(C.ROW)).collect()[0][0]
+    if bad is not None:
+        frame.unpersist()
+        hint = ("--encoding cp932 を指定してください", "try --encoding cp932") if codec == "utf-8" else \
+            ("--encoding utf-8 を試してください", "try --encoding utf-8")
+        raise InputFileError(f"{table.encoding} として読めないバイトがあります（{hint[0]}）",
+                             f"bytes that are not {table.encoding} ({hint[1]})", file=table.name, line=bad)
+    return frame, table, n
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path or path.startswith("file:")
+
+
+def _local(path: str) -> Path:
+    return Path(path.removeprefix("file://").removeprefix("file:"))
+
+
+def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dict[str, pl.DataType]) -> None:
+    """``out/name`` on a Hadoop path: CSV as one part file (BOM, header, Polars quoting), Parquet as parts."""
+    from pyspark.sql import functions as F
+
+    target = f"{out.rstrip('/')}/{name}"
+    if name.endswith(".csv"):
+        def text(batches):
+            return _csv_text(batches, show_number=show_number, schema=schema)
+
+        single = result.repartition(1).sortWithinPartitions(C.ROW)
+        single.mapInArrow(text, "value string").write.mode("overwrite").option("lineSep", "\n").text(target)
+    else:
+        def masked(batches):
+            for batch in batches:
+                yield from to_arrow(displayed(pl.from_arrow(batch), show_number=show_number), schema).to_batches()
+
+        result.mapInArrow(masked, _spark_schema(schema)).orderBy(F.col(C.ROW)).write.mode("overwrite").parquet(target)
+
+
+def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: int | None = None,
+              encoding: str | None = None, show_number: bool = False, formats=("csv",)) -> dict[str, int]:
+    """Check ``business`` against ``registry`` on Spark and write ``formats`` into ``out``.
+
+    Inputs and ``out`` may be any Hadoop-compatible path. Returns the count per 判定, ``rows_in`` (business rows
+    and unreadable lines), ``registry_rows`` and ``registry_rejected``. Results equal the local engine's.
+    """
+    from pyspark.sql import functions as F
+
+    bad = [f for f in formats if f not in ("csv", "parquet") and not (f == "xlsx" and _is_local(out))]
+    if bad:
+        raise UsageError(f"Spark エンジンの出力形式は csv, parquet です（ローカル出力なら xlsx も）: {', '.join(bad)}",
+                         f"the spark engine writes csv and parquet (and xlsx to a local folder): {', '.join(bad)}")
+    spark = spark or default_session()
+    b_frame, b_table, n = _read_side(spark, business, "business", encoding, buckets)
+    r_frame, r_table, _ = _read_side(spark, registry, "registry", encoding, n)
+    persisted = [b_frame, r_frame]
+    try:
+        rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
+        several = rows.select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS), _PERSON).groupBy(
+            _PERSON).applyInArrow(_several, _spark_schema({C.ROW: pl.Int64()}))
+        flagged = spark.sparkContext.broadcast(sorted(r[C.ROW] for r in several.collect()))
+        registry_rows = r_frame.where(F.col(_KIND) == _ROW_KIND)
+        checked = rows.groupBy(BUCKET).cogroup(registry_rows.groupBy(BUCKET)).applyInArrow(
+            _checker(flagged), _spark_schema(RESULT_SCHEMA))
+        rejected = b_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON).mapInArrow(
+            _rejected, _spark_schema(RESULT_SCHEMA))
+        result = checked.unionByName(rejected).persist()
+        persisted.append(result)
+        kinds = dict(b_frame.groupBy(_KIND).count().collect())
+        r_kinds = dict(r_frame.groupBy(_KIND).count().collect())
+        verdicts = dict(result.groupBy(C.VERDICT).count().collect())
+        counts = {str(v): int(verdicts.get(str(v), 0)) for v in Verdict}
+        counts |= {"rows_in": kinds.get(_ROW_KIND, 0) + kinds.get(_REJECT_KIND, 0),
+                   "registry_rows": r_kinds.get(_ROW_KIND, 0) + r_kinds.get(_REJECT_KIND, 0),
+                   "registry_rejected": r_kinds.get(_REJECT_KIND, 0)}
+        r_rejects = r_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON)
+        _write(result, r_rejects if counts["registry_rejected"] else None, out, formats, show_number, b_table,
+               r_table)
+        return counts
+    finally:
+        for frame in persisted:
+            with contextlib.suppress(Exception):
+                frame.unpersist()
+
+
+def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table) -> None:
+    """Phase 5: the outputs, in 行番号 order."""
+    rejects_schema = {C.ROW: pl.Int64(), REJECT_REASON: pl.String()}
+    if not _is_local(out):
+        for fmt in formats:
+            _write_hadoop(result, out, f"result.{fmt}", show_number=show_number, schema=RESULT_SCHEMA)
+        if r_rejects is not None:
+            _write_hadoop(r_rejects, out, "registry_rejects.csv", show_number=True, schema=rejects_schema)
+        return
+    import datetime as dt
+
+    from himozuke.atomic import atomic_path
+    from himozuke.report.xlsx import RunInfo, write_report
+
+    folder = _local(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = pl.from_arrow(result.orderBy(C.ROW).toArrow()).cast(RESULT_SCHEMA)
+    notes = []
+    if r_rejects is not None:
+        rejects = pl.from_arrow(r_rejects.orderBy(C.ROW).toArrow()).cast(rejects_schema)
+        notes.append(f"住基側ファイルに読めない行が {rejects.height} 行あります（registry_rejects.csv）。")
+        with atomic_path(folder / "registry_rejects.csv") as tmp:
+            rejects.write_csv(tmp, include_bom=True)
+    for fmt in formats:
+        if fmt == "csv":
+            write_csv(frame, folder / "result.csv", show_number=show_number)
+        elif fmt == "parquet":
+            write_parquet(frame, folder / "result.parquet", show_number=show_number)
+        else:
+            write_report(frame, folder / "report.xlsx", RunInfo(b_table.name, r_table.name, dt.datetime.now(), notes),
+                         show_number=show_number)
+
+
+__all__ = ["ROWS_PER_BUCKET", "decode_lines", "default_session", "run_spark", "to_arrow"]
