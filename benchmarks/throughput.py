@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _bench import make_pairs, run_child
 
 _DUCKDB = """
 import duckdb, sys
@@ -33,36 +33,6 @@ COPY (
 """
 
 
-def _child(cmd: list[str]) -> tuple[float, float]:
-    """Run ``cmd``; return (seconds, peak RSS in MiB) of that child alone (``os.wait4``)."""
-    with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            err.seek(0)
-            sys.exit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
-
-
-def make_inputs(pairs: int, out: Path, seed: int = 1) -> tuple[Path, Path]:
-    from himozuke.formats import columns as C
-    from himozuke.testing.perturb import business_copy
-    from himozuke.testing.population import generate_population
-
-    out.mkdir(parents=True, exist_ok=True)
-    b_path, r_path = out / f"business-{pairs}.csv", out / f"registry-{pairs}.csv"
-    if b_path.exists() and r_path.exists():
-        return b_path, r_path
-    pop = generate_population(pairs, seed=seed)
-    business = business_copy(pop, seed=seed)
-    pop.select(C.STANDARD).with_columns(__import__("polars").col(C.BIRTH_DATE).cast(str)).write_csv(r_path)
-    business.select(C.STANDARD).write_csv(b_path)
-    return b_path, r_path
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=1_000_000)
@@ -70,12 +40,12 @@ def main() -> None:
     ap.add_argument("--skip-xlsx", action="store_true")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    b, r = make_inputs(args.pairs, args.out)
+    b, r = make_pairs(args.pairs, args.out)
     print(f"inputs: {b.name}, {r.name} ({time.perf_counter() - t0:.1f} s to generate or reuse)")
     himozuke = str(Path(sys.executable).with_name("himozuke"))
 
-    duck_s, duck_rss = _child([sys.executable, "-c", _DUCKDB, str(b), str(r), str(args.out / "duckdb.csv")])
-    ours_s, ours_rss = _child([himozuke, "check", str(b), str(r), "--out", str(args.out / "csv"), "--formats", "csv"])
+    duck_s, duck_rss = run_child([sys.executable, "-c", _DUCKDB, str(b), str(r), str(args.out / "duckdb.csv")])
+    ours_s, ours_rss = run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "csv"), "--formats", "csv"])
     figures = {
         "pairs": args.pairs,
         "duckdb_seconds": round(duck_s, 2),
@@ -85,7 +55,7 @@ def main() -> None:
         "duckdb_peak_rss_mib": round(duck_rss),
     }
     if not args.skip_xlsx:
-        xlsx_s, _ = _child([himozuke, "check", str(b), str(r), "--out", str(args.out / "xlsx"), "--formats", "xlsx"])
+        xlsx_s, _ = run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "xlsx"), "--formats", "xlsx"])
         figures["himozuke_xlsx_seconds"] = round(xlsx_s, 2)
     run = json.loads((args.out / "csv" / "run.json").read_text(encoding="utf-8"))
     figures["counts"] = run["counts"]
