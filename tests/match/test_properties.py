@@ -1,0 +1,47 @@
+"""Properties of the whole check on generated data.
+
+Notation-only changes never change a row's class: rows that differ from the register only in notation are A,
+and rows with a planted B/C/E kind keep that class whatever notation variant is layered on top
+(``business_copy`` combines them, e.g. ``番地違い+カナ半角``). The answer key is exact for each planted kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from himozuke.formats import columns as C
+from himozuke.match.engine import check_frames
+from himozuke.testing.perturb import DEFAULT, EXPECTED, KINDS, PLANTED, Perturbation, business_copy
+from himozuke.testing.population import generate_population
+
+NOTATION = [k.field for k in KINDS if k.verdict == "A" and k.field in {f.name for f in fields(Perturbation)}]
+POP = generate_population(1_500, seed=99)
+REGISTRY = POP.filter(pl.col("状態") != "消除者").select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(pl.String))
+
+
+def run(business: pl.DataFrame) -> pl.DataFrame:
+    rows = business.with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64))
+    result = check_frames(rows.select(C.ROW, *C.STANDARD), REGISTRY)
+    return rows.select(C.ROW, PLANTED, EXPECTED).join(result.select(C.ROW, C.VERDICT, C.REASONS), on=C.ROW)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), heavy=st.lists(st.sampled_from(NOTATION), min_size=1, max_size=4, unique=True))
+def test_notation_only_changes_never_change_the_class(seed, heavy):
+    rates = Perturbation(**{**{f.name: 0.0 for f in fields(Perturbation)}, **dict.fromkeys(heavy, 0.2)})
+    out = run(business_copy(POP, seed=seed, rates=rates))
+    wrong = out.filter(pl.col(C.VERDICT) != "A").filter(pl.col(EXPECTED) == "A")
+    assert wrong.height == 0, wrong.head(5).to_dicts()
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_every_planted_kind_gets_its_class(seed):
+    out = run(business_copy(POP, seed=seed, rates=DEFAULT))
+    wrong = out.filter(pl.col(C.VERDICT) != pl.col(EXPECTED))
+    assert wrong.height == 0, wrong.head(5).to_dicts()
+    assert out.height == POP.height  # rows in == A + B + C + E
