@@ -180,20 +180,55 @@ def _kanji_value_expr(e: pl.Expr) -> pl.Expr:
     )
 
 
+# The Polars form marks every run that holds a 漢数字 and is in a number context (three regex passes,
+# no look-around in Rust), then converts marked runs with one table; the rare rest (「一〇五〇」, 「三百」,
+# 「十十」) goes through `_kanji_value_expr` on the marked pieces. Markers are Unicode noncharacters.
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+_KANJI_RUN = f"[{_NUMERALS}]*[{''.join(t.KANJI_DIGITS)}{''.join(t.KANJI_MULTIPLIERS)}][{_NUMERALS}]*"
+_SEP_PIECES = f"(?:{_WORD_SEPS}| ?- ?)+"
+# Chained to the number before it (「5の四」): the number's last character, separators, the run.
+_AFTER_NUMBER = f"([{_NUMERALS}])({_SEP_PIECES})({_KANJI_RUN})"
+_AFTER_MARKED = f"({_CLOSE})({_SEP_PIECES})({_KANJI_RUN})"  # 「一の二の三」: the 三 a first pass skips
+# A strong suffix (_STRONG_NEXT) or separators chaining it to the next number (digit or marked run).
+_BEFORE_NUMBER = (
+    f"({_KANJI_RUN})(丁目|番地|号| ?-|番$|番[^{t.WORD_AFTER_SUFFIX}]|{_SEP_PIECES}[{_NUMERALS}{_OPEN}])"
+)
+
+
+@functools.cache
+def _marked_numbers() -> dict[str, str]:
+    """Marked runs → digits for the usual numbers: 1–99 written with 十, positional runs of 1–2 characters."""
+    digits = [k for k, v in t.KANJI_DIGITS.items() if v]
+    tens = ["", "十", *(d + "十" for d in digits)]
+    runs = [tn + one for tn in tens for one in ["", *digits] if "十" in tn]
+    chars = [*t.KANJI_DIGITS, *"0123456789"]
+    runs += [c for c in t.KANJI_DIGITS] + [a + b for a in chars for b in chars if {a, b} & set(t.KANJI_DIGITS)]
+    return {f"{_OPEN}{run}{_CLOSE}": _kanji_value(run) for run in runs}
+
+
+def _convert_marked_expr(e: pl.Expr) -> pl.Expr:
+    """Every marked run through `_kanji_value_expr` (pieces of the split are converted as one flat column)."""
+    piece = pl.element().str.split_exact(_CLOSE, 1)
+    run, after = piece.struct.field("field_0"), piece.struct.field("field_1")
+    converted = pl.when(after.is_null()).then(pl.element()).otherwise(_kanji_value_expr(run) + after)
+    return e.str.split(_OPEN).list.eval(converted).list.join("")
+
+
 def kanji_numerals_to_digits_expr(e: pl.Expr) -> pl.Expr:
-    """Vectorised `kanji_numerals_to_digits`: tokens as a list, context by shifting within the list."""
-    el = pl.element()
-    nxt, prev = el.shift(-1), el.shift(1)
-    context = (
-        nxt.str.contains(_STRONG_NEXT).fill_null(False)
-        | (prev.str.contains(_SEP_TOKEN) & el.shift(2).is_not_null()).fill_null(False)
-        | (nxt.str.contains(_SEP_TOKEN) & el.shift(-2).is_not_null()).fill_null(False)
+    """Vectorised `kanji_numerals_to_digits`: mark runs in a number context, convert them by table."""
+    marked = (
+        e.str.replace_all(_AFTER_NUMBER, f"${{1}}${{2}}{_OPEN}${{3}}{_CLOSE}")
+        .str.replace_all(_AFTER_MARKED, f"${{1}}${{2}}{_OPEN}${{3}}{_CLOSE}")
+        .str.replace_all(_BEFORE_NUMBER, f"{_OPEN}${{1}}{_CLOSE}${{2}}")
     )
-    convert = el.str.contains(_NUMERAL_RUN) & context
+    f = pl.field
+    by_table = f("marked").str.replace_many(_marked_numbers())
+    rare = pl.when(f("by_table").str.contains(_OPEN, literal=True)).then(f("marked"))
     return (
-        e.str.extract_all(_TOKENS)
-        .list.eval(pl.when(convert).then(_kanji_value_expr(el)).otherwise(el))
-        .list.join("")
+        pl.struct(marked.alias("marked"))
+        .struct.with_fields(by_table.alias("by_table"))
+        .struct.with_fields(pl.coalesce(_convert_marked_expr(rare), f("by_table")).alias("out"))
+        .struct.field("out")
     )
 
 
