@@ -154,15 +154,20 @@ def _alternation(names: set[str]) -> str:
 
 
 @functools.cache
+def name_patterns() -> tuple[str, str, str]:
+    """Alternations of the 都道府県, the 郡 and the 市区町村 names (ケ matches ヶ/ヵ too), longest first."""
+    ms = municipalities()
+    guns = _alternation({m.gun for m in ms if m.gun})
+    return "|".join(PREFECTURES), guns, _alternation({fold_ke(m.municipality) for m in ms})
+
+
+@functools.cache
 def head_pattern() -> str:
     """Regex for 都道府県, 郡 and 市区町村 at the start of a normalised address (Python ``re`` and Rust agree).
 
     Groups: ``prefecture``, ``municipality``, ``tail``. Every part is optional; a space may follow each.
     """
-    ms = municipalities()
-    prefectures = "|".join(PREFECTURES)
-    guns = _alternation({m.gun for m in ms if m.gun})
-    names = _alternation({fold_ke(m.municipality) for m in ms})
+    prefectures, guns, names = name_patterns()
     return (
         f"^(?:(?P<prefecture>{prefectures}) ?)?(?:(?:{guns}) ?)?"
         f"(?:(?P<municipality>{names}) ?)?(?P<tail>.*)$"

@@ -377,6 +377,32 @@ numbers='1-1-1', rest='コーポ山田101')
     return AddressParts(prefecture, municipality, machiaza, machiaza_key(machiaza), numbers, rest.strip(" "))
 
 
+def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
+    """What ``whole`` holds before its suffix ``rest`` (a name and its space), null when nothing."""
+    name = whole.str.head(whole.str.len_chars() - rest.str.len_chars()).str.strip_chars_end(" ")
+    return pl.when(name != "").then(name)
+
+
+def _head_expr(norm: pl.Expr) -> pl.Expr:
+    """Vectorised `_head` match: a struct of ``prefecture``, ``found`` (市区町村, ケ folded) and ``tail``.
+
+    Three anchored replaces, each an alternation without capture groups (a DFA runs them), strip the
+    都道府県, the 郡 and the 市区町村 in the order and with the priority of `t.head_pattern`.
+    """
+    prefectures, guns, names = t.name_patterns()
+    f = pl.field
+    return (
+        pl.struct(norm.alias("norm"))
+        .struct.with_fields(f("norm").str.replace(f"^(?:{prefectures}) ?", "").alias("after_prefecture"))
+        .struct.with_fields(f("after_prefecture").str.replace(f"^(?:{guns}) ?", "").alias("after_gun"))
+        .struct.with_fields(f("after_gun").str.replace(f"^(?:{names}) ?", "").alias("tail"))
+        .struct.with_fields(
+            _name_before(f("norm"), f("after_prefecture")).alias("prefecture"),
+            _name_before(f("after_gun"), f("tail")).str.replace_many({"ヶ": "ケ", "ヵ": "ケ"}).alias("found"),
+        )
+    )
+
+
 def address_parts_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised `address_parts`: a ``pl.Struct`` with the fields of `AddressParts`, null when blank.
 
@@ -390,13 +416,12 @@ def address_parts_expr(e: pl.Expr) -> pl.Expr:
     head = f("_head").struct.field
     tail = f("_tail").struct.field
     pairs = list(t.prefecture_municipality_pairs())
-    found = head("municipality").str.replace_many({"ヶ": "ケ", "ヵ": "ケ"})
     parts = (
         pl.struct(normalize_address_expr(e).alias("_norm"))
-        .struct.with_fields(f("_norm").str.extract_groups(t.head_pattern()).alias("_head"))
+        .struct.with_fields(_head_expr(f("_norm")).alias("_head"))
         .struct.with_fields(
             head("prefecture").alias("prefecture"),
-            found.alias("_found"),
+            head("found").alias("_found"),
             head("tail").alias("_rest_of_head"),
             head("tail").str.extract_groups(_TAIL).alias("_tail"),
         )
