@@ -1,6 +1,7 @@
 """Peer benchmark (issue 8): ``himozuke check`` beside Splink 5 (DuckDB backend) on the same pairs and fields.
 
-    .venv/bin/python benchmarks/splink_peer.py [--pairs 1000000] [--out bench-output]
+    .venv/bin/python benchmarks/splink_peer.py [--pairs 1000000] [--out bench-output] [--repeat 3]
+    .venv/bin/python benchmarks/splink_peer.py --show-bytes
 
 Both jobs are real subprocesses in the same run, on the same generated files (``_bench.make_pairs``); time and
 peak RSS are each child's own (``_bench.run_child``). The Splink job links the two tables (``link_only``),
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -113,6 +115,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=1_000_000)
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each job, interleaved; median time, max RSS")
     ap.add_argument("--show-bytes", action="store_true", help="only print DuckDB's byte-counting evidence")
     ap.add_argument("--splink-child", nargs=3, metavar=("BUSINESS", "REGISTRY", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -133,21 +136,33 @@ def main() -> None:
     load_before = os.getloadavg()
     himozuke = str(Path(sys.executable).with_name("himozuke"))
     ours_dir, splink_out = args.out / f"splink-peer-{args.pairs}-himozuke", args.out / f"splink-{args.pairs}.parquet"
-    ours_s, ours_rss = run_child([himozuke, "check", str(b), str(r), "--out", str(ours_dir), "--formats", "csv"])
-    print(f"himozuke: {ours_s:.1f} s, {ours_rss:.0f} MiB", flush=True)
-    splink_s, splink_rss = run_child([sys.executable, __file__, "--splink-child", str(b), str(r), str(splink_out)])
-    print(f"splink:   {splink_s:.1f} s, {splink_rss:.0f} MiB", flush=True)
+    commands = {
+        "himozuke": [himozuke, "check", str(b), str(r), "--out", str(ours_dir), "--formats", "csv"],
+        "splink": [sys.executable, __file__, "--splink-child", str(b), str(r), str(splink_out)],
+    }
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for i in range(args.repeat):  # interleaved, so a change in machine load hits both alike
+        for name, cmd in commands.items():
+            runs[name].append(run_child(cmd))
+            print(f"run {i + 1}/{args.repeat} {name:8}: {runs[name][-1][0]:7.1f} s {runs[name][-1][1]:7.0f} MiB",
+                  flush=True)
+    seconds = {name: statistics.median(s for s, _ in rs) for name, rs in runs.items()}
+    rss = {name: max(m for _, m in rs) for name, rs in runs.items()}
     run = json.loads((ours_dir / "run.json").read_text(encoding="utf-8"))
     figures = {
         "pairs": args.pairs,
-        "himozuke_seconds": round(ours_s, 2),
-        "splink_seconds": round(splink_s, 2),
-        "time_ratio_himozuke_over_splink": round(ours_s / splink_s, 3),
-        "himozuke_peak_rss_mib": round(ours_rss),
-        "splink_peak_rss_mib": round(splink_rss),
-        "memory_ratio_himozuke_over_splink": round(ours_rss / splink_rss, 3),
+        "repeat": args.repeat,
+        "himozuke_seconds": round(seconds["himozuke"], 2),
+        "splink_seconds": round(seconds["splink"], 2),
+        "time_ratio_himozuke_over_splink": round(seconds["himozuke"] / seconds["splink"], 3),
+        "himozuke_peak_rss_mib": round(rss["himozuke"]),
+        "splink_peak_rss_mib": round(rss["splink"]),
+        "memory_ratio_himozuke_over_splink": round(rss["himozuke"] / rss["splink"], 3),
+        "runs": {name: [{"seconds": round(s, 2), "peak_rss_mib": round(m)} for s, m in rs]
+                 for name, rs in runs.items()},
         "himozuke_counts": run["counts"],
         "himozuke_engine": run.get("engine"),
+        "himozuke_phase_seconds": run.get("seconds"),
         "splink_output": _gamma_summary(splink_out),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
