@@ -36,6 +36,8 @@ class RunSummary:
 
     business_file: str
     registry_file: str
+    business_profile: str
+    registry_profile: str
     business_encoding: str
     registry_encoding: str
     rows_in: int
@@ -74,11 +76,14 @@ BYTES_PER_INPUT_ROW = 90
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
+              business_profile: str | os.PathLike | None = None, registry_profile: str | os.PathLike | None = None,
               memory_limit: int | None = None, buckets: int | None = None, work_dir: str | os.PathLike | None = None,
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None
               ) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
+    Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
+    layouts and J-LIS result files onto the standard record; without them the common layouts are detected.
     Inputs whose estimated in-memory size exceeds ``memory_limit`` (default: half the available memory), or
     any run with ``buckets`` or ``resume``, go through the bucketed engine (:mod:`himozuke.match.scale`);
     both paths give byte-identical outputs. The result rows come back for an in-memory run (``None`` for a
@@ -95,9 +100,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
     t0 = time.perf_counter()
     say("読み込み / reading")
-    with open_records(business, role="business", encoding=business_encoding) as b, \
-            open_records(registry, role="registry", encoding=registry_encoding) as r:
+    with open_records(business, role="business", encoding=business_encoding, profile=business_profile) as b, \
+            open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
+        b_prof, r_prof = b.profile, r.profile
         r_rejects = r.rejects.collect()
         if bucketed:
             say("バケットに分割して照合 / bucketed check")
@@ -118,7 +124,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
     verdicts = dict(result.lazy().group_by(C.VERDICT).len().collect().iter_rows())
     summary = RunSummary(
-        business_file=b_name, registry_file=r_name, business_encoding=b_enc, registry_encoding=r_enc,
+        business_file=b_name, registry_file=r_name, business_profile=b_prof, registry_profile=r_prof,
+        business_encoding=b_enc, registry_encoding=r_enc,
         rows_in=rows_in, counts={str(v): int(verdicts.get(str(v), 0)) for v in Verdict},
         registry_rows=registry_rows, registry_rejected=r_rejects.height,
         started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",

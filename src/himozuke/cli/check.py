@@ -24,7 +24,8 @@ from himozuke.pipeline import RunSummary, parse_formats, run_check, verdict_tabl
 
 def print_summary(summary: RunSummary, out: Path) -> None:
     """The end-of-run table: counts and % per class, and the row accounting."""
-    table = Table(title=f"点検結果 / result — {summary.business_file} × {summary.registry_file}")
+    table = Table(title=f"点検結果 / result — {summary.business_file} [{summary.business_profile}] × "
+                        f"{summary.registry_file} [{summary.registry_profile}]")
     table.add_column("判定")
     table.add_column("区分")
     table.add_column("件数", justify="right")
@@ -53,6 +54,10 @@ def check(
     encoding: str | None = typer.Option(None, "--encoding", help="両ファイルの文字コード（既定: 自動判定）utf-8 / cp932"),
     business_encoding: str | None = typer.Option(None, "--business-encoding", help="業務側の文字コード"),
     registry_encoding: str | None = typer.Option(None, "--registry-encoding", help="住基側の文字コード"),
+    business_profile: str | None = typer.Option(None, "--business-profile",
+                                                help="業務側のレイアウト（組込み名か TOML。既定: 自動判定）"),
+    registry_profile: str | None = typer.Option(None, "--registry-profile",
+                                                help="住基側のレイアウト（jlis-result-csv, jlis-result-fixed など。既定: 自動判定）"),
     memory_limit: str | None = typer.Option(None, "--memory-limit",
                                             help="使うメモリの上限（例 4G。既定: 空きメモリの半分）。超えるならバケット分割"),
     buckets: int | None = typer.Option(None, "--buckets", min=1, help="バケット数を指定して分割照合 / force N buckets"),
@@ -65,6 +70,7 @@ def check(
     Inputs larger than the memory limit are checked bucket by bucket; a killed run continues with --resume.
 
     例 / example:  himozuke check 抽出.csv 住基結果.csv --out result/
+    例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
     """
     fmts = parse_formats(formats)
     limit = parse_size(memory_limit) if memory_limit else None
@@ -79,6 +85,7 @@ def check(
         summary, _ = run_check(
             business, registry, out, formats=fmts, show_number=show_number,
             business_encoding=business_encoding or encoding, registry_encoding=registry_encoding or encoding,
+            business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick,
         )
