@@ -72,6 +72,41 @@ KANJI_MULTIPLIERS: dict[str, int] = {
     "千": 1000,  # U+5343
 }
 
+
+def kanji_number(run: str) -> str:
+    """A run of 漢数字 and digits as digits: 「一〇五」 → 「105」, 「百五」 → 「105」; a malformed run unchanged.
+
+    >>> kanji_number("一〇五"), kanji_number("二千三"), kanji_number("十十")
+    ('105', '2003', '十十')
+    """
+    if not any(c in KANJI_MULTIPLIERS for c in run):
+        return "".join(str(KANJI_DIGITS.get(c, c)) for c in run)
+    total, digit, last_unit = 0, None, 10_000
+    for c in run:
+        if c in KANJI_MULTIPLIERS and KANJI_MULTIPLIERS[c] < last_unit:
+            last_unit = KANJI_MULTIPLIERS[c]
+            total += (1 if digit is None else digit) * last_unit
+            digit = None
+        elif KANJI_DIGITS.get(c, 0) > 0 and digit is None:
+            digit = KANJI_DIGITS[c]
+        else:
+            return run
+    return str(total + (digit or 0))
+
+
+@functools.cache
+def traditional_numbers() -> dict[str, str]:
+    """Every well-formed run with 十/百/千 (「十」 … 「九千九百九十九」, 「一千」 too) → its digits.
+
+    >>> len(traditional_numbers()), traditional_numbers()["二十三"]
+    (13300, '23')
+    """
+    digits = [k for k, v in KANJI_DIGITS.items() if v]
+    places = [["", m, *(d + m for d in digits)] for m in KANJI_MULTIPLIERS]
+    runs = (a + b + c + d for a in places[2] for b in places[1] for c in places[0] for d in ["", *digits])
+    return {run: kanji_number(run) for run in runs if any(m in run for m in KANJI_MULTIPLIERS)}
+
+
 # 区切り: between two numbers each of these means "-" (「5丁目4番3号」 = 「5の4の3」 = 「5-4-3」).
 NUMBER_SEPARATORS: tuple[str, ...] = (
     "丁目",

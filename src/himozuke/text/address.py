@@ -107,28 +107,6 @@ _SEP_RUN_NOT_BARE_DASH = f"(?:-{_SEP_ONE}+|(?:{_WORD_SEPS}| - ?|- ){_SEP_ONE}*)"
 _SEP_TOKEN = f"^{_SEP_RUN}$"
 # A run is a number when a strong separator follows: 丁目, 番地, 号, -, 番 (but not 番町 / 番丁 / 番館 …).
 _STRONG_NEXT = f"^(?:丁目|番地|号| ?-|番(?:$|[^{t.WORD_AFTER_SUFFIX}]))"
-_DIGIT_1_9 = "[" + "".join(k for k, v in t.KANJI_DIGITS.items() if v) + "]"
-_TRADITIONAL = (
-    f"^(?:(?P<d1000>{_DIGIT_1_9})?(?P<m1000>千))?(?:(?P<d100>{_DIGIT_1_9})?(?P<m100>百))?"
-    f"(?:(?P<d10>{_DIGIT_1_9})?(?P<m10>十))?(?P<d1>{_DIGIT_1_9})?$"
-)
-
-
-def _kanji_value(run: str) -> str:
-    """「一〇五」 → 「105」, 「百五」 → 「105」, 「二千三」 → 「2003」; a malformed run is returned unchanged."""
-    if not any(c in t.KANJI_MULTIPLIERS for c in run):
-        return "".join(str(t.KANJI_DIGITS.get(c, c)) for c in run)
-    total, digit, last_unit = 0, None, 10_000
-    for c in run:
-        if c in t.KANJI_MULTIPLIERS and t.KANJI_MULTIPLIERS[c] < last_unit:
-            last_unit = t.KANJI_MULTIPLIERS[c]
-            total += (1 if digit is None else digit) * last_unit
-            digit = None
-        elif t.KANJI_DIGITS.get(c, 0) > 0 and digit is None:
-            digit = t.KANJI_DIGITS[c]
-        else:
-            return run
-    return str(total + (digit or 0))
 
 
 def _is_number_context(tokens: list[str], i: int) -> bool:
@@ -156,33 +134,13 @@ def kanji_numerals_to_digits(s: str) -> str:
     """
     tokens = re.findall(_TOKENS, s)
     return "".join(
-        _kanji_value(tok) if re.match(_NUMERAL_RUN, tok) and _is_number_context(tokens, i) else tok
+        t.kanji_number(tok) if re.match(_NUMERAL_RUN, tok) and _is_number_context(tokens, i) else tok
         for i, tok in enumerate(tokens)
     )
 
 
-def _kanji_value_expr(e: pl.Expr) -> pl.Expr:
-    g = e.str.extract_groups(_TRADITIONAL)
-    digit = {k: v for k, v in t.KANJI_DIGITS.items() if v}
-
-    def place(d: str, m: str, unit: int) -> pl.Expr:
-        d_value = g.struct.field(d).replace_strict(digit, default=1, return_dtype=pl.Int64)
-        return pl.when(g.struct.field(m).is_null()).then(0).otherwise(d_value * unit)
-
-    ones = g.struct.field("d1").replace_strict(digit, default=0, return_dtype=pl.Int64)
-    value = place("d1000", "m1000", 1000) + place("d100", "m100", 100) + place("d10", "m10", 10) + ones
-    positional = e.str.replace_many({k: str(v) for k, v in t.KANJI_DIGITS.items()})
-    multipliers = "[" + "".join(t.KANJI_MULTIPLIERS) + "]"
-    return (
-        pl.when(~e.str.contains(multipliers)).then(positional)
-        .when(e.str.contains(_TRADITIONAL)).then(value.cast(pl.String))
-        .otherwise(e)
-    )
-
-
-# The Polars form marks every run that holds a 漢数字 and is in a number context (three regex passes,
-# no look-around in Rust), then converts marked runs with one table; the rare rest (「一〇五〇」, 「三百」,
-# 「十十」) goes through `_kanji_value_expr` on the marked pieces. Markers are Unicode noncharacters.
+# Polars: mark each run holding a 漢数字 in a number context (3 regex passes, no look-around in Rust), convert
+# marked runs by one table, split rows with a rarer run (「一〇五〇」「三百」「十十」) at the markers (noncharacters).
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"
 _KANJI_RUN = f"[{_NUMERALS}]*[{''.join(t.KANJI_DIGITS)}{''.join(t.KANJI_MULTIPLIERS)}][{_NUMERALS}]*"
 _SEP_PIECES = f"(?:{_WORD_SEPS}| ?- ?)+"
@@ -190,28 +148,30 @@ _SEP_PIECES = f"(?:{_WORD_SEPS}| ?- ?)+"
 _AFTER_NUMBER = f"([{_NUMERALS}])({_SEP_PIECES})({_KANJI_RUN})"
 _AFTER_MARKED = f"({_CLOSE})({_SEP_PIECES})({_KANJI_RUN})"  # 「一の二の三」: the 三 a first pass skips
 # A strong suffix (_STRONG_NEXT) or separators chaining it to the next number (digit or marked run).
-_BEFORE_NUMBER = (
-    f"({_KANJI_RUN})(丁目|番地|号| ?-|番$|番[^{t.WORD_AFTER_SUFFIX}]|{_SEP_PIECES}[{_NUMERALS}{_OPEN}])"
-)
+_STRONG = f"丁目|番地|号| ?-|番$|番[^{t.WORD_AFTER_SUFFIX}]"
+_BEFORE_NUMBER = f"({_KANJI_RUN})({_STRONG}|{_SEP_PIECES}[{_NUMERALS}{_OPEN}])"
 
 
 @functools.cache
 def _marked_numbers() -> dict[str, str]:
-    """Marked runs → digits for the usual numbers: 1–99 written with 十, positional runs of 1–2 characters."""
-    digits = [k for k, v in t.KANJI_DIGITS.items() if v]
-    tens = ["", "十", *(d + "十" for d in digits)]
-    runs = [tn + one for tn in tens for one in ["", *digits] if "十" in tn]
+    """Marked runs → digits for the usual numbers: 1–99 with 十, positional runs of 1–2 characters."""
     chars = [*t.KANJI_DIGITS, *"0123456789"]
-    runs += [c for c in t.KANJI_DIGITS] + [a + b for a in chars for b in chars if {a, b} & set(t.KANJI_DIGITS)]
-    return {f"{_OPEN}{run}{_CLOSE}": _kanji_value(run) for run in runs}
+    runs = [*t.KANJI_DIGITS, *(a + b for a in chars for b in chars if {a, b} & set(t.KANJI_DIGITS))]
+    usual = {run: t.kanji_number(run) for run in runs} | {r: v for r, v in t.traditional_numbers().items() if len(v) < 3}
+    return {f"{_OPEN}{run}{_CLOSE}": value for run, value in usual.items()}
 
 
 def _convert_marked_expr(e: pl.Expr) -> pl.Expr:
-    """Every marked run through `_kanji_value_expr` (pieces of the split are converted as one flat column)."""
+    """Every marked run read like `t.kanji_number` (the pieces of the split are one flat column)."""
     piece = pl.element().str.split_exact(_CLOSE, 1)
     run, after = piece.struct.field("field_0"), piece.struct.field("field_1")
-    converted = pl.when(after.is_null()).then(pl.element()).otherwise(_kanji_value_expr(run) + after)
-    return e.str.split(_OPEN).list.eval(converted).list.join("")
+    value = (
+        pl.when(run.str.contains(f"[{''.join(t.KANJI_MULTIPLIERS)}]"))
+        .then(run.replace_strict(t.traditional_numbers(), default=run))
+        .otherwise(run.str.replace_many({k: str(v) for k, v in t.KANJI_DIGITS.items()}))
+    )
+    pieces = e.str.split(_OPEN).list.eval(pl.when(after.is_null()).then(pl.element()).otherwise(value + after))
+    return pieces.list.join("")
 
 
 def kanji_numerals_to_digits_expr(e: pl.Expr) -> pl.Expr:
@@ -221,12 +181,11 @@ def kanji_numerals_to_digits_expr(e: pl.Expr) -> pl.Expr:
         .str.replace_all(_AFTER_MARKED, f"${{1}}${{2}}{_OPEN}${{3}}{_CLOSE}")
         .str.replace_all(_BEFORE_NUMBER, f"{_OPEN}${{1}}{_CLOSE}${{2}}")
     )
-    f = pl.field
-    by_table = f("marked").str.replace_many(_marked_numbers())
+    f = pl.field  # the struct keeps `marked` for the rare rows: each regex runs once
     rare = pl.when(f("by_table").str.contains(_OPEN, literal=True)).then(f("marked"))
     return (
         pl.struct(marked.alias("marked"))
-        .struct.with_fields(by_table.alias("by_table"))
+        .struct.with_fields(f("marked").str.replace_many(_marked_numbers()).alias("by_table"))
         .struct.with_fields(pl.coalesce(_convert_marked_expr(rare), f("by_table")).alias("out"))
         .struct.field("out")
     )
@@ -384,10 +343,9 @@ def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
 
 
 def _head_expr(norm: pl.Expr) -> pl.Expr:
-    """Vectorised `_head` match: a struct of ``prefecture``, ``found`` (市区町村, ケ folded) and ``tail``.
+    """`t.head_pattern` as three anchored replaces without capture groups (a DFA runs them, same priority).
 
-    Three anchored replaces, each an alternation without capture groups (a DFA runs them), strip the
-    都道府県, the 郡 and the 市区町村 in the order and with the priority of `t.head_pattern`.
+    A struct of ``prefecture``, ``found`` (the 市区町村, ケ folded) and ``tail``.
     """
     prefectures, guns, names = t.name_patterns()
     f = pl.field
