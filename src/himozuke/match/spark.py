@@ -1,29 +1,28 @@
 """The check on Apache Spark (issue 8 item 5): Spark moves Arrow batches, the engine's Polars functions decide.
 
-Spark holds no rule. It reads lines, routes rows to buckets and writes files; every decision is made by the
-same Polars functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArrow``):
+Spark holds no rule: it reads lines, routes rows to buckets and writes files; every decision is made by the
+functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArrow``). Phases:
 
-1. **lines** — each file is read as raw byte lines (``\\n`` only, like the local reader); 行番号 (header = 1)
-   comes from the split's start offset and the row's place in its split, so a file split over many tasks keeps
-   its line numbers. The encoding and the layout profile are chosen by :func:`open_records` on the file's
-   first MiB, exactly as locally.
-2. **read** (``mapInArrow``) — one batch of lines is decoded in one codec call, parsed by
-   :func:`~himozuke.formats.tabular.parse_lines` and mapped through the profile; business rows get
-   :func:`~himozuke.match.engine.business_frame`, both sides a bucket of 個人番号 (scale.py's hash) and business
-   rows a bucket of the person key (:func:`~himozuke.match.engine.person_key_expr`).
-3. **several numbers** — ``groupBy(person bucket).applyInArrow`` runs
-   :func:`~himozuke.match.engine.several_numbers_rows`; the few flagged 行番号 are collected and broadcast.
-4. **check** — ``cogroup(bucket).applyInArrow`` runs :func:`~himozuke.match.engine.check_bucket` with
-   :func:`~himozuke.match.engine.registry_frame` per bucket; unreadable lines become
-   :func:`~himozuke.match.engine.rejected_rows`.
-5. **write** — ordered by 行番号. A local ``out`` gets the very files of the local engine
-   (:mod:`himozuke.report.tables`); a Hadoop path (``hdfs://``, ``s3a://`` …) gets ``result.csv/`` (one part
-   file: BOM, header, CSV text written by Polars per batch) and ``result.parquet/`` written by Spark.
+1. **lines** — raw byte lines (split on ``\n`` only, as locally); 行番号 (header = 1) = lines of the splits
+   before + place in the split, so a file read by many tasks keeps its numbers. Encoding and layout profile
+   are chosen by :func:`open_records` on the file's first MiB, exactly as locally.
+2. **read** (``mapInArrow``) — a batch is decoded in one codec call, parsed by ``parse_lines``, mapped through
+   the profile; business rows get ``business_frame``, both sides a 個人番号 bucket (scale.py's hash), business
+   rows a bucket of ``person_key_expr``.
+3. **several numbers** — ``groupBy(person bucket).applyInArrow(several_numbers_rows)``; the few flagged
+   行番号 are collected and broadcast.
+4. **check** — ``cogroup(bucket).applyInArrow``: ``registry_frame`` + ``check_bucket`` per bucket;
+   unreadable lines become ``rejected_rows``.
+5. **write** — in 行番号 order. A plain ``out`` path gets the local engine's very files
+   (:mod:`himozuke.report.tables`); a URI (``hdfs://``, ``s3a://``, ``file://`` …) gets ``result.csv/`` (one
+   part file: BOM, header, CSV text written by Polars) and ``result.parquet/``, written by Spark.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import itertools
 import math
 import os
 import sys
@@ -161,37 +160,29 @@ def _checker(several) -> Callable:
 
 
 def _rejected(batches: Iterator) -> Iterator:
-    for batch in batches:
-        yield from to_arrow(rejected_rows(pl.from_arrow(batch)), RESULT_SCHEMA).to_batches()
+    return (b for batch in batches for b in to_arrow(rejected_rows(pl.from_arrow(batch)), RESULT_SCHEMA).to_batches())
 
 
 def _csv_text(batches: Iterator, *, show_number: bool, schema: dict[str, pl.DataType]) -> Iterator:
-    """CSV text per batch written by Polars (the local writer's quoting); BOM and header before the first."""
+    """BOM and header, then the CSV text of each batch written by Polars (the local writer's quoting)."""
     import pyarrow as pa
 
-    first = True
-    for batch in batches:
-        frame = displayed(pl.from_arrow(batch), show_number=show_number)
-        text = ("\ufeff" if first else "") + frame.write_csv(include_header=first)
-        first = False
-        yield pa.record_batch([pa.array([text.removesuffix("\n")], pa.string())], names=["value"])
-    if first:
-        text = "\ufeff" + pl.DataFrame(schema=schema).write_csv()
-        yield pa.record_batch([pa.array([text.removesuffix("\n")], pa.string())], names=["value"])
+    texts = itertools.chain(["\ufeff" + pl.DataFrame(schema=schema).write_csv()], (
+        displayed(pl.from_arrow(b), show_number=show_number).write_csv(include_header=False) for b in batches))
+    return (pa.record_batch([pa.array([t.removesuffix("\n")], pa.string())], names=["value"]) for t in texts if t)
 
 
 def default_session():
-    """A local SparkSession (``local[2]``, UI off, Arrow on, few shuffle partitions, quiet logs)."""
+    """The session of ``spark-submit`` when launched by it; else a local one (``local[2]``, UI off, Arrow on,
+    few shuffle partitions, quiet logs)."""
     from pyspark.sql import SparkSession
 
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master("local[2]").appName("himozuke")
-        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4").config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.appName("himozuke").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: its --master and --conf win there
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.master("local[2]").config("spark.ui.enabled", "false").config(
+            "spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "4")
+    spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -230,14 +221,15 @@ def _numbered_lines(spark, path: str):
 
 
 def _head(numbered, total: int) -> list[bytes]:
-    """The first lines of the file, at least its first MiB (what the local reader looks at)."""
+    """The whole lines that hold the file's first MiB (what the local reader looks at to choose the encoding)."""
     from pyspark.sql import functions as F
 
     k = 4096
     while True:
         lines = [r[_BYTES] for r in numbered.where(F.col(C.ROW) <= k).orderBy(C.ROW).collect()]
-        if k >= total or sum(len(b) + 1 for b in lines) > _HEAD_BYTES:
-            return lines
+        ends = list(itertools.accumulate(len(b) + 1 for b in lines))
+        if k >= total or ends[-1] >= _HEAD_BYTES:
+            return lines[: bisect.bisect_left(ends, _HEAD_BYTES) + 1]
         k *= 8
 
 
@@ -262,40 +254,33 @@ def _open(spark, path: str, role: str, encoding: str | None):
     if profile.format != "csv":
         raise UsageError(f"Spark エンジンは固定長（プロファイル {profile.name}）を読めません",
                          f"the spark engine reads CSV only, not fixed-length profile {profile.name}")
-    codec = "utf-8" if enc.startswith("utf") else enc
-    header = parse_header(head[0].decode(codec).rstrip("\r"))
+    header = parse_header(head[0].decode(enc.removesuffix("-sig")).rstrip("\r"))
     return numbered, Table(name, header, pl.LazyFrame(), pl.LazyFrame(), enc), profile, total
 
 
 def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int | None):
-    """Phases 1–2 for one input, persisted: every line as a record, a rejection or an undecodable mark."""
+    """Phases 1–2 for one input, persisted: every line as a record or a rejection; and how many of each."""
     from pyspark.sql import functions as F
 
     numbered, table, profile, total = _open(spark, path, role, encoding)
     n = buckets or max(int(spark.conf.get("spark.sql.shuffle.partitions")), math.ceil(total / ROWS_PER_BUCKET))
-    codec = "utf-8" if table.encoding.startswith("utf") else table.encoding
+    codec = table.encoding.removesuffix("-sig")
     schema = _BUSINESS_SCHEMA if role == "business" else _REGISTRY_SCHEMA
 
     def read(batches):
         return _read(batches, table=table, codec=codec, profile=profile, role=role, buckets=n)
 
     frame = numbered.mapInArrow(read, _spark_schema(schema)).persist()
-    bad = frame.where(F.col(_KIND) == _UNDECODABLE_KIND).agg(F.min(C.ROW)).collect()[0][0]
-    if bad is not None:
+    kinds = {k: (count, first) for k, count, first in
+             frame.groupBy(_KIND).agg(F.count(F.lit(1)), F.min(C.ROW)).collect()}
+    if _UNDECODABLE_KIND in kinds:
+        bad = kinds[_UNDECODABLE_KIND][1]
         frame.unpersist()
         hint = ("--encoding cp932 を指定してください", "try --encoding cp932") if codec == "utf-8" else \
             ("--encoding utf-8 を試してください", "try --encoding utf-8")
-        raise InputFileError(f"{table.encoding} として読めないバイトがあります（{hint[0]}）",
-                             f"bytes that are not {table.encoding} ({hint[1]})", file=table.name, line=bad)
-    return frame, table, n
-
-
-def _is_local(path: str) -> bool:
-    return "://" not in path or path.startswith("file:")
-
-
-def _local(path: str) -> Path:
-    return Path(path.removeprefix("file://").removeprefix("file:"))
+        raise InputFileError(f"{codec} として読めないバイトがあります（{hint[0]}）",
+                             f"bytes that are not {codec} ({hint[1]})", file=table.name, line=bad)
+    return frame, table, n, {k: count for k, (count, _) in kinds.items()}
 
 
 def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dict[str, pl.DataType]) -> None:
@@ -326,15 +311,16 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
     """
     from pyspark.sql import functions as F
 
-    bad = [f for f in formats if f not in ("csv", "parquet") and not (f == "xlsx" and _is_local(out))]
+    bad = [f for f in formats if f not in ("csv", "parquet") and not (f == "xlsx" and ":/" not in out)]
     if bad:
         raise UsageError(f"Spark エンジンの出力形式は csv, parquet です（ローカル出力なら xlsx も）: {', '.join(bad)}",
                          f"the spark engine writes csv and parquet (and xlsx to a local folder): {', '.join(bad)}")
     spark = spark or default_session()
-    b_frame, b_table, n = _read_side(spark, business, "business", encoding, buckets)
-    r_frame, r_table, _ = _read_side(spark, registry, "registry", encoding, n)
-    persisted = [b_frame, r_frame]
+    b_frame, b_table, n, kinds = _read_side(spark, business, "business", encoding, buckets)
+    persisted = [b_frame]
     try:
+        r_frame, r_table, _, r_kinds = _read_side(spark, registry, "registry", encoding, n)
+        persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
         several = rows.select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS), _PERSON).groupBy(
             _PERSON).applyInArrow(_several, _spark_schema({C.ROW: pl.Int64()}))
@@ -344,40 +330,40 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
             _checker(flagged), _spark_schema(RESULT_SCHEMA))
         rejected = b_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON).mapInArrow(
             _rejected, _spark_schema(RESULT_SCHEMA))
-        result = checked.unionByName(rejected).persist()
-        persisted.append(result)
-        kinds = dict(b_frame.groupBy(_KIND).count().collect())
-        r_kinds = dict(r_frame.groupBy(_KIND).count().collect())
-        verdicts = dict(result.groupBy(C.VERDICT).count().collect())
-        counts = {str(v): int(verdicts.get(str(v), 0)) for v in Verdict}
-        counts |= {"rows_in": kinds.get(_ROW_KIND, 0) + kinds.get(_REJECT_KIND, 0),
-                   "registry_rows": r_kinds.get(_ROW_KIND, 0) + r_kinds.get(_REJECT_KIND, 0),
-                   "registry_rejected": r_kinds.get(_REJECT_KIND, 0)}
+        result = checked.unionByName(rejected)
+        counts = {"rows_in": kinds.get(_ROW_KIND, 0) + kinds.get(_REJECT_KIND, 0),
+                  "registry_rows": r_kinds.get(_ROW_KIND, 0) + r_kinds.get(_REJECT_KIND, 0),
+                  "registry_rejected": r_kinds.get(_REJECT_KIND, 0)}
         r_rejects = r_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON)
-        _write(result, r_rejects if counts["registry_rejected"] else None, out, formats, show_number, b_table,
-               r_table)
-        return counts
+        verdicts = _write(result, r_rejects if counts["registry_rejected"] else None, out, formats, show_number,
+                          b_table, r_table)
+        return {str(v): int(verdicts.get(str(v), 0)) for v in Verdict} | counts
     finally:
         for frame in persisted:
             with contextlib.suppress(Exception):
                 frame.unpersist()
 
 
-def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table) -> None:
-    """Phase 5: the outputs, in 行番号 order."""
+def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table
+           ) -> dict[str, int]:
+    """Phase 5: the outputs, in 行番号 order; returns the count per 判定."""
     rejects_schema = {C.ROW: pl.Int64(), REJECT_REASON: pl.String()}
-    if not _is_local(out):
-        for fmt in formats:
-            _write_hadoop(result, out, f"result.{fmt}", show_number=show_number, schema=RESULT_SCHEMA)
-        if r_rejects is not None:
-            _write_hadoop(r_rejects, out, "registry_rejects.csv", show_number=True, schema=rejects_schema)
-        return
+    if ":/" in out:  # a URI (file:// too) is written by Spark; a plain path is a local folder
+        result = result.persist()
+        try:
+            for fmt in formats:
+                _write_hadoop(result, out, f"result.{fmt}", show_number=show_number, schema=RESULT_SCHEMA)
+            if r_rejects is not None:
+                _write_hadoop(r_rejects, out, "registry_rejects.csv", show_number=True, schema=rejects_schema)
+            return dict(result.groupBy(C.VERDICT).count().collect())
+        finally:
+            result.unpersist()
     import datetime as dt
 
     from himozuke.atomic import atomic_path
     from himozuke.report.xlsx import RunInfo, write_report
 
-    folder = _local(out)
+    folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     frame = pl.from_arrow(result.orderBy(C.ROW).toArrow()).cast(RESULT_SCHEMA)
     notes = []
@@ -394,6 +380,20 @@ def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Tab
         else:
             write_report(frame, folder / "report.xlsx", RunInfo(b_table.name, r_table.name, dt.datetime.now(), notes),
                          show_number=show_number)
+    return dict(frame.group_by(C.VERDICT).len().rows())
 
 
-__all__ = ["ROWS_PER_BUCKET", "decode_lines", "default_session", "run_spark", "to_arrow"]
+def main(argv: list[str] | None = None) -> None:
+    """``spark-submit …/himozuke/match/spark.py BUSINESS REGISTRY OUT [csv,parquet]`` (docs/spark.md)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) not in (3, 4):
+        raise SystemExit("usage: spark.py BUSINESS REGISTRY OUT [FORMATS]")
+    print(run_spark(*args[:3], formats=tuple((args[3:] or ["csv"])[0].split(","))))
+
+
+__all__ = ["ROWS_PER_BUCKET", "decode_lines", "default_session", "main", "run_spark", "to_arrow"]
+
+if __name__ == "__main__":  # run by path (spark-submit): use the package's module, so tasks unpickle by name
+    from himozuke.match.spark import main as _main
+
+    _main()

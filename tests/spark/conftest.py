@@ -1,0 +1,17 @@
+"""One local SparkSession for the whole Spark test folder (starting the JVM is the slow part)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pyspark")
+pytest.importorskip("pyarrow")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from himozuke.match.spark import default_session
+
+    session = default_session()
+    yield session
+    session.stop()

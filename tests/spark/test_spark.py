@@ -1,0 +1,139 @@
+"""``run_spark``: the Spark engine gives the local engine's result, row for row (issue 8 item 5)."""
+
+from __future__ import annotations
+
+import filecmp
+import inspect
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from himozuke.errors import InputFileError, UsageError
+from himozuke.formats import columns as C
+from himozuke.formats.tabular import read_table
+from himozuke.match import spark as spark_engine
+from himozuke.match.classify import Verdict
+from himozuke.match.spark import decode_lines, run_spark
+from himozuke.pipeline import run_check
+from himozuke.testing.perturb import business_copy
+from himozuke.testing.population import generate_population
+
+DATA = Path(__file__).parent.parent / "cli" / "data"
+VERDICTS = [str(v) for v in Verdict]
+
+
+def _local(business: Path, registry: Path, out: Path, **kw) -> tuple[dict, pl.DataFrame]:
+    summary, result = run_check(business, registry, out, formats=("csv", "parquet"), memory_limit=1 << 40, **kw)
+    return summary, result
+
+
+def _accounted(counts: dict[str, int]) -> None:
+    assert counts["rows_in"] == sum(counts[v] for v in VERDICTS)
+
+
+def test_sample_files_cp932_with_gaiji_equal_the_local_engine(spark, tmp_path):
+    """tests/cli/data: cp932 business file with a 外字 byte (F040 → U+E000), named rows of every class."""
+    assert b"\xf0\x40" in (DATA / "business.csv").read_bytes()
+    counts = run_spark(str(DATA / "business.csv"), str(DATA / "registry.csv"), str(tmp_path / "spark"),
+                       spark=spark, formats=("csv", "parquet"))
+    summary, _ = _local(DATA / "business.csv", DATA / "registry.csv", tmp_path / "local")
+    assert {v: counts[v] for v in VERDICTS} == summary.counts
+    assert counts["rows_in"] == summary.rows_in
+    _accounted(counts)
+    assert filecmp.cmp(tmp_path / "spark" / "result.csv", tmp_path / "local" / "result.csv", shallow=False)
+    spark_rows = pl.read_parquet(tmp_path / "spark" / "result.parquet")
+    assert spark_rows.equals(pl.read_parquet(tmp_path / "local" / "result.parquet"))
+    assert spark_rows.filter(pl.col(C.business(C.KANJI_NAME)).str.contains("\ue000")).height == 1
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> tuple[Path, Path]:
+    """20,000 generated residents and their business copy, with blank, short and badly quoted lines mixed in."""
+    folder = tmp_path_factory.mktemp("generated")
+    pop = generate_population(20_000, seed=8)
+    registry = pop.select(*C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(pl.String))
+    twice = registry.head(3).with_columns(pl.lit("別人　太郎").alias(C.KANJI_NAME))  # 住基 duplicates: first wins
+    pl.concat([registry, twice]).write_csv(folder / "registry.csv")
+    business = business_copy(pop, seed=8).select(*C.STANDARD)
+    lines = business.write_csv().splitlines()
+    lines[100:100] = ["", "  ", "\u3000"]  # blank lines: not rows, but counted in 行番号
+    lines[5000:5000] = ["1,2,3", 'x,"unclosed,a,b,c,d'] # unreadable lines: E with the reader's reason
+    (folder / "business.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return folder / "business.csv", folder / "registry.csv"
+
+
+def test_generated_population_split_over_tasks_equals_the_local_engine(spark, generated, tmp_path):
+    """Several splits per file, odd bucket count, Hadoop URI output: same rows, same CSV bytes."""
+    business, registry = generated
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "400k")
+    try:
+        counts = run_spark(str(business), str(registry), f"file://{tmp_path}/spark", spark=spark, buckets=7,
+                           formats=("csv", "parquet"))
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    summary, local = _local(business, registry, tmp_path / "local")
+    assert {v: counts[v] for v in VERDICTS} == summary.counts
+    assert (counts["rows_in"], counts["registry_rows"]) == (summary.rows_in, summary.registry_rows) == (20_002,
+                                                                                                       20_003)
+    _accounted(counts)
+    (part,) = (tmp_path / "spark" / "result.csv").glob("part-*")
+    assert part.read_bytes() == (tmp_path / "local" / "result.csv").read_bytes()
+    parts = sorted((tmp_path / "spark" / "result.parquet").glob("part-*.parquet"))
+    assert pl.concat([pl.read_parquet(p) for p in parts]).equals(pl.read_parquet(tmp_path / "local" /
+                                                                                 "result.parquet"))
+    assert local.filter(pl.col(C.ROW).is_in([101, 102, 103])).height == 0  # the blank lines
+
+
+_HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所\n"
+_LONG = (_HEADER + "123456789018,山田　太郎,ヤマダ　タロウ,1975-01-02,1,東京都千代田区霞が関１丁目１番１号\n" * 14_000
+         ).encode() + b"1,\xff,a,b,c,d\n"
+
+
+@pytest.mark.parametrize(("content", "encoding", "line"), [
+    pytest.param(_LONG, None, 14_002, id="最初の1MiBより後の読めないバイト"),
+    pytest.param(_HEADER.encode() + b"1,\xff,a,b,c,d\n", "utf-8", 2,
+                 id="utf-8に読めないバイト"),
+    pytest.param(_HEADER.encode("cp932") + b"1,a,b,c,d,e\n2,\x81\n",
+                 "cp932", 3, id="cp932の途中で切れた文字"),
+])
+def test_undecodable_line_is_reported_like_the_local_reader(spark, tmp_path, content, encoding, line):
+    path = tmp_path / "business.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as local:
+        read_table(path, encoding=encoding)
+    with pytest.raises(InputFileError) as remote:
+        run_spark(str(path), str(DATA / "registry.csv"), str(tmp_path / "spark"), spark=spark, encoding=encoding)
+    assert (remote.value.line, remote.value.message) == (local.value.line, local.value.message)
+    assert remote.value.line == line
+
+
+@pytest.mark.parametrize(("formats", "out"), [
+    pytest.param(("pdf",), "result", id="未知の形式"),
+    pytest.param(("xlsx",), "hdfs://nn/out", id="HadoopにExcelは書かない"),
+])
+def test_formats_the_spark_engine_cannot_write_are_a_usage_error(formats, out):
+    with pytest.raises(UsageError):
+        run_spark("b.csv", "r.csv", out, spark=object(), formats=formats)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(codec="cp932", exclude_characters="\n¢£¬‖−〜"), max_size=8), min_size=1, max_size=20))
+def test_decode_lines_equals_decoding_each_line(texts):
+    """One codec call per batch == one per line (cp932 never has ``\\n`` as a trail byte)."""
+    encoded = [t.encode("cp932") for t in texts]
+    frame = pl.DataFrame({C.ROW: range(1, len(texts) + 1), "_bytes": encoded},
+                         schema={C.ROW: pl.Int64, "_bytes": pl.Binary})
+    lines, bad = decode_lines(frame, "cp932")
+    assert bad is None
+    assert lines["_line"].to_list() == [b.decode("cp932").rstrip("\r") for b in encoded]
+
+
+def test_no_row_by_row_python_udf():
+    """STYLE §1: Spark ships Arrow batches to the engine's functions; no pandas_udf or udf()."""
+    source = inspect.getsource(spark_engine)
+    assert not re.search(r"pandas_udf|\budf\(", source)
+    assert "mapInArrow" in source and "applyInArrow" in source
