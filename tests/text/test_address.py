@@ -174,6 +174,45 @@ def test_kanji_numbers_read_as_their_value(ns: list[int]) -> None:
     assert normalize_address(raw) == "-".join(map(str, ns))
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param("一〇五〇番地", "1050番地", id="位取り4桁(表にない)"),
+    pytest.param("三百番地", "300番地", id="三百(表にない)"),
+    pytest.param("一千二十番地", "1020番地", id="一千"),
+    pytest.param("1二丁目", "12丁目", id="数字と漢数字の混在"),
+    pytest.param("〇十番", "〇十番", id="〇十は読めない"),
+    pytest.param("一の二の三の四の五", "1の2の3の4の5", id="五つの連鎖"),
+    pytest.param("一の2の三の4の五", "1の2の3の4の5", id="数字を挟む連鎖"),
+    pytest.param("5の四", "5の4", id="前の数字との連鎖"),
+    pytest.param("四の5", "4の5", id="後の数字との連鎖"),
+    pytest.param("一 - 二", "1 - 2", id="空白付きダッシュ"),
+    pytest.param("一 二丁目", "一 2丁目", id="空白は区切りではない"),
+    pytest.param("一番館二号室", "一番館2号室", id="番館の前は町名・号の前は数字"),
+    pytest.param("一番", "1番", id="末尾の番"),
+    pytest.param("二番町三番", "二番町3番", id="番町"),
+])
+def test_kanji_numerals_marking(raw: str, expected: str) -> None:
+    """The vectorised form marks runs with regexes and converts them by table; it reads as the scalar."""
+    assert _both(kanji_numerals_to_digits, kanji_numerals_to_digits_expr, raw) == expected
+
+
+def test_traditional_numbers_against_an_independent_spelling() -> None:
+    table = t.traditional_numbers()
+    assert all(table[_to_kanji(n)] == str(n) for n in range(1, 10_000) if _to_kanji(n) in table)
+    assert sum(_to_kanji(n) in table for n in range(1, 10_000)) == 9_999 - 9  # 一…九 have no 十百千
+    assert {v for k, v in table.items() if k.startswith("一")} <= {str(n) for n in range(1000, 2000)} | {
+        str(n) for n in range(100, 200)} | {str(n) for n in range(10, 20)}
+
+
+_NUMBER_TEXT = "0123一二三四五六七八九〇十百千丁目番地号のノ之-町館室条 "
+
+
+@SETTINGS
+@given(st.lists(st.text(_NUMBER_TEXT, max_size=30), min_size=1, max_size=20))
+def test_kanji_numerals_expr_equals_scalar_on_long_runs(values: list[str]) -> None:
+    """Long runs and chains reach the rare path (split at the markers) as well as the table."""
+    assert _expr(kanji_numerals_to_digits_expr, values) == [kanji_numerals_to_digits(v) for v in values]
+
+
 # ---- parts ----------------------------------------------------------------------------------------
 
 P = AddressParts
@@ -200,6 +239,11 @@ P = AddressParts
     pytest.param("霞が関1-1-1山田ビル", P(None, None, "霞が関", "霞ケ", "1-1-1", "山田ビル"), id="方書が空白なしで続く"),
     pytest.param("霞が関1-1-1-101", P(None, None, "霞が関", "霞ケ", "1-1-1-101", ""), id="部屋番号のダッシュ"),
     pytest.param("東京都千代田区", P("東京都", "千代田区", "", "", "", ""), id="市区町村まで"),
+    pytest.param("東京都 千代田区 霞が関1-1-1", P("東京都", "千代田区", "霞が関", "霞ケ", "1-1-1", ""), id="名の後の空白"),
+    pytest.param("北海道 虻田郡 倶知安町", P("北海道", "倶知安町", "", "", "", ""), id="郡の後の空白"),
+    pytest.param("東京都", P("東京都", None, "", "", "", ""), id="都道府県のみ"),
+    pytest.param("虻田郡霞が関1", P(None, None, "霞が関", "霞ケ", "1", ""), id="郡のみ"),
+    pytest.param("茅ヶ崎市1", P(None, "茅ケ崎市", "", "", "1", ""), id="ヶの市"),
 ])
 def test_address_parts(raw: str, expected: AddressParts) -> None:
     assert address_parts(raw) == expected
@@ -338,3 +382,26 @@ def test_shipped_list_is_what_the_script_builds() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert [t.Municipality(*row) for row in module.rows()] == list(t.municipalities())
+
+
+# ---- bench-like data ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bench_like_addresses() -> dict[str, list[str]]:
+    from himozuke.testing.perturb import business_copy
+    from himozuke.testing.population import generate_population
+
+    registry = generate_population(20_000, seed=3)
+    business = business_copy(registry, seed=3)
+    return {"registry": registry["住所"].head(20_000).to_list(), "business": business["住所"].head(20_000).to_list()}
+
+
+@pytest.mark.parametrize("side", ["registry", "business"])
+def test_parts_expr_equals_scalar_on_bench_like_data(bench_like_addresses: dict[str, list[str]], side: str) -> None:
+    """Row by row on 20,000 addresses like those of benchmarks/address.py (generated, seed 3)."""
+    values = bench_like_addresses[side]
+    got = _expr(address_parts_expr, values)
+    expected = [p._asdict() if (p := address_parts(v)) else None for v in values]
+    mismatches = [(v, g, e) for v, g, e in zip(values, got, expected, strict=True) if g != e]
+    assert mismatches == []
+    assert sum(e is not None and e["municipality"] is not None for e in expected) > 0.9 * len(values)

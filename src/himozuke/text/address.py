@@ -141,24 +141,27 @@ def kanji_numerals_to_digits(s: str) -> str:
 
 # Polars: mark each run holding a 漢数字 in a number context (3 regex passes, no look-around in Rust), convert
 # marked runs by one table, split rows with a rarer run (「一〇五〇」「三百」「十十」) at the markers (noncharacters).
-_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+_OPEN, _CLOSE, _CHARS = "\ufdd0", "\ufdd1", [*t.KANJI_DIGITS, *"0123456789"]
 _KANJI_RUN = f"[{_NUMERALS}]*[{''.join(t.KANJI_DIGITS)}{''.join(t.KANJI_MULTIPLIERS)}][{_NUMERALS}]*"
-_SEP_PIECES = f"(?:{_WORD_SEPS}| ?- ?)+"
 # Chained to the number before it (「5の四」): the number's last character, separators, the run.
-_AFTER_NUMBER = f"([{_NUMERALS}])({_SEP_PIECES})({_KANJI_RUN})"
-_AFTER_MARKED = f"({_CLOSE})({_SEP_PIECES})({_KANJI_RUN})"  # 「一の二の三」: the 三 a first pass skips
+_AFTER_NUMBER = f"([{_NUMERALS}])({_SEP_RUN})({_KANJI_RUN})"
+_AFTER_MARKED = f"({_CLOSE})({_SEP_RUN})({_KANJI_RUN})"  # 「一の二の三」: the 三 a first pass skips
 # A strong suffix (_STRONG_NEXT) or separators chaining it to the next number (digit or marked run).
 _STRONG = f"丁目|番地|号| ?-|番$|番[^{t.WORD_AFTER_SUFFIX}]"
-_BEFORE_NUMBER = f"({_KANJI_RUN})({_STRONG}|{_SEP_PIECES}[{_NUMERALS}{_OPEN}])"
+_BEFORE_NUMBER = f"({_KANJI_RUN})({_STRONG}|{_SEP_RUN}[{_NUMERALS}{_OPEN}])"
 
 
 @functools.cache
 def _marked_numbers() -> dict[str, str]:
     """Marked runs → digits for the usual numbers: 1–99 with 十, positional runs of 1–2 characters."""
-    chars = [*t.KANJI_DIGITS, *"0123456789"]
-    runs = [*t.KANJI_DIGITS, *(a + b for a in chars for b in chars if {a, b} & set(t.KANJI_DIGITS))]
+    runs = [*t.KANJI_DIGITS, *(a + b for a in _CHARS for b in _CHARS if {a, b} & set(t.KANJI_DIGITS))]
     usual = {run: t.kanji_number(run) for run in runs} | {r: v for r, v in t.traditional_numbers().items() if len(v) < 3}
     return {f"{_OPEN}{run}{_CLOSE}": value for run, value in usual.items()}
+
+
+@functools.cache
+def _traditional_series() -> tuple[pl.Series, pl.Series]:  # built once: a dict becomes a Series per call
+    return pl.Series(t.traditional_numbers().keys()), pl.Series(t.traditional_numbers().values())
 
 
 def _convert_marked_expr(e: pl.Expr) -> pl.Expr:
@@ -167,11 +170,11 @@ def _convert_marked_expr(e: pl.Expr) -> pl.Expr:
     run, after = piece.struct.field("field_0"), piece.struct.field("field_1")
     value = (
         pl.when(run.str.contains(f"[{''.join(t.KANJI_MULTIPLIERS)}]"))
-        .then(run.replace_strict(t.traditional_numbers(), default=run))
+        .then(run.replace_strict(*_traditional_series(), default=run))
         .otherwise(run.str.replace_many({k: str(v) for k, v in t.KANJI_DIGITS.items()}))
     )
-    pieces = e.str.split(_OPEN).list.eval(pl.when(after.is_null()).then(pl.element()).otherwise(value + after))
-    return pieces.list.join("")
+    piece = pl.when(after.is_null()).then(pl.element()).otherwise(value + after)
+    return e.str.split(_OPEN).list.eval(piece).list.join("")
 
 
 def kanji_numerals_to_digits_expr(e: pl.Expr) -> pl.Expr:
@@ -343,10 +346,7 @@ def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
 
 
 def _head_expr(norm: pl.Expr) -> pl.Expr:
-    """`t.head_pattern` as three anchored replaces without capture groups (a DFA runs them, same priority).
-
-    A struct of ``prefecture``, ``found`` (the 市区町村, ケ folded) and ``tail``.
-    """
+    """`t.head_pattern` as anchored replaces, no capture groups: struct of prefecture, found (ケ folded), tail."""
     prefectures, guns, names = t.name_patterns()
     f = pl.field
     return (
