@@ -181,7 +181,7 @@ def default_session():
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: its --master and --conf win there
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = builder.master("local[2]").config("spark.ui.enabled", "false").config(
-            "spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "4")
+            "spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "2")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
