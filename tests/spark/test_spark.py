@@ -22,6 +22,9 @@ from himozuke.pipeline import run_check
 from himozuke.testing.perturb import business_copy
 from himozuke.testing.population import generate_population
 
+pytest.importorskip("pyspark")
+pytest.importorskip("pyarrow")
+
 DATA = Path(__file__).parent.parent / "cli" / "data"
 VERDICTS = [str(v) for v in Verdict]
 
@@ -48,6 +51,20 @@ def test_sample_files_cp932_with_gaiji_equal_the_local_engine(spark, tmp_path):
     spark_rows = pl.read_parquet(tmp_path / "spark" / "result.parquet")
     assert spark_rows.equals(pl.read_parquet(tmp_path / "local" / "result.parquet"))
     assert spark_rows.filter(pl.col(C.business(C.KANJI_NAME)).str.contains("\ue000")).height == 1
+
+
+def test_jlis_result_layout_through_its_profile_equals_the_local_engine(spark, tmp_path):
+    """A J-LIS result CSV (cp932, codes for 性別 and 処理結果, yyyymmdd dates) read through its profile."""
+    registry = tmp_path / "kekka.csv"
+    registry.write_bytes(("要求通番,処理結果コード,個人番号,氏名カナ,氏名漢字,生年月日,性別,住所\n"
+                          "1,00,151650496556,ヤマダ　タロウ,山田　太郎,19750102,1,東京都千代田区霞が関１丁目１番１号\n"
+                          "2,01,205878835680,,,,,\n").encode("cp932"))
+    counts = run_spark(str(DATA / "business.csv"), str(registry), str(tmp_path / "spark"), spark=spark,
+                       registry_profile="jlis-result-csv", buckets=3)
+    summary, _ = _local(DATA / "business.csv", registry, tmp_path / "local", registry_profile="jlis-result-csv")
+    assert {v: counts[v] for v in VERDICTS} == summary.counts
+    assert counts["registry_rows"] == summary.registry_rows == 2
+    assert filecmp.cmp(tmp_path / "spark" / "result.csv", tmp_path / "local" / "result.csv", shallow=False)
 
 
 @pytest.fixture(scope="module")

@@ -188,11 +188,8 @@ def default_session():
 
 
 def _numbered_lines(spark, path: str):
-    """Phase 1: (行番号, ``_bytes``) for every line of one file, header = 1; and the number of lines.
-
-    A line's number is the lines of the splits before its own plus its place in its split, so no task needs
-    to see the whole file and no row passes through Python.
-    """
+    """Phase 1: (行番号, ``_bytes``) for every line of one file, header = 1, and the number of lines: lines of
+    the splits before + place in the split, so no task sees the whole file and no row passes through Python."""
     from pyspark.errors import AnalysisException
     from pyspark.sql import functions as F
 
@@ -210,14 +207,12 @@ def _numbered_lines(spark, path: str):
                          f"the spark engine reads one file, not a folder: {name}")
     if not blocks:
         raise InputFileError("ファイルが空です（見出し行がありません）", "the file is empty (no header line)", file=name)
-    starts, base = [], 0
-    for b in blocks:
-        starts.append((b["_block"], b["_first"], base))
-        base += b["_n"]
-    offsets = spark.createDataFrame(starts, "_block long, _first long, _base long")
+    bases = [0, *itertools.accumulate(b["_n"] for b in blocks)]
+    offsets = spark.createDataFrame([(b["_block"], b["_first"], base) for b, base in zip(blocks, bases, strict=False)],
+                                    "_block long, _first long, _base long")
     numbered = raw.join(F.broadcast(offsets), "_block").select(
         (F.col("_base") + F.col("_id") - F.col("_first") + 1).alias(C.ROW), _BYTES)
-    return numbered, base
+    return numbered, bases[-1]
 
 
 def _head(numbered, total: int) -> list[bytes]:
@@ -233,12 +228,10 @@ def _head(numbered, total: int) -> list[bytes]:
         k *= 8
 
 
-def _open(spark, path: str, role: str, encoding: str | None):
-    """Phase 1 for one input: numbered lines, the :class:`Table` (header, encoding) and the profile.
-
-    The encoding and profile come from :func:`open_records` on a private copy of the first lines (mode 0600,
-    deleted at once), so both engines choose them the same way and report a missing column the same way.
-    """
+def _open(spark, path: str, role: str, encoding: str | None, profile):
+    """Phase 1 for one input: numbered lines, the :class:`Table` (header, encoding), the profile. Encoding and
+    profile come from :func:`open_records` on a private copy of the head (mode 0600, deleted at once), so both
+    engines choose them, and report a missing column, the same way."""
     name = Path(path.rstrip("/")).name
     if name.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError("Spark エンジンは CSV のみ読めます（Excel は --engine local で）",
@@ -249,7 +242,7 @@ def _open(spark, path: str, role: str, encoding: str | None):
         copy = Path(tmp) / name
         copy.touch(mode=0o600)
         copy.write_bytes(b"\n".join(head) + b"\n")
-        with open_records(copy, role=role, encoding=encoding) as records:
+        with open_records(copy, role=role, encoding=encoding, profile=profile) as records:
             enc, profile = records.encoding, resolve(records.profile)
     if profile.format != "csv":
         raise UsageError(f"Spark エンジンは固定長（プロファイル {profile.name}）を読めません",
@@ -258,11 +251,11 @@ def _open(spark, path: str, role: str, encoding: str | None):
     return numbered, Table(name, header, pl.LazyFrame(), pl.LazyFrame(), enc), profile, total
 
 
-def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int | None):
+def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int | None, profile=None):
     """Phases 1–2 for one input, persisted: every line as a record or a rejection; and how many of each."""
     from pyspark.sql import functions as F
 
-    numbered, table, profile, total = _open(spark, path, role, encoding)
+    numbered, table, profile, total = _open(spark, path, role, encoding, profile)
     n = buckets or max(int(spark.conf.get("spark.sql.shuffle.partitions")), math.ceil(total / ROWS_PER_BUCKET))
     codec = table.encoding.removesuffix("-sig")
     schema = _BUSINESS_SCHEMA if role == "business" else _REGISTRY_SCHEMA
@@ -303,11 +296,15 @@ def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dic
 
 
 def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: int | None = None,
-              encoding: str | None = None, show_number: bool = False, formats=("csv",)) -> dict[str, int]:
+              encoding: str | None = None, show_number: bool = False, formats=("csv",),
+              business_encoding: str | None = None, registry_encoding: str | None = None,
+              business_profile=None, registry_profile=None) -> dict[str, int]:
     """Check ``business`` against ``registry`` on Spark and write ``formats`` into ``out``.
 
     Inputs and ``out`` may be any Hadoop-compatible path. Returns the count per 判定, ``rows_in`` (business rows
     and unreadable lines), ``registry_rows`` and ``registry_rejected``. Results equal the local engine's.
+    ``<side>_encoding`` and ``<side>_profile`` (a built-in name, a local TOML path) mean what they mean for
+    :func:`himozuke.pipeline.run_check`; ``encoding`` is the default of both sides.
     """
     from pyspark.sql import functions as F
 
@@ -316,10 +313,12 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
         raise UsageError(f"Spark エンジンの出力形式は csv, parquet です（ローカル出力なら xlsx も）: {', '.join(bad)}",
                          f"the spark engine writes csv and parquet (and xlsx to a local folder): {', '.join(bad)}")
     spark = spark or default_session()
-    b_frame, b_table, n, kinds = _read_side(spark, business, "business", encoding, buckets)
+    b_frame, b_table, n, kinds = _read_side(spark, business, "business", business_encoding or encoding, buckets,
+                                            business_profile)
     persisted = [b_frame]
     try:
-        r_frame, r_table, _, r_kinds = _read_side(spark, registry, "registry", encoding, n)
+        r_frame, r_table, _, r_kinds = _read_side(spark, registry, "registry", registry_encoding or encoding, n,
+                                                  registry_profile)
         persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
         several = rows.select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS), _PERSON).groupBy(
