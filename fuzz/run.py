@@ -33,9 +33,10 @@ def _atheris(target: str, runs: int) -> tuple[int, int]:
     logs = Path(tempfile.gettempdir()) / "himozuke-fuzz-logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{target}.log").write_text(p.stderr[-20000:], encoding="utf-8")  # libFuzzer's own report
+    crashed = "ERROR:" in p.stderr or any(crashes.glob(f"{target}-*")) or not done
     if p.returncode != 0:
-        sys.stderr.write(p.stderr[-4000:])
-    return (max(int(d) for d in done) if done else 0), (0 if p.returncode == 0 else 1)
+        sys.stderr.write(f"{target}: exit status {p.returncode}\n{p.stderr[-4000:]}")
+    return (max(int(d) for d in done) if done else 0), int(crashed)
 
 
 def _hypothesis(target: str, runs: int) -> tuple[int, int]:
