@@ -117,3 +117,11 @@ def test_any_bytes_give_rows_or_one_clear_error(tmp_path_factory, data):
     text = p.read_bytes().decode(enc.replace("utf-8-sig", "utf-8"))
     lines = [ln.rstrip("\r") for ln in text.split("\n")[1:]]
     assert rows.height + rejects.height == sum(1 for ln in lines if ln.strip(" \t\u3000") != "")
+
+
+def test_rows_keep_line_order_when_quoted_and_plain_lines_mix(tmp_path):
+    lines = [HEADER] + [f'12345678901{i % 10},"名{i}",,,,' if i % 3 == 0 else f"12345678901{i % 10},名{i},,,,"
+                        for i in range(30)]
+    rows, _, _ = read_table(write(tmp_path, "\n".join(lines) + "\n", "utf-8"))
+    assert rows["行番号"].to_list() == list(range(2, 32))
+    assert rows["漢字氏名"].to_list() == [f"名{i}" for i in range(30)]

@@ -46,7 +46,7 @@ class Table:
 
     name: str
     header: tuple[str, ...]
-    rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null)
+    rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null), in line order
     rejects: pl.LazyFrame  # 行番号, 理由
     encoding: str
 
@@ -177,16 +177,24 @@ def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFr
     n = len(header)
     lines = lines.filter(pl.col(LINE).str.strip_chars(_BLANK) != "")
     has_quote = pl.col(LINE).str.contains('"', literal=True)
-    # Cheap path first: a line without quotes is split on commas; only quoted lines pay for the regex.
+    # Cheap path first: a line without quotes is split on commas into a struct (no per-row lists); only
+    # quoted lines pay for the quote-aware regex.
     plain = lines.filter(~has_quote).with_columns(
-        pl.col(LINE).str.split(",").alias("_fields"), pl.lit(True).alias("_ok"))
+        (pl.col(LINE).str.count_matches(",", literal=True) + 1).alias("_n"), pl.lit(True).alias("_ok"))
+    plain_rows = plain.filter(pl.col("_n") == n).select(
+        ROW, pl.col(LINE).str.split_exact(",", n - 1).alias("_s")
+    ).select(ROW, *[pl.col("_s").struct.field(f"field_{i}").replace("", None).alias(h)
+                    for i, h in enumerate(header)])
     quoted = lines.filter(has_quote).with_columns(
-        _split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok"))
-    parsed = pl.concat([plain, quoted]).with_columns(pl.col("_fields").list.len().alias("_n"))
+        _split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok")
+    ).with_columns(pl.col("_fields").list.len().alias("_n"))
     good = pl.col("_ok") & (pl.col("_n") == n)
-    rows = parsed.filter(good).select(
+    quoted_rows = quoted.filter(good).select(
         ROW, *[pl.col("_fields").list.get(i).replace("", None).alias(h) for i, h in enumerate(header)]
     )
+    # both halves keep line order; merging them keeps it for the whole (and streams, unlike a sort)
+    rows = plain_rows.merge_sorted(quoted_rows, key=ROW)
+    parsed = plain.select(ROW, "_n", "_ok").merge_sorted(quoted.select(ROW, "_n", "_ok"), key=ROW)
     rejects = parsed.filter(~good).select(
         ROW,
         pl.when(~pl.col("_ok"))
@@ -304,7 +312,7 @@ def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
 
 def read_table(path: str | os.PathLike, *, encoding: str | None = None,
                sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, str]:
-    """Eager :func:`open_table`: ``(rows, rejects, encoding)``."""
+    """Eager :func:`open_table`: ``(rows, rejects, encoding)``, both in line order."""
     with open_table(path, encoding=encoding, sheet=sheet) as t:
         rows, rejects = pl.collect_all([t.rows, t.rejects])
         return rows, rejects, t.encoding
