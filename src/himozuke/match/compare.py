@@ -203,7 +203,7 @@ COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 _ROW_ID = "_pair"
 
 
-def _item_keys(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+def _item_keys(df: pl.LazyFrame, cmp: Comparison) -> pl.LazyFrame:
     """``_pair`` + both sides' keys of ``cmp.item``, for the pairs whose texts differ on this item only.
 
     Cheap paths: identical texts are 一致 without a key, and each distinct value is normalised once.
@@ -227,9 +227,10 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     (未登録, 一致) decide those pairs.
     """
     out = df.with_row_index(_ROW_ID)
-    for cmp in COMPARISONS:
-        if cmp.keys is not None:
-            out = out.join(_item_keys(out, cmp), on=_ROW_ID, how="left", maintain_order="left")
+    # the five items' key tables are independent: one collect_all computes them in parallel
+    tables = pl.collect_all([_item_keys(out.lazy(), cmp) for cmp in COMPARISONS if cmp.keys is not None])
+    for keys in tables:
+        out = out.join(keys, on=_ROW_ID, how="left", maintain_order="left")
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
     candidates = out.filter(pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     variant = candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal"))
