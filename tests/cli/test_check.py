@@ -154,3 +154,16 @@ def test_real_subprocess_run(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "result.csv").exists()
     assert not FULL_NUMBER.search(proc.stdout + proc.stderr)
+
+
+def test_bad_bytes_deep_in_the_business_file_are_blamed_on_that_file(tmp_path):
+    """Regression: with both inputs open, an undecodable byte in the business file (past the first MiB, so
+    detection says UTF-8) was reported against the registry file."""
+    good = "123456789018,山田　太郎,ヤマダ　タロウ,1975-01-02,1,東京都千代田区霞が関１－１－１\n"
+    lines = ["個人番号,漢字氏名,カナ氏名,生年月日,性別,住所\n"] + [good] * 12_000
+    data = "".join(lines).encode() + "123456789018,髙橋,,,,\n".encode("cp932")
+    (tmp_path / "b.csv").write_bytes(data)
+    res = invoke("check", str(tmp_path / "b.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path / "o"))
+    assert res.exit_code == 2
+    assert f"b.csv:{len(lines) + 1}:" in res.output
+    assert "registry.csv" not in res.output

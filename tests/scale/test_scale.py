@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from himozuke.formats import columns as C
-from himozuke.match.scale import BUCKET, _bucket_expr
+from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.pipeline import run_check
 from himozuke.testing.perturb import business_copy
 from himozuke.testing.population import generate_population
@@ -27,7 +27,7 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
     pop = generate_population(12_000, seed=11)
     business = business_copy(pop, seed=11).select(C.STANDARD)
     # One person under two numbers in different buckets, and one number used by two people.
-    numbers = pl.DataFrame({C.MY_NUMBER: pop[C.MY_NUMBER]}).with_columns(_bucket_expr(BUCKETS))
+    numbers = pl.DataFrame({C.MY_NUMBER: pop[C.MY_NUMBER]}).with_columns(bucket_expr(BUCKETS))
     a, b = (numbers.filter(pl.col(BUCKET) == k)[C.MY_NUMBER][0] for k in (0, 1))
     person = pop.filter(pl.col(C.MY_NUMBER) == a).select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(str))
     extra = pl.concat([person.with_columns(pl.lit(b).alias(C.MY_NUMBER)), person.with_columns(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,10 +24,17 @@ from himozuke.match.scale import parse_size
 from himozuke.pipeline import RunSummary, parse_formats, run_check, verdict_table
 
 
-def print_summary(summary: RunSummary, out: Path) -> None:
+class Engine(StrEnum):
+    """``--engine``: where the check runs (the rules are the same; docs/spark.md)."""
+
+    local = "local"
+    spark = "spark"
+
+
+def print_summary(summary: RunSummary, out: Path | str) -> None:
     """The end-of-run table: counts and % per class, and the row accounting."""
-    table = Table(title=f"点検結果 / result — {summary.business_file} [{summary.business_profile}] × "
-                        f"{summary.registry_file} [{summary.registry_profile}]")
+    table = Table(title=escape(f"点検結果 / result — {summary.business_file} [{summary.business_profile}] × "
+                               f"{summary.registry_file} [{summary.registry_profile}]"))
     table.add_column("判定")
     table.add_column("区分")
     table.add_column("件数", justify="right")
@@ -41,14 +50,14 @@ def print_summary(summary: RunSummary, out: Path) -> None:
                       f"(registry_rejects.csv)")
     speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
     console.print(f"速度 / speed: {speed}")
-    console.print("出力 / outputs: " + ", ".join(str(out / o) for o in summary.outputs))
+    console.print("出力 / outputs: " + ", ".join(f"{str(out).rstrip('/')}/{o}" for o in summary.outputs))
 
 
 @app.command()
 def check(
-    business: Path = typer.Argument(..., help="業務側の点検用元ファイル（CSV / xlsx）"),
-    registry: Path = typer.Argument(..., help="住基側ファイル（J-LIS 結果 CSV など）"),
-    out: Path = typer.Option(Path("result"), "--out", "-o", help="出力フォルダ / output folder"),
+    business: str = typer.Argument(..., help="業務側の点検用元ファイル（CSV / xlsx。--engine spark なら hdfs:// なども）"),
+    registry: str = typer.Argument(..., help="住基側ファイル（J-LIS 結果 CSV など）"),
+    out: str = typer.Option("result", "--out", "-o", help="出力フォルダ / output folder（spark: Hadoop URI 可）"),
     formats: str = typer.Option("csv,xlsx", "--formats", help="出力形式 csv,xlsx,parquet"),
     show_number: bool = typer.Option(False, "--show-number", help="個人番号を伏せずに出力 / do not mask numbers"),
     encoding: str | None = typer.Option(None, "--encoding", help="両ファイルの文字コード（既定: 自動判定）utf-8 / cp932"),
@@ -63,6 +72,8 @@ def check(
     buckets: int | None = typer.Option(None, "--buckets", min=1, help="バケット数を指定して分割照合 / force N buckets"),
     work_dir: Path | None = typer.Option(None, "--work-dir", help="分割照合の作業フォルダ（既定: OUT/.himozuke-work）"),
     resume: bool = typer.Option(False, "--resume", help="中断した分割照合を続きから / continue an interrupted run"),
+    engine: Engine = typer.Option(Engine.local, "--engine",
+                                  help="照合エンジン local / spark（Apache Spark。docs/spark.md）"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -71,6 +82,7 @@ def check(
 
     例 / example:  himozuke check 抽出.csv 住基結果.csv --out result/
     例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
+    例 / example:  himozuke check hdfs:///c/抽出.csv hdfs:///c/住基結果.csv --engine spark --out hdfs:///c/out
     """
     fmts = parse_formats(formats)
     limit = parse_size(memory_limit) if memory_limit else None
@@ -87,7 +99,7 @@ def check(
             business_encoding=business_encoding or encoding, registry_encoding=registry_encoding or encoding,
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
-            progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick,
+            progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
         )
     print_summary(summary, out)
 

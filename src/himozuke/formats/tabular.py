@@ -303,10 +303,12 @@ def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
     try:
         yield from _scan_csv(p, name, enc)
     except pl.exceptions.ComputeError as e:
+        # Only blame this file if its own bytes are bad: the error may come from another file read in the
+        # same with-block (both inputs of a check are open at once).
         if "utf-8" in str(e).lower() or "utf8" in str(e).lower():
-            raise (_bad_bytes_error(p, "utf-8") or InputFileError(
-                "UTF-8 として読めない部分があります（--encoding cp932 を指定してください）",
-                "bytes that are not UTF-8 (try --encoding cp932)", file=name)) from None
+            bad = _bad_bytes_error(p, "utf-8")
+            if bad is not None:
+                raise bad from None
         raise
 
 

@@ -101,7 +101,7 @@ def fingerprint(path: Path) -> dict:
     return {"name": path.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256_head_tail": h.hexdigest()}
 
 
-def _bucket_expr(n: int) -> pl.Expr:
+def bucket_expr(n: int) -> pl.Expr:
     return (pl.col(C.MY_NUMBER).fill_null("").hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
 
 
@@ -156,10 +156,10 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     n = plan.buckets
-    business_frame(business).with_columns(_bucket_expr(n)).sink_parquet(
+    business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True)
     registry.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
-        _bucket_expr(n)).sink_parquet(
+        bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")
     # Person buckets: the key of every business row with a valid number, bucketed by the key itself.

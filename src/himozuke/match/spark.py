@@ -48,7 +48,7 @@ from himozuke.match.engine import (
     rejected_rows,
     several_numbers_rows,
 )
-from himozuke.match.scale import BUCKET, _bucket_expr
+from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.report.tables import displayed, write_csv, write_parquet
 
 _BYTES = "_bytes"
@@ -127,10 +127,10 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
         standard, _ = _apply(Table(table.name, table.header, rows, rejects, table.encoding), profile, role)
         if role == "business":
             records = business_frame(standard).with_columns(
-                _bucket_expr(buckets), (person_key_expr() % buckets).cast(pl.Int32).alias(_PERSON))
+                bucket_expr(buckets), (person_key_expr() % buckets).cast(pl.Int32).alias(_PERSON))
         else:
             records = standard.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
-                                            ).with_columns(_bucket_expr(buckets))
+                                            ).with_columns(bucket_expr(buckets))
         records = records.with_columns(pl.col(BUCKET).cast(pl.Int32), pl.lit(_ROW_KIND).alias(_KIND))
         out = pl.concat([records.collect(), rejects.with_columns(pl.lit(_REJECT_KIND).alias(_KIND)).collect()],
                         how="diagonal_relaxed")
