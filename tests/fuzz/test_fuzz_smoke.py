@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "fuzz"))
-import targets  # noqa: E402
+import targets
 
 SEEDS = Path(__file__).parents[2] / "fuzz" / "corpus"
 
@@ -36,7 +36,11 @@ def test_random_bytes(target: str, data: bytes) -> None:
     pytest.param("個人番号\n".encode("cp932") + b"\x81", id="途切れた2バイト文字"),
     pytest.param(b'a,b\n"', id="閉じない引用符"),
     pytest.param(b"D" + b"0" * 319 + b"\r\n" + b"D" * 10, id="短い最終レコード"),
+    pytest.param(b"x\x01\x00\x00\x00\x00\x00\x00\x00", id="zlibの先頭バイト（atheris で発見）"),
+    pytest.param(b"\x1f\x8b\x08\x00garbage", id="gzipの先頭バイト"),
+    pytest.param(b"\x28\xb5\x2f\xfdxx", id="zstdの先頭バイト"),
 ])
 def test_known_nasty_inputs(data: bytes) -> None:
-    for target in ("csv-standard", "csv-jlis-result", "fixed-jis90-result", "fixed-cp932-vendor", "detect"):
+    for target in ("csv-standard", "csv-jlis-result", "fixed-jis90-result", "fixed-cp932-vendor", "fixed-cp932-bytes",
+                   "detect"):
         targets.check(target, data)

@@ -50,6 +50,9 @@ def _latin1_copy(path: Path, profile: Profile) -> Iterator[Path]:
     try:
         with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
             os.chmod(out, 0o600)
+            # A blank first line (skipped as blank): Polars would take a file starting with bytes like
+            # "x\x01" (zlib) or "\x1f\x8b" (gzip) for a compressed file and try to inflate it.
+            dst.write("\n")
             chunk_size = (_CHUNK // size + 1) * size
             while chunk := src.read(chunk_size):
                 if split is not None:
@@ -100,7 +103,7 @@ def open_fixed(path: str | os.PathLike, profile: Profile) -> Iterator[Table]:
     length = profile.record_length or 0
     fields = [f for f in profile.fields if f.column and f.const is None]
     with _latin1_copy(p, profile) as copy:
-        lines = pl.scan_lines(copy, name="_rec", row_index_name=ROW, row_index_offset=1).with_columns(
+        lines = pl.scan_lines(copy, name="_rec", row_index_name=ROW, row_index_offset=0).with_columns(
             pl.col(ROW).cast(pl.Int64), pl.col("_rec").str.strip_chars_end("\r")
         ).filter(pl.col("_rec") != "")
         sized = pl.col("_rec").str.len_chars() == length

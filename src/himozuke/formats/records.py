@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,9 @@ Role = Literal["business", "registry", "address", "numbers"]
 #: Columns each role needs (case ロ: the address book lacks 個人番号, the number map has only two columns).
 REQUIRED: dict[str, tuple[str, ...]] = {"business": C.STANDARD, "registry": C.STANDARD, "any": C.STANDARD,
                                         "address": (C.ATENA_NUMBER, *C.ITEMS), "numbers": (C.MY_NUMBER, C.ATENA_NUMBER)}
+
+_COMPRESSION_ERROR = re.compile(r"deflate|gzip|zlib|zstd|decompress|compress", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Records:
@@ -165,16 +169,25 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
         if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
             enc = None
         ctx = open_table(path, encoding=enc, sheet=sheet)
-    with ctx as t:
-        missing = missing_headers(prof, t.header, role)
-        if missing:
-            raise InputFileError(
-                f"必要な列がありません（プロファイル {prof.name}、見出し: {'、'.join(t.header)}）",
-                "missing required columns: " + "; ".join(missing), file=t.name, line=1,
-            )
-        rows, _ = _apply(t, prof, role)
-        yield Records(name=t.name, rows=rows, rejects=t.rejects.select(C.ROW, REJECT_REASON),
-                      encoding=t.encoding, profile=prof.name)
+    try:
+        with ctx as t:
+            missing = missing_headers(prof, t.header, role)
+            if missing:
+                raise InputFileError(
+                    f"必要な列がありません（プロファイル {prof.name}、見出し: {'、'.join(t.header)}）",
+                    "missing required columns: " + "; ".join(missing), file=t.name, line=1,
+                )
+            rows, _ = _apply(t, prof, role)
+            yield Records(name=t.name, rows=rows, rejects=t.rejects.select(C.ROW, REJECT_REASON),
+                          encoding=t.encoding, profile=prof.name)
+    except OSError as e:
+        # Polars takes a file starting with compression magic bytes (zlib "x\x01", gzip, zstd) for a
+        # compressed file and fails when it is not one (while reading the header or collecting the rows).
+        if not _COMPRESSION_ERROR.search(str(e)):
+            raise
+        raise InputFileError("ファイルの先頭が圧縮ファイルのように見えますが、展開できません",
+                             f"the file starts like a compressed file but cannot be inflated ({e})",
+                             file=Path(path).name) from None
 
 
 def _first_line(path: Path) -> bytes:
