@@ -96,7 +96,8 @@ def test_cheap_path_gives_what_the_full_comparison_gives():
     business = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=True)
     registry = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=False)
     b, r = engine.business_frame(business).collect(), engine.registry_frame(registry).collect()
-    joined = b.join(r, on=C.MY_NUMBER).with_columns(pl.lit(None, dtype=pl.String).alias("_e_reason"))
+    joined = b.with_columns(engine.number_key_expr(pl.col(C.MY_NUMBER)).alias("_number_key")).join(
+        r, on="_number_key").with_columns(pl.lit(None, dtype=pl.String).alias("_e_reason"))
     full = engine.compare(engine.prepare(joined))
     fast = check_frames(business, registry)
     for item in C.ITEMS:

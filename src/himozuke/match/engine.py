@@ -67,19 +67,29 @@ def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     )
 
 
+_KEY = "_number_key"
+
+
+def number_key_expr(e: pl.Expr) -> pl.Expr:
+    """A 12-digit number as an integer (null otherwise): joins and counts on it are cheaper than on text, and
+    nothing malformed can meet anything."""
+    return pl.when(e.str.contains(r"^[0-9]{12}$")).then(e).str.to_integer(strict=False, dtype=pl.Int64)
+
+
 def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
-    """Registry records → one row per 個人番号 with ``<item>_住基``, 照会結果 and how often the number occurs."""
+    """Registry records → one row per well-formed 個人番号 (as ``_number_key``) with ``<item>_住基``, 照会結果
+    and how often the number occurs (the first row wins)."""
     lf = rows.lazy()
     status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
     return (
         lf.select(
-            normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
+            number_key_expr(normalise_number_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
             *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
             status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
         )
-        .filter(pl.col(C.MY_NUMBER).is_not_null())
-        .with_columns(pl.len().over(C.MY_NUMBER).alias("_registry_count"))
-        .unique(C.MY_NUMBER, keep="first", maintain_order=True)
+        .filter(pl.col(_KEY).is_not_null())
+        .with_columns(pl.len().over(_KEY).alias("_registry_count"))
+        .unique(_KEY, keep="first", maintain_order=True)
     )
 
 
@@ -182,7 +192,8 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass).
     """
     df = business.with_columns(_number_reason().alias("_e_number"))
-    df = df.join(registry, on=C.MY_NUMBER, how="left").with_columns(
+    df = df.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
+    df = df.join(registry, on=_KEY, how="left").drop(_KEY).with_columns(
         pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
     )
     df = _cross_number(df)
