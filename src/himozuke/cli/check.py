@@ -110,9 +110,11 @@ def demo(
     people: int = typer.Option(2_000, "--people", help="合成する住民の数 / synthetic residents"),
     seed: int = typer.Option(2023, "--seed", help="乱数の種 / random seed"),
 ) -> None:
-    """サンプルデータ（合成）を作って点検を実行する。
+    """サンプルデータ（合成）で照会の往復と点検を一通り実行する。
 
-    Write realistic synthetic sample data (異体字, kana variants, address notations, planted typos, family
+    The whole round trip (manual §7(1)–(6)) on synthetic data: case ロ exports → merge → pre-flight →
+    J-LIS request → simulated J-LIS (結果CSV and JIS90 fixed-length) → check → report. Realistic synthetic
+    sample data (異体字, kana variants, address notations, planted typos, family
     swaps, moves, missing kana …), run the check on it, and compare with the planted answer key.
 
     例 / example:  himozuke demo --out demo-output
@@ -123,6 +125,8 @@ def demo(
                   console=console, transient=True) as bar:
         task = bar.add_task("サンプルデータ作成 / generating sample data")
         result = run_demo(out, people=people, seed=seed, progress=lambda msg: bar.update(task, description=msg))
+    for i, (files, what) in enumerate(result.steps, start=1):
+        console.print(f"{i}. {escape(files)} — {escape(what)}")
     print_summary(result.summary, out)
     console.print(f"仕込んだ行の答え合わせ / answer key: {result.expected_matched:,} / {result.expected_total:,} 行が期待どおり")
     if result.mismatched.height:

@@ -1,62 +1,95 @@
-"""``himozuke demo``: realistic sample data, checked end to end, with the answer key compared.
+"""``himozuke demo``: the whole inquiry round trip on synthetic data, with the answer key compared.
 
-Writes into ``out``: ``business.csv`` (cp932 — as most Japanese business systems export, with 外字 bytes in
-the F040–F9FC area), ``registry.csv`` (UTF-8), the check's outputs, and ``answer_key.csv`` (the planted kind of
-every row and the class it must get). Everything is synthetic: no real person's data.
+Manual §7(1)–(6), in order, each step's file written into ``out``:
+
+1. ``01_宛名簿.csv`` (cp932, 宛名番号 + 4情報) and ``02_番号対応.csv`` (個人番号 + 宛名番号) — case ロ exports;
+2. ``03_点検用元ファイル.csv`` — their merge (rows without a partner listed in ``…problems.csv``);
+3. ``04_事前点検.xlsx`` — pre-flight validation;
+4. ``05_照会要求.csv`` — the 個人番号検索要求CSVファイル (cp932; layout profile ``jlis-request``);
+5. ``06_照会結果.csv`` / ``06_照会結果.DAT`` — the simulated J-LIS's answer, as 結果CSV and as the
+   fixed-length JIS90 本人確認情報照会結果ファイル;
+6. ``result.csv``, ``report.xlsx`` — the check of the extract against the JIS90 result file;
+
+plus ``answer_key.csv`` (the planted kind of every row and the class it must get). Everything is synthetic: no
+real person's data.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from himozuke.atomic import atomic_path
 from himozuke.formats import columns as C
+from himozuke.formats.jlis import write_request
+from himozuke.formats.merge import merge_files
+from himozuke.formats.validate import validate_file, write_xlsx
 from himozuke.pipeline import RunSummary, run_check
-from himozuke.testing.perturb import business_copy
+from himozuke.report.tables import write_csv
+from himozuke.testing.jlis import simulate_jlis, write_case_ro
+from himozuke.testing.perturb import EXPECTED, PLANTED, business_copy
 from himozuke.testing.population import generate_population
 
-PLANTED = "仕込み"
-EXPECTED = "期待判定"
+FILES = {
+    "book": "01_宛名簿.csv",
+    "map": "02_番号対応.csv",
+    "extract": "03_点検用元ファイル.csv",
+    "validation": "04_事前点検.xlsx",
+    "request": "05_照会要求.csv",
+    "result_csv": "06_照会結果.csv",
+    "result_fixed": "06_照会結果.DAT",
+}
 
 
 @dataclass
 class DemoResult:
     summary: RunSummary
     out: Path
+    steps: list[tuple[str, str]]  # (file, what happened) per step, for the printout
     expected_matched: int
     expected_total: int
     mismatched: pl.DataFrame  # planted rows whose 判定 differs from the answer key (should be empty)
 
 
-def write_csv(df: pl.DataFrame, path: Path, *, encoding: str) -> None:
-    """Write ``df`` as CSV in ``encoding`` (cp932 keeps private-use 外字 as F040– bytes), atomically."""
-    text = df.write_csv()
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(text.encode(encoding, errors="strict"))
-
-
 def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
-             progress=None) -> DemoResult:
-    """Generate a register and a business copy, write both, run the check, compare with the answer key."""
+             progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Generate a register and a business copy, then run every step of the round trip and the check."""
+    say = progress or (lambda _msg: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    f = {k: out / v for k, v in FILES.items()}
+    say("合成データ / synthetic data")
     pop = generate_population(people, seed=seed)
     business = business_copy(pop, seed=seed)
-    registry = pop.filter(pl.col("状態") != "消除者").select(C.STANDARD).with_columns(
-        pl.col(C.BIRTH_DATE).cast(pl.String)
-    )
-    business_rows = business.select(C.STANDARD)
-    write_csv(business_rows, out / "business.csv", encoding="cp932")
-    write_csv(registry, out / "registry.csv", encoding="utf-8")
-    summary, result = run_check(out / "business.csv", out / "registry.csv", out, progress=progress)
+    steps: list[tuple[str, str]] = []
+
+    write_case_ro(business.select(C.STANDARD), f["book"], f["map"])
+    steps.append((f"{FILES['book']}, {FILES['map']}", f"業務システムと統合宛名の出力（ケースロ） {business.height:,} 行"))
+    say("マージ / merge")
+    merged = merge_files(f["book"], f["map"], f["extract"])
+    steps.append((FILES["extract"], f"宛名番号でマージ {merged.extract.height:,} 行、要確認 {merged.problems.height} 行"))
+    say("事前点検 / pre-flight")
+    validation = validate_file(f["extract"])
+    write_xlsx(validation, f["validation"])
+    steps.append((FILES["validation"], f"事前点検の指摘 {validation.lines.height:,} 件"
+                                       f"（照会を止めるもの {'あり' if validation.blocking else 'なし'}）"))
+    say("照会要求 / request")
+    request = write_request(f["extract"], f["request"])
+    steps.append((FILES["request"], f"4情報 {request.four:,} 件・3情報 {request.three:,} 件、"
+                                    f"照会できない {request.blocked.height} 件"))
+    say("住基ネット（模擬） / simulated J-LIS")
+    answer = simulate_jlis(f["request"], pop, f["result_csv"], f["result_fixed"])
+    counts = "、".join(f"{k} {v:,}" for k, v in answer.counts.items())
+    steps.append((f"{FILES['result_csv']}, {FILES['result_fixed']}", f"照会結果 {counts}"))
+    say("照合 / check")
+    summary, result = run_check(f["extract"], f["result_fixed"], out, progress=progress)
+    steps.append(("result.csv, report.xlsx", "照合と A/B/C/E の分類（JIS90 固定長の結果ファイルから）"))
 
     key = business.select(PLANTED, EXPECTED).with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64))
-    with atomic_path(out / "answer_key.csv") as tmp:
-        key.write_csv(tmp, include_bom=True)
+    write_csv(key, out / "answer_key.csv", show_number=True)
     joined = key.join(result.select(C.ROW, C.VERDICT, C.REASONS), on=C.ROW).filter(pl.col(EXPECTED).is_not_null())
     wrong = joined.filter(pl.col(EXPECTED) != pl.col(C.VERDICT))
-    return DemoResult(summary, out, joined.height - wrong.height, joined.height, wrong)
+    return DemoResult(summary, out, steps, joined.height - wrong.height, joined.height, wrong)
