@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from himozuke.errors import InputFileError
 from himozuke.formats import jis90
 from himozuke.formats.columns import ROW
 from himozuke.formats.profiles import Field, Profile
-from himozuke.formats.tabular import REJECT_REASON, Table
+from himozuke.formats.tabular import REJECT_REASON, Table, private_temp_path
 
 _CHUNK = 1 << 20
 _ASCII = r"^[\x20-\x7e]*$"
@@ -43,11 +42,9 @@ _PAD_CHARS = " \u3000"
 @contextlib.contextmanager
 def _latin1_copy(path: Path, profile: Profile) -> Iterator[Path]:
     """A private UTF-8 copy of ``path`` with one character per byte (and one line per record)."""
-    tmpdir = tempfile.mkdtemp(prefix="himozuke-")
-    out = Path(tmpdir) / "latin1.txt"
     size = profile.record_length or 1
     split = re.compile(rb"(?s)(.{%d})" % size) if profile.newline == "none" else None
-    try:
+    with private_temp_path("latin1.txt") as out:
         with path.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
             os.chmod(out, 0o600)
             # A blank first line (skipped as blank): Polars would take a file starting with bytes like
@@ -59,11 +56,6 @@ def _latin1_copy(path: Path, profile: Profile) -> Iterator[Path]:
                     chunk = split.sub(rb"\1\n", chunk)
                 dst.write(chunk.decode("latin-1"))
         yield out
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            out.unlink()
-        with contextlib.suppress(OSError):
-            os.rmdir(tmpdir)
 
 
 def _decode_field(raw: pl.Expr, f: Field, encoding: str) -> pl.Expr:

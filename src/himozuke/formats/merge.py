@@ -30,7 +30,7 @@ import polars as pl
 from himozuke.formats import columns as C
 from himozuke.formats.records import csv_bytes, open_records, write_atomic
 from himozuke.formats.tabular import REJECT_REASON
-from himozuke.mynumber import mask_expr as _mynumber_mask_expr
+from himozuke.mynumber import mask_expr
 
 SOURCE = "ファイル"
 ADDRESS_SIDE = "宛名"
@@ -45,16 +45,6 @@ MERGE_REASONS: dict[str, str] = {
 }
 _PROBLEM_SCHEMA = {SOURCE: pl.String, C.ROW: pl.Int64, C.ATENA_NUMBER: pl.String, "個人番号（マスク）": pl.String,
                    REJECT_REASON: pl.String}
-
-
-def mask_expr(e: pl.Expr) -> pl.Expr:
-    """:func:`himozuke.mynumber.mask_expr`, falling back while it uses ``str.repeat`` (gone in this Polars)."""
-    try:
-        return _mynumber_mask_expr(e)
-    except AttributeError:
-        return (pl.when(e.str.len_chars() == 12)
-                .then(pl.concat_str([e.str.slice(0, 4), pl.lit(" **** "), e.str.slice(8, 4)]))
-                .otherwise(pl.lit("*" * 64).str.slice(0, e.str.len_chars().fill_null(0))))
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,21 @@ def _bad_bytes_error(path: Path, encoding: str) -> InputFileError | None:
 
 
 @contextlib.contextmanager
+def private_temp_path(name: str) -> Iterator[Path]:
+    """A path in a fresh private (0700) temporary folder; file and folder are removed on exit, since what is
+    written there is personal data."""
+    tmpdir = tempfile.mkdtemp(prefix="himozuke-")
+    path = Path(tmpdir) / name
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        with contextlib.suppress(OSError):
+            os.rmdir(tmpdir)
+
+
+@contextlib.contextmanager
 def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
     """Yield a UTF-8 version of ``path``: the file itself when it is UTF-8 (Polars validates it while
     scanning), else a private temporary copy that is deleted afterwards.
@@ -107,9 +122,7 @@ def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
     if encoding in ("utf-8", "utf-8-sig"):
         yield path
         return
-    tmpdir = tempfile.mkdtemp(prefix="himozuke-")
-    out_path = Path(tmpdir) / "utf8.csv"
-    try:
+    with private_temp_path("utf8.csv") as out_path:
         decoder = codecs.getincrementaldecoder(encoding)()
         with path.open("rb") as src, out_path.open("w", encoding="utf-8", newline="") as dst:
             os.chmod(out_path, 0o600)
@@ -122,11 +135,6 @@ def _utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
                 if not chunk:
                     break
         yield out_path
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            out_path.unlink()
-        with contextlib.suppress(OSError):
-            os.rmdir(tmpdir)
 
 
 def _split_fields(line: pl.Expr) -> pl.Expr:
