@@ -32,7 +32,7 @@ from himozuke.errors import InputFileError
 from himozuke.formats import jis90
 from himozuke.formats.columns import ROW
 from himozuke.formats.profiles import Field, Profile
-from himozuke.formats.tabular import REJECT_REASON, Table, private_temp_path
+from himozuke.formats.tabular import REJECT_REASON, Table, blank_to_null, private_temp_path
 
 _CHUNK = 1 << 20
 _ASCII = r"^[\x20-\x7e]*$"
@@ -118,7 +118,7 @@ def open_fixed(path: str | os.PathLike, profile: Profile) -> Iterator[Table]:
         bad = [pl.col(f"_{i}").is_null() for i in range(len(fields))]
         any_bad = pl.any_horizontal(bad) if bad else pl.lit(False)
         rows = decoded.filter(~any_bad).select(
-            ROW, *[pl.col(f"_{i}").replace("", None).alias(f.header) for i, f in enumerate(fields)]
+            ROW, *[blank_to_null(pl.col(f"_{i}")).alias(f.header) for i, f in enumerate(fields)]
         )
         reason = pl.coalesce([pl.when(b).then(pl.lit(_bad_message(f))) for b, f in zip(bad, fields, strict=True)])
         rejects = pl.concat([

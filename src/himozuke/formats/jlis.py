@@ -144,7 +144,7 @@ def write_request(extract: str | os.PathLike, out: str | os.PathLike, *,
     """Write the 個人番号検索要求CSVファイル for ``extract`` (manual §7(2)①) atomically to ``out``."""
     prof = resolve(profile, "jlis-request")
     with open_records(extract, role="business", profile=business_profile, encoding=encoding) as r:
-        rows, rejects = pl.collect_all([r.rows, r.rejects])
+        rows, rejects = pl.collect_all([r.rows.sort(C.ROW), r.rejects.sort(C.ROW)])
     request, blocked = build_request(rows)
     write_atomic(out, layout_bytes(request, prof))
     kinds = request[INQUIRY_KIND]

@@ -103,9 +103,9 @@ def merge_files(address_book: str | os.PathLike, numbers: str | os.PathLike, out
     always leaves its evidence.
     """
     with open_records(address_book, role="address", profile=address_profile or "standard") as a:
-        book, book_rejects = pl.collect_all([a.rows, a.rejects])
+        book, book_rejects = pl.collect_all([a.rows.sort(C.ROW), a.rejects.sort(C.ROW)])
     with open_records(numbers, role="numbers", profile=numbers_profile or "standard") as n:
-        nums, num_rejects = pl.collect_all([n.rows, n.rejects])
+        nums, num_rejects = pl.collect_all([n.rows.sort(C.ROW), n.rejects.sort(C.ROW)])
     result = merge(book, nums)
     problems = pl.concat([
         result.problems, _rejects(book_rejects, ADDRESS_SIDE), _rejects(num_rejects, NUMBER_SIDE)

@@ -39,7 +39,7 @@ from himozuke.atomic import atomic_path
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import DEFAULT_ERAS, Profile, builtin_profiles, load_profile, resolve
-from himozuke.formats.tabular import REJECT_REASON, Table, detect_encoding, open_table
+from himozuke.formats.tabular import REJECT_REASON, Table, blank_to_null, detect_encoding, open_table
 from himozuke.text import dates as text_dates
 from himozuke.text._tables import ERAS
 
@@ -109,7 +109,7 @@ def _column_expr(profile: Profile, column: str) -> pl.Expr:
         e = pl.col(headers[0])
     else:
         e = pl.concat_str([pl.col(h) for h in headers], separator=profile.join.get(column, ""), ignore_nulls=True)
-    e = e.str.strip_chars(" ").replace("", None)
+    e = blank_to_null(e.str.strip_chars(" "))
     if column == C.INQUIRY_RESULT:
         table = {**{s: s for s in C.INQUIRY_STATUSES}, **profile.values.get(column, {})}
         return e.replace_strict(table, default=pl.lit(C.INQUIRY_ERROR), return_dtype=pl.String)

@@ -46,7 +46,7 @@ class Table:
 
     name: str
     header: tuple[str, ...]
-    rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null), in line order
+    rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null); not in line order
     rejects: pl.LazyFrame  # 行番号, 理由
     encoding: str
 
@@ -177,6 +177,12 @@ def _scan_csv(path: Path, name: str, encoding: str) -> Iterator[Table]:
 LINE = "_line"
 
 
+def blank_to_null(e: pl.Expr) -> pl.Expr:
+    """"" → null. (Not ``Expr.replace``: it stops the streaming engine from streaming — 1.46 vs 0.41 GB peak
+    reading 5 M lines.)"""
+    return pl.when(e != "").then(e)
+
+
 def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """CSV data lines (``行番号``, ``_line``) → rows (``行番号`` + one String column per header name, "" → null)
     and rejections (``行番号``, ``理由``). Blank lines are dropped. Pure Polars: the Spark engine runs it on
@@ -191,18 +197,19 @@ def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFr
         (pl.col(LINE).str.count_matches(",", literal=True) + 1).alias("_n"), pl.lit(True).alias("_ok"))
     plain_rows = plain.filter(pl.col("_n") == n).select(
         ROW, pl.col(LINE).str.split_exact(",", n - 1).alias("_s")
-    ).select(ROW, *[pl.col("_s").struct.field(f"field_{i}").replace("", None).alias(h)
+    ).select(ROW, *[blank_to_null(pl.col("_s").struct.field(f"field_{i}")).alias(h)
                     for i, h in enumerate(header)])
     quoted = lines.filter(has_quote).with_columns(
         _split_fields(pl.col(LINE)).alias("_fields"), _quoting_ok(pl.col(LINE)).alias("_ok")
     ).with_columns(pl.col("_fields").list.len().alias("_n"))
     good = pl.col("_ok") & (pl.col("_n") == n)
     quoted_rows = quoted.filter(good).select(
-        ROW, *[pl.col("_fields").list.get(i).replace("", None).alias(h) for i, h in enumerate(header)]
+        ROW, *[blank_to_null(pl.col("_fields").list.get(i)).alias(h) for i, h in enumerate(header)]
     )
-    # both halves keep line order; merging them keeps it for the whole (and streams, unlike a sort)
-    rows = plain_rows.merge_sorted(quoted_rows, key=ROW)
-    parsed = plain.select(ROW, "_n", "_ok").merge_sorted(quoted.select(ROW, "_n", "_ok"), key=ROW)
+    # A concat streams (merge_sorted and sort do not: 1.4 GB vs 0.4 GB peak on 5 M lines), so quoted lines
+    # come after plain ones; eager readers sort by 行番号 (read_table does), the engine orders its results.
+    rows = pl.concat([plain_rows, quoted_rows])
+    parsed = pl.concat([plain.select(ROW, "_n", "_ok"), quoted.select(ROW, "_n", "_ok")])
     rejects = parsed.filter(~good).select(
         ROW,
         pl.when(~pl.col("_ok"))
@@ -324,5 +331,5 @@ def read_table(path: str | os.PathLike, *, encoding: str | None = None,
                sheet: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, str]:
     """Eager :func:`open_table`: ``(rows, rejects, encoding)``, both in line order."""
     with open_table(path, encoding=encoding, sheet=sheet) as t:
-        rows, rejects = pl.collect_all([t.rows, t.rejects])
+        rows, rejects = pl.collect_all([t.rows.sort(ROW), t.rejects.sort(ROW)])
         return rows, rejects, t.encoding

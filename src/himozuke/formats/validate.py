@@ -143,7 +143,7 @@ def validate_file(path: str | os.PathLike, *, profile: str | Path | None = None,
                   sheet: str | None = None) -> Validation:
     """:func:`validate` an extract file read through ``profile``."""
     with open_records(path, role="business", profile=profile, encoding=encoding, sheet=sheet) as r:
-        rows, rejects = pl.collect_all([r.rows, r.rejects])
+        rows, rejects = pl.collect_all([r.rows.sort(C.ROW), r.rejects.sort(C.ROW)])
     return validate(rows, rejects)
 
 

@@ -55,7 +55,8 @@ def normalise_number_expr(e: pl.Expr) -> pl.Expr:
     >>> pl.select(normalise_number_expr(pl.lit("１２３４ 5678-9018"))).item()
     '123456789018'
     """
-    return e.str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "").replace("", None)
+    n = e.str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "")
+    return pl.when(n != "").then(n)
 
 
 def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
