@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -87,12 +88,17 @@ def check(
     fmts = parse_formats(formats)
     limit = parse_size(memory_limit) if memory_limit else None
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("開始 / starting", total=None)
+                  TextColumn("{task.fields[speed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("開始 / starting", total=None, speed="")
         phases = {"partition": "分割 / partition", "check": "照合 / check", "assemble": "整列 / assemble"}
+        started = time.perf_counter()
 
-        def tick(phase: str, done: int, total: int) -> None:
-            bar.update(task, description=phases.get(phase, phase), completed=done, total=total)
+        def tick(phase: str, done: int, total: int, rows: int | None = None) -> None:
+            speed = ""
+            if rows:  # rows checked so far, over the run's time so far (both phases)
+                speed = f"{rows:,} 行 {rows / max(time.perf_counter() - started, 1e-9):,.0f} 行/秒"
+            bar.update(task, description=phases.get(phase, phase), completed=done, total=total, speed=speed)
 
         summary, _ = run_check(
             business, registry, out, formats=fmts, show_number=show_number,

@@ -50,7 +50,7 @@ BUCKET = "_bucket"
 _RANGE = "_range"
 #: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts), measured on generated data.
 BYTES_PER_ROW = 2_500
-Tick = Callable[[str, int, int], None]  # (phase, done, total)
+Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
 
 @dataclass(frozen=True)
@@ -194,11 +194,12 @@ def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
     work.results.mkdir(exist_ok=True)
     several = pl.read_parquet(work.partition / "several.parquet")[C.ROW]
     names = [str(i) for i in range(plan.buckets)] + ["rejects"]
+    rows = 0
     for k, name in enumerate(names):
         final = work.results / f"bucket-{name}"
         if final.exists():
             if tick:
-                tick("check", k + 1, len(names))
+                tick("check", k + 1, len(names), rows)
             continue
         if name == "rejects":
             rejects = pl.read_parquet(work.partition / "business_rejects.parquet")
@@ -220,8 +221,9 @@ def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
             for (rng,), piece in pieces.partition_by(_RANGE, as_dict=True, include_key=False).items():
                 piece.write_parquet(tmp / f"range-{rng:06d}.parquet")
         _publish_dir(tmp, final)
+        rows += result.height if result is not None else 0
         if tick:
-            tick("check", k + 1, len(names))
+            tick("check", k + 1, len(names), rows)
 
 
 def assemble(work: Work, tick: Tick | None = None) -> list[Path]:
