@@ -81,23 +81,32 @@ class Comparison:
     levels: tuple[Level, ...]
     keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
 
+    def level_expr(self) -> pl.Expr:
+        """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
+        first, *rest = self.levels
+        chain = pl.when(first.condition()).then(pl.lit(0, dtype=pl.UInt8))
+        for i, lv in enumerate(rest, start=1):
+            chain = chain.when(lv.condition()).then(pl.lit(i, dtype=pl.UInt8))
+        return chain.otherwise(pl.lit(None, dtype=pl.UInt8))
+
+    def verdict_of(self, level: pl.Expr) -> pl.Expr:
+        """Level index → the item verdict (String)."""
+        return level.replace_strict(list(range(len(self.levels))), [str(lv.label) for lv in self.levels],
+                                    default=None, return_dtype=pl.String).alias(C.item_verdict(self.item))
+
+    def reason_of(self, level: pl.Expr) -> pl.Expr:
+        """Level index → the reason code of that level (null for a plain ``一致``)."""
+        return level.replace_strict(list(range(len(self.levels))),
+                                    [lv.reason and str(lv.reason) for lv in self.levels],
+                                    default=None, return_dtype=pl.String).alias(f"_reason:{self.item}")
+
     def verdict_expr(self) -> pl.Expr:
-        """``pl.when`` chain of the levels → the item verdict (String)."""
-        return _chain(self.levels, lambda lv: pl.lit(str(lv.label))).alias(C.item_verdict(self.item))
+        """The item verdict (String) of the level that holds."""
+        return self.verdict_of(self.level_expr())
 
     def reason_expr(self) -> pl.Expr:
-        """The reason code of the level that held (null for a plain ``一致``)."""
-        return _chain(self.levels, lambda lv: pl.lit(lv.reason and str(lv.reason), dtype=pl.String)).alias(
-            f"_reason:{self.item}"
-        )
-
-
-def _chain(levels: tuple[Level, ...], value: Callable[[Level], pl.Expr]) -> pl.Expr:
-    first, *rest = levels
-    chain = pl.when(first.condition()).then(value(first))
-    for lv in rest:
-        chain = chain.when(lv.condition()).then(value(lv))
-    return chain.otherwise(pl.lit(None, dtype=pl.String))
+        """The reason code of the level that holds (null for a plain ``一致``)."""
+        return self.reason_of(self.level_expr())
 
 
 def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
@@ -203,16 +212,23 @@ COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 _ROW_ID = "_pair"
 
 
-def _item_keys(df: pl.LazyFrame, cmp: Comparison) -> pl.LazyFrame:
-    """``_pair`` + both sides' keys of ``cmp.item``, for the pairs whose texts differ on this item only.
+def _differing(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+    """``_pair`` and both sides' text of ``cmp.item`` for the pairs whose texts differ on this item."""
+    return df.filter(~same_text(cmp.item).fill_null(True)).select(
+        _ROW_ID, C.business(cmp.item), C.registry(cmp.item))
 
-    Cheap paths: identical texts are 一致 without a key, and each distinct value is normalised once.
-    """
+
+def _key_table(differs: pl.DataFrame, cmp: Comparison) -> pl.LazyFrame:
+    """Each distinct text of either side, with its normalised key (``_v`` → ``_k``): normalised once."""
+    b, r = C.business(cmp.item), C.registry(cmp.item)
+    values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
+    return pl.LazyFrame({"_v": values}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+
+
+def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+    """``_pair`` + both sides' keys of ``cmp.item``, looked up in the (already computed) key ``table``."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
-    differs = df.filter(~same_text(cmp.item).fill_null(True)).select(_ROW_ID, b, r)
-    values = pl.concat([differs.select(pl.col(b).alias("_v")), differs.select(pl.col(r).alias("_v"))]).unique()
-    table = values.drop_nulls().with_columns(cmp.keys(pl.col("_v")).alias("_k"))
     return (
         differs.join(table.rename({"_v": b, "_k": kb}), on=b, how="left")
         .join(table.rename({"_v": r, "_k": kr}), on=r, how="left")
@@ -224,13 +240,16 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
 
     Keys are null where the item's texts are identical or missing: the levels before the key levels
-    (未登録, 一致) decide those pairs.
+    (未登録, 一致) decide those pairs. Cheap paths: identical texts get no key, and each distinct text is
+    normalised once. The key tables are collected eagerly, each exactly once (a lazy table used by two
+    joins was normalised twice), and all five in one ``collect_all`` so they run in parallel.
     """
     out = df.with_row_index(_ROW_ID)
-    # the five items' key tables are independent: one collect_all computes them in parallel
-    tables = pl.collect_all([_item_keys(out.lazy(), cmp) for cmp in COMPARISONS if cmp.keys is not None])
-    for keys in tables:
-        out = out.join(keys, on=_ROW_ID, how="left", maintain_order="left")
+    items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
+    differs = [_differing(out, cmp) for cmp in items]
+    tables = pl.collect_all([_key_table(d, cmp) for d, cmp in zip(differs, items, strict=True)])
+    for d, table, cmp in zip(differs, tables, items, strict=True):
+        out = out.join(_item_keys(d, table, cmp), on=_ROW_ID, how="left", maintain_order="left")
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
     candidates = out.filter(pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     variant = candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal"))
@@ -238,5 +257,13 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:
-    """Item verdicts (``<item>判定``) and per-item reason columns for prepared pairs."""
-    return df.with_columns([c.verdict_expr() for c in COMPARISONS] + [c.reason_expr() for c in COMPARISONS])
+    """Item verdicts (``<item>判定``) and per-item reason columns for prepared pairs.
+
+    Each item's level chain runs once (a small integer); verdict and reason are looked up from it.
+    """
+    levels = [f"_level:{c.item}" for c in COMPARISONS]
+    df = df.with_columns(c.level_expr().alias(name) for c, name in zip(COMPARISONS, levels, strict=True))
+    return df.with_columns(
+        [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
+        + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
+    ).drop(levels)

@@ -229,9 +229,15 @@ def _finish(df: pl.DataFrame) -> pl.DataFrame:
         separator=";", ignore_nulls=True,
     )
     detail_cols = [pl.col(_REJECT_DETAIL)] if _REJECT_DETAIL in df.columns else []
+    df = df.with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS))
+    # a file has a few hundred distinct reason combinations, not a million: explain each once, then look up
+    codes = df.get_column(C.REASONS).unique().drop_nulls()
+    text = pl.select(explain_expr(pl.lit(codes))).to_series()
+    detail = pl.col(C.REASONS).replace_strict(codes, text, default=None, return_dtype=pl.String)
     return (
-        df.with_columns(K.verdict_expr(), reasons.replace("", None).alias(C.REASONS))
-        .with_columns(K.priority_expr(), explain_expr(pl.col(C.REASONS), *detail_cols).alias(REASON_DETAIL))
+        df.with_columns(K.priority_expr(),
+                        pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True).fill_null("")
+                        .alias(REASON_DETAIL))
         .select(RESULT_COLUMNS)
     )
 
