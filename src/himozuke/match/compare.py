@@ -218,11 +218,18 @@ def _differing(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
         _ROW_ID, C.business(cmp.item), C.registry(cmp.item))
 
 
-def _key_table(differs: pl.DataFrame, cmp: Comparison) -> pl.LazyFrame:
-    """Each distinct text of either side, with its normalised key (``_v`` → ``_k``): normalised once."""
+#: Distinct values per piece of a key table: pieces of every item run side by side in one ``collect_all``, so
+#: the address table (most of the work) is spread over all cores instead of holding one.
+KEY_PIECE = 40_000
+
+
+def _key_table(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
+    """Each distinct text of either side, with its normalised key (``_v`` → ``_k``), in pieces: each text
+    is normalised once."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
     values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
-    return pl.LazyFrame({"_v": values}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+    return [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+            for start in range(0, max(len(values), 1), KEY_PIECE)]
 
 
 def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
@@ -247,8 +254,10 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     out = df.with_row_index(_ROW_ID)
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
     differs = [_differing(out, cmp) for cmp in items]
-    tables = pl.collect_all([_key_table(d, cmp) for d, cmp in zip(differs, items, strict=True)])
-    for d, table, cmp in zip(differs, tables, items, strict=True):
+    pieces = [_key_table(d, cmp) for d, cmp in zip(differs, items, strict=True)]
+    done = iter(pl.collect_all([piece for item_pieces in pieces for piece in item_pieces]))
+    for d, item_pieces, cmp in zip(differs, pieces, items, strict=True):
+        table = pl.concat([next(done) for _ in item_pieces])
         out = out.join(_item_keys(d, table, cmp), on=_ROW_ID, how="left", maintain_order="left")
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
     candidates = out.filter(pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))

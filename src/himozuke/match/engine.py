@@ -162,39 +162,42 @@ def several_numbers_rows(business: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
-    """Flag numbers used more than once in the business file (bucket-local: same number → same bucket)."""
+    """Flag numbers used more than once in the business file (bucket-local: same number → same bucket).
+
+    Only the few rows that repeat a number are looked at; the wide frame is never copied.
+    """
     valid = pl.col("_e_number").is_null()
-    repeated = valid & (pl.len().over(C.MY_NUMBER) > 1)
-    df = df.with_columns(repeated.alias("_repeated"))
+    df = df.with_columns((valid & (pl.len().over(C.MY_NUMBER) > 1)).alias("_repeated"))
     if not df["_repeated"].any():
         return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias("_cross"))
-    groups = (
+    shared = (
         df.filter(pl.col("_repeated"))
         .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
         .with_columns(same_person_key_expr().alias("_person"))
-        .with_columns((pl.col("_person").n_unique().over(C.MY_NUMBER) > 1).alias(K.NUMBER_SHARED))
-        .select(C.ROW, K.NUMBER_SHARED)
+        .filter(pl.col("_person").n_unique().over(C.MY_NUMBER) > 1)
+        .get_column(C.ROW)
     )
-    return (
-        df.join(groups, on=C.ROW, how="left")
-        .with_columns(pl.col(K.NUMBER_SHARED).fill_null(False))
-        .with_columns(
-            pl.when(pl.col(K.NUMBER_SHARED)).then(pl.lit(str(Reason.NUMBER_SHARED)))
-            .when(pl.col("_repeated")).then(pl.lit(str(Reason.NUMBER_REPEATED)))
-            .otherwise(pl.lit(None, dtype=pl.String)).alias("_cross")
-        )
+    return df.with_columns(pl.col(C.ROW).is_in(shared.implode()).alias(K.NUMBER_SHARED)).with_columns(
+        pl.when(pl.col(K.NUMBER_SHARED)).then(pl.lit(str(Reason.NUMBER_SHARED)))
+        .when(pl.col("_repeated")).then(pl.lit(str(Reason.NUMBER_REPEATED)))
+        .otherwise(pl.lit(None, dtype=pl.String)).alias("_cross")
     )
+
+
+_IDX = "_idx"
 
 
 def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers: pl.Series | None = None
                  ) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
-    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass).
+    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass). Result rows
+    come in ``business`` order. Only the pairs that are not identical on all five items go through the
+    normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
     """
     df = business.with_columns(_number_reason().alias("_e_number"))
     df = df.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
-    df = df.join(registry, on=_KEY, how="left").drop(_KEY).with_columns(
+    df = df.join(registry, on=_KEY, how="left", maintain_order="left").drop(_KEY).with_columns(
         pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
     )
     df = _cross_number(df)
@@ -203,20 +206,20 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     cheap = comparable & pl.all_horizontal([(pl.col(C.business(i)) == pl.col(C.registry(i))).fill_null(False)
                                             for i in C.ITEMS])
     df = df.with_columns(cheap.alias("_cheap"))
-    identical = df.filter(pl.col("_cheap")).with_columns(
-        *(pl.lit(str(ItemVerdict.EXACT)).alias(C.item_verdict(i)) for i in C.ITEMS),
-        *(pl.lit(None, dtype=pl.String).alias(f"_reason:{i}") for i in C.ITEMS),
-    )
-    to_compare = df.filter(comparable & ~pl.col("_cheap"))
-    compared = compare(prepare(to_compare)).select(identical.columns) if to_compare.height else None
-    uncomparable = df.filter(~comparable).with_columns(
-        *(pl.lit(None, dtype=pl.String).alias(C.item_verdict(i)) for i in C.ITEMS),
-        *(pl.lit(None, dtype=pl.String).alias(f"_reason:{i}") for i in C.ITEMS),
-    )
-    parts = [p for p in (identical, compared, uncomparable) if p is not None and p.height]
-    out = pl.concat(parts, how="vertical") if parts else identical
+    verdicts = [C.item_verdict(i) for i in C.ITEMS]
+    reasons = [f"_reason:{i}" for i in C.ITEMS]
+    columns = df.select(
+        *(pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).alias(v) for v in verdicts),
+        *(pl.lit(None, dtype=pl.String).alias(r) for r in reasons),
+    ).get_columns()
+    to_compare = df.with_row_index(_IDX).filter(comparable & ~pl.col("_cheap")).select(
+        _IDX, *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))))
+    if to_compare.height:
+        compared = compare(prepare(to_compare))
+        idx = compared.get_column(_IDX)
+        columns = [col.scatter(idx, compared.get_column(col.name)) for col in columns]
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
-    out = out.with_columns(
+    out = df.with_columns(columns).with_columns(
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")
     )
     return _finish(out)
@@ -281,6 +284,8 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_rows: pl.D
     result = check_bucket(business, registry, several)
     if business_rejects is not None and business_rejects.height:
         result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
+    elif result.get_column(C.ROW).is_sorted():
+        return result  # the common case: lines came in order and none was rejected; no copy
     return result.sort(C.ROW)
 
 
