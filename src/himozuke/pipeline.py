@@ -24,7 +24,6 @@ from himozuke.match.classify import Verdict
 from himozuke.match.engine import check_frames
 from himozuke.match.scale import Tick, Work, default_memory_limit, run_bucketed
 from himozuke.report.tables import write_csv, write_parquet
-from himozuke.report.xlsx import RunInfo, write_report
 
 OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
 Progress = Callable[[str], None]
@@ -150,6 +149,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             write_parquet(result, out / "result.parquet", show_number=show_number)
             summary.outputs.append("result.parquet")
         elif fmt == "xlsx":
+            # xlsxwriter is imported only when a workbook is wanted
+            from himozuke.report.xlsx import RunInfo, write_report
+
             write_report(result, out / "report.xlsx", RunInfo(b_name, r_name, started, notes),
                          show_number=show_number)
             summary.outputs.append("report.xlsx")

@@ -167,7 +167,7 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     Only the few rows that repeat a number are looked at; the wide frame is never copied.
     """
     valid = pl.col("_e_number").is_null()
-    df = df.with_columns((valid & (pl.len().over(C.MY_NUMBER) > 1)).alias("_repeated"))
+    df = df.with_columns((valid & (pl.len().over(_KEY) > 1)).alias("_repeated"))  # integer key: cheap to group
     if not df["_repeated"].any():
         return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias("_cross"))
     shared = (
@@ -197,10 +197,10 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     """
     df = business.with_columns(_number_reason().alias("_e_number"))
     df = df.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
-    df = df.join(registry, on=_KEY, how="left", maintain_order="left").drop(_KEY).with_columns(
+    df = df.join(registry, on=_KEY, how="left", maintain_order="left").with_columns(
         pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
     )
-    df = _cross_number(df)
+    df = _cross_number(df).drop(_KEY)
     comparable = pl.col(K.E_REASON).is_null()
     # identical text on every item: A without any normaliser (whitespace-only differences go the long way)
     cheap = comparable & pl.all_horizontal([(pl.col(C.business(i)) == pl.col(C.registry(i))).fill_null(False)
@@ -279,8 +279,9 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_rows: pl.D
                  business_rejects: pl.DataFrame | None = None) -> pl.DataFrame:
     """The whole check in memory, as one bucket: result rows in input (行番号) order."""
     business = business_frame(business_rows).collect()
-    registry = registry_frame(registry_rows).collect()
-    several = several_numbers_rows(business.lazy()).collect()[C.ROW]
+    # independent: the registry's index and the global "one person, several numbers" pass run side by side
+    registry, several_frame = pl.collect_all([registry_frame(registry_rows), several_numbers_rows(business.lazy())])
+    several = several_frame.get_column(C.ROW)
     result = check_bucket(business, registry, several)
     if business_rejects is not None and business_rejects.height:
         result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
