@@ -1,4 +1,5 @@
-"""Run the reader fuzzers (issue 3 item 7): ``python fuzz/run.py [--runs N] [--engine atheris|hypothesis] [TARGET…]``.
+"""Run the reader fuzzers (issue 3 item 7): ``python fuzz/run.py [--runs N] [--start K] [--engine atheris|hypothesis]
+[TARGET…]``.
 
 atheris (coverage-guided, libFuzzer) when it is installed, else Hypothesis with random bytes mutated from the
 seed corpus. Each target runs in its own process, one Polars thread, seeds from ``fuzz/corpus/<target>/``; new
@@ -39,14 +40,18 @@ def _atheris(target: str, runs: int) -> tuple[int, int]:
     return (max(int(d) for d in done) if done else 0), int(crashed)
 
 
-def _hypothesis(target: str, runs: int) -> tuple[int, int]:
+def _hypothesis(target: str, runs: int, start: int = 0) -> tuple[int, int]:
+    """Random byte mutations of the seeds. Input ``i`` depends only on (target, i), so a long run can be done
+    in slices (``--start``) and the slices add up; progress is printed every 1,000 inputs."""
     import random
 
     import targets
 
     seeds = [f.read_bytes() for f in sorted((HERE / "corpus" / target).glob("*"))] or [b""]
-    rng = random.Random(target)
-    for i in range(runs):
+    for i in range(start, start + runs):
+        rng = random.Random(f"{target}:{i}")
+        if i % 1000 == 0 and i > start:
+            print(f"{target}: {i - start:,} inputs, no crash", flush=True)
         data = bytearray(rng.choice(seeds))
         for _ in range(rng.randint(1, 8)):
             op = rng.random()
@@ -74,6 +79,7 @@ def main() -> int:
     ap.add_argument("targets", nargs="*", default=list(targets.TARGETS))
     ap.add_argument("--runs", type=int, default=100_000)
     ap.add_argument("--engine", choices=["atheris", "hypothesis"], default=None)
+    ap.add_argument("--start", type=int, default=0, help="first input number (mutation engine): run in slices")
     args = ap.parse_args()
     engine = args.engine
     if engine is None:
@@ -86,7 +92,8 @@ def main() -> int:
     failed = 0
     for target in args.targets:
         os.environ["POLARS_MAX_THREADS"] = "1"
-        done, crashed = (_atheris if engine == "atheris" else _hypothesis)(target, args.runs)
+        done, crashed = _atheris(target, args.runs) if engine == "atheris" else \
+            _hypothesis(target, args.runs, args.start)
         print(f"{target}: {done:,} inputs ({engine}), {'CRASH' if crashed else 'no crash'}", flush=True)
         failed |= crashed
     return failed
