@@ -213,9 +213,9 @@ _ROW_ID = "_pair"
 
 
 def _differing(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
-    """``_pair`` and both sides' text of ``cmp.item`` for the pairs whose texts differ on this item."""
-    return df.filter(~same_text(cmp.item).fill_null(True)).select(
-        _ROW_ID, C.business(cmp.item), C.registry(cmp.item))
+    """``_pair`` and both sides' text of ``cmp.item`` for the pairs whose texts differ on this item
+    (``df`` carries ``_same:<item>``, see :func:`prepare`)."""
+    return df.filter(~pl.col(f"_same:{cmp.item}")).select(_ROW_ID, C.business(cmp.item), C.registry(cmp.item))
 
 
 #: Distinct values per piece of a key table: pieces of every item run side by side in one ``collect_all``, so
@@ -251,18 +251,29 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     normalised once. The key tables are collected eagerly, each exactly once (a lazy table used by two
     joins was normalised twice), and all five in one ``collect_all`` so they run in parallel.
     """
-    out = df.with_row_index(_ROW_ID)
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
-    differs = [_differing(out, cmp) for cmp in items]
+    # one pass computes every item's "same text" flag (in parallel); the wide frame is never copied
+    flags = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW_ID),
+                      *(same_text(cmp.item).fill_null(True).alias(f"_same:{cmp.item}") for cmp in items))
+    texts = flags.hstack(df.select(*(c for cmp in items for c in (C.business(cmp.item), C.registry(cmp.item)))))
+    differs = [_differing(texts, cmp) for cmp in items]
     pieces = [_key_table(d, cmp) for d, cmp in zip(differs, items, strict=True)]
     done = iter(pl.collect_all([piece for item_pieces in pieces for piece in item_pieces]))
+    index = flags.select(_ROW_ID)
+    keys = []
     for d, item_pieces, cmp in zip(differs, pieces, items, strict=True):
         table = pl.concat([next(done) for _ in item_pieces])
-        out = out.join(_item_keys(d, table, cmp), on=_ROW_ID, how="left", maintain_order="left")
+        # narrow joins: only this item's two key columns are gathered into df's row order
+        keys.append(index.join(_item_keys(d, table, cmp), on=_ROW_ID, how="left", maintain_order="left")
+                    .drop(_ROW_ID))
+    out = pl.concat([df, *keys], how="horizontal")
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
-    candidates = out.filter(pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
-    variant = candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal"))
-    return out.join(variant, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID)
+    candidates = out.select(kb, kr).with_columns(index).filter(
+        pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
+    variant = index.join(
+        candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal")),
+        on=_ROW_ID, how="left", maintain_order="left")
+    return out.with_columns(variant.get_column("_kanji_variant_equal"))
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:
