@@ -107,8 +107,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
-        r_rejects = r.rejects.collect()
         if bucketed:
+            r_rejects = r.rejects.collect()
             say("バケットに分割して照合 / bucketed check")
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
@@ -117,7 +117,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
         else:
-            b_rows, b_rejects, r_rows = pl.collect_all([b.rows, b.rejects, r.rows])
+            # one collect_all: each file is scanned once for its rows and its rejections
+            b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
             timings["read"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             say("照合 / comparing")
