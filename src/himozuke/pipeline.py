@@ -108,7 +108,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
         if bucketed:
-            r_rejects = r.rejects.collect()
+            # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
+            # (7 GB at 60 M pairs)
+            r_rejects = r.rejects.collect(engine="streaming")
             say("バケットに分割して照合 / bucketed check")
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
