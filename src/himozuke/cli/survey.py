@@ -10,11 +10,9 @@ from rich.table import Table
 
 from himozuke.cli._app import app, console
 from himozuke.survey import spec
-from himozuke.survey.collect import collect as _collect
-from himozuke.survey.collect import write_collection
-from himozuke.survey.decide import decide_collection, summary, write_decisions
-from himozuke.survey.demo import run_demo
-from himozuke.survey.form import write_form
+
+# The workbook modules (openpyxl: 0.2 s to import) are imported by the commands that use them, so that
+# ``himozuke check`` does not pay for them.
 
 survey_app = typer.Typer(help="実態調査: 調査票の作成・回収・判定 / the fact-finding survey", no_args_is_help=True)
 app.add_typer(survey_app, name="survey")
@@ -29,11 +27,15 @@ def form(
 
     例: himozuke survey form --制度 kenshin --out 調査票様式_自治体検診.xlsx
     """
+    from himozuke.survey.form import write_form
+
     path = write_form(seido, out)
     console.print(f"調査票を作成しました: {path}")
 
 
 def _summary_table(rows) -> Table:
+    from himozuke.survey.decide import summary
+
     t = Table("制度等", "回答数", "点検要", "うち対象者全員", "点検不要")
     for line in summary(rows):
         t.add_row(*(str(x) for x in line))
@@ -52,6 +54,9 @@ def collect(
 
     終了コード 1: エラーのある調査票または読めないファイルがある。
     """
+    from himozuke.survey.collect import collect as _collect
+    from himozuke.survey.collect import write_collection
+
     c = _collect(folder, name=name)
     path = write_collection(c, out)
     bad = sum(s.errors > 0 for s in c.sheets)
@@ -71,6 +76,8 @@ def decide(
 
     例: himozuke survey decide 【14神奈川県】.xlsx
     """
+    from himozuke.survey.decide import decide_collection, write_decisions
+
     rows = decide_collection(table)
     path = write_decisions(rows, out or table.with_name(f"{table.stem}_判定.xlsx"))
     console.print(_summary_table(rows))
@@ -83,6 +90,8 @@ def demo(out: Annotated[Path, typer.Option("--out", help="出力フォルダ")] 
 
     例: himozuke survey demo --out demo-output/survey
     """
+    from himozuke.survey.demo import run_demo
+
     for run in run_demo(out):
         console.print(f"{run.collector}: 調査票 {run.sheets} 件（エラーあり {run.with_errors} 件、"
                       f"読込不可 {run.unreadable} 件） → {run.table.name}, {run.decisions.name}", highlight=False)

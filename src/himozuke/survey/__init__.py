@@ -3,14 +3,7 @@ validation, the 一覧表 and the decision of who must check individual data.
 
 Flow: :func:`write_form` → respondents fill it (or :func:`fill_form`) → :func:`collect` +
 :func:`write_collection` → :func:`decide_collection` + :func:`write_decisions`. :func:`run_demo` does all.
+
+Import from the modules (``himozuke.survey.form`` …): the package itself imports nothing, so that the CLI's
+``himozuke check`` does not load openpyxl.
 """
-
-from himozuke.survey.collect import Collection, Sheet, collect, read_collection, write_collection
-from himozuke.survey.decide import Decision, Need, Scope, decide, decide_collection, write_decisions
-from himozuke.survey.demo import run_demo
-from himozuke.survey.form import fill_form, write_form
-from himozuke.survey.validate import Problem, validate
-
-__all__ = ["Collection", "Decision", "Need", "Problem", "Scope", "Sheet", "collect", "decide", "decide_collection",
-           "fill_form", "read_collection", "run_demo", "validate", "write_collection", "write_decisions",
-           "write_form"]
