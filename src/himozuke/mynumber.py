@@ -57,7 +57,8 @@ def _valid_integers(numbers: pl.Series) -> pl.Series:
 def is_valid_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`is_valid` (null → False): one integer per number, its digits summed in numpy."""
     n = pl.when(e.str.contains(r"^[0-9]{12}$")).then(e).str.to_integer(base=10, strict=False, dtype=pl.Int64)
-    return n.map_batches(_valid_integers, return_dtype=pl.Boolean).fill_null(False)
+    # elementwise: lets the streaming engine call it per batch (else it gathers the whole column first)
+    return n.map_batches(_valid_integers, return_dtype=pl.Boolean, is_elementwise=True).fill_null(False)
 
 
 #: The longest run of stars a masked non-number shows (its length is all a mask reveals).
