@@ -33,6 +33,7 @@ TARGETS: dict[str, tuple[str, str, str | None]] = {
     "fixed-jis90-bytes": (".dat", "", "jlis-result-fixed"),
     "fixed-cp932-bytes": (".dat", "", "vendor-kokuho-fixed"),
     "detect": (".csv", "registry", None),
+    "xlsx-standard": (".xlsx", "business", "standard"),
     "profile-toml": (".toml", "", ""),
 }
 _DIR = Path(tempfile.mkdtemp(prefix="himozuke-fuzz-"))

@@ -44,3 +44,12 @@ def test_known_nasty_inputs(data: bytes) -> None:
     for target in ("csv-standard", "csv-jlis-result", "fixed-jis90-result", "fixed-cp932-vendor", "fixed-cp932-bytes",
                    "detect"):
         targets.check(target, data)
+
+
+def test_a_damaged_workbook_is_one_clear_error() -> None:
+    """Found by fuzzing the xlsx reader: a flipped byte in the zip gave BadZipFile / zlib.error tracebacks."""
+    data = bytearray((SEEDS / "xlsx-standard" / "basic.xlsx").read_bytes())
+    for offset in range(40, len(data), 97):
+        damaged = bytearray(data)
+        damaged[offset] ^= 0x5A
+        targets.check("xlsx-standard", bytes(damaged))

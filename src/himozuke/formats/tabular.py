@@ -256,42 +256,55 @@ def _cell_text(v: object) -> str | None:
 def _read_xlsx(path: Path, name: str, sheet: str | None) -> Table:
     """Read the first (or named) sheet of an .xlsx. Cells come back as text; dates as YYYY-MM-DD."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A damaged workbook can fail anywhere inside zipfile, zlib, the XML parser or openpyxl, with any exception
+    # type (BadZipFile, zlib.error, ParseError, KeyError, …): all of them mean "this file is not a readable
+    # workbook" and become one clear error, never a traceback (found by fuzzing the reader).
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as e:
+    except Exception as e:
         raise InputFileError("Excel ファイルとして開けません", f"cannot open as an Excel workbook ({type(e).__name__})",
                              file=name) from None
     try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise InputFileError(f"シート「{sheet}」がありません", f"no sheet named {sheet!r}", file=name)
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        first = next(it, None)
-        if first is None:
-            raise InputFileError("シートが空です（見出し行がありません）", "the sheet is empty (no header row)", file=name)
-        header = tuple((_cell_text(h) or "").strip() for h in first)
-        while header and header[-1] == "":
-            header = header[:-1]
-        _check_header(header, name)
-        n = len(header)
-        data: dict[str, list] = {ROW: [], **{h: [] for h in header}}
-        rejects: dict[str, list] = {ROW: [], REJECT_REASON: []}
-        for i, values in enumerate(it, start=2):
-            cells = [_cell_text(v) for v in values]
-            if all(c is None for c in cells):
-                continue
-            if any(c is not None for c in cells[n:]):
-                rejects[ROW].append(i)
-                rejects[REJECT_REASON].append("見出しのない列に値があります / a value in a column without header")
-                continue
-            cells += [None] * (n - len(cells))
-            data[ROW].append(i)
-            for h, c in zip(header, cells[:n], strict=True):
-                data[h].append(c)
+        return _xlsx_table(wb, name, sheet)
+    except InputFileError:
+        raise
+    except Exception as e:
+        raise InputFileError("Excel ファイルが壊れていて読み切れません",
+                             f"the workbook is damaged and cannot be read to the end ({type(e).__name__})",
+                             file=name) from None
     finally:
         wb.close()
+
+
+def _xlsx_table(wb, name: str, sheet: str | None) -> Table:
+    """The rows of an opened workbook's first (or named) sheet."""
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise InputFileError(f"シート「{sheet}」がありません", f"no sheet named {sheet!r}", file=name)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    first = next(it, None)
+    if first is None:
+        raise InputFileError("シートが空です（見出し行がありません）", "the sheet is empty (no header row)", file=name)
+    header = tuple((_cell_text(h) or "").strip() for h in first)
+    while header and header[-1] == "":
+        header = header[:-1]
+    _check_header(header, name)
+    n = len(header)
+    data: dict[str, list] = {ROW: [], **{h: [] for h in header}}
+    rejects: dict[str, list] = {ROW: [], REJECT_REASON: []}
+    for i, values in enumerate(it, start=2):
+        cells = [_cell_text(v) for v in values]
+        if all(c is None for c in cells):
+            continue
+        if any(c is not None for c in cells[n:]):
+            rejects[ROW].append(i)
+            rejects[REJECT_REASON].append("見出しのない列に値があります / a value in a column without header")
+            continue
+        cells += [None] * (n - len(cells))
+        data[ROW].append(i)
+        for h, c in zip(header, cells[:n], strict=True):
+            data[h].append(c)
     schema = {ROW: pl.Int64, **dict.fromkeys(header, pl.String)}
     return Table(
         name=name,
