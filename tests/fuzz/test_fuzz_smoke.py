@@ -39,6 +39,7 @@ def test_random_bytes(target: str, data: bytes) -> None:
     pytest.param(b"x\x01\x00\x00\x00\x00\x00\x00\x00", id="zlibの先頭バイト（atheris で発見）"),
     pytest.param(b"\x1f\x8b\x08\x00garbage", id="gzipの先頭バイト"),
     pytest.param(b"\x28\xb5\x2f\xfdxx", id="zstdの先頭バイト"),
+    pytest.param(b"x\x01\xda\xab2\x00\x00\x00\x00\x00\x00", id="zlibとして展開できUTF-8でない（mutation で発見）"),
 ])
 def test_known_nasty_inputs(data: bytes) -> None:
     for target in ("csv-standard", "csv-jlis-result", "fixed-jis90-result", "fixed-cp932-vendor", "fixed-cp932-bytes",

@@ -39,7 +39,14 @@ from himozuke.atomic import atomic_path
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import DEFAULT_ERAS, Profile, builtin_profiles, load_profile, resolve
-from himozuke.formats.tabular import REJECT_REASON, Table, blank_to_null, detect_encoding, open_table
+from himozuke.formats.tabular import (
+    REJECT_REASON,
+    Table,
+    blank_to_null,
+    compressed_error,
+    detect_encoding,
+    open_table,
+)
 from himozuke.text import dates as text_dates
 from himozuke.text._tables import ERAS
 
@@ -185,9 +192,7 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
         # compressed file and fails when it is not one (while reading the header or collecting the rows).
         if not _COMPRESSION_ERROR.search(str(e)):
             raise
-        raise InputFileError("ファイルの先頭が圧縮ファイルのように見えますが、展開できません",
-                             f"the file starts like a compressed file but cannot be inflated ({e})",
-                             file=Path(path).name) from None
+        raise compressed_error(Path(path).name, e) from None
 
 
 def _first_line(path: Path) -> bytes:

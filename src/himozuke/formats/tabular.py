@@ -337,7 +337,25 @@ def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
             bad = _bad_bytes_error(p, "utf-8")
             if bad is not None:
                 raise bad from None
+            if starts_compressed(p):  # inflated "successfully" into bytes that are not UTF-8 (found by fuzzing)
+                raise compressed_error(name, e) from None
         raise
+
+
+#: Magic bytes that make Polars inflate a file before reading it: zlib, gzip, zstd.
+_COMPRESSION_MAGIC = (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b", b"\x28\xb5\x2f\xfd")
+
+
+def starts_compressed(path: Path) -> bool:
+    """Does ``path`` start like a zlib, gzip or zstd stream (so that Polars will try to inflate it)?"""
+    with path.open("rb") as f:
+        return f.read(4).startswith(_COMPRESSION_MAGIC)
+
+
+def compressed_error(name: str, cause: Exception) -> InputFileError:
+    """The one message for a file that starts like a compressed file but does not inflate into a table."""
+    return InputFileError("ファイルの先頭が圧縮ファイルのように見えますが、展開できません",
+                          f"the file starts like a compressed file but cannot be inflated ({cause})", file=name)
 
 
 def read_table(path: str | os.PathLike, *, encoding: str | None = None,
