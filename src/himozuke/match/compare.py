@@ -100,14 +100,6 @@ class Comparison:
                                     [lv.reason and str(lv.reason) for lv in self.levels],
                                     default=None, return_dtype=pl.String).alias(f"_reason:{self.item}")
 
-    def verdict_expr(self) -> pl.Expr:
-        """The item verdict (String) of the level that holds."""
-        return self.verdict_of(self.level_expr())
-
-    def reason_expr(self) -> pl.Expr:
-        """The reason code of the level that holds (null for a plain ``一致``)."""
-        return self.reason_of(self.level_expr())
-
 
 def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
     return (

@@ -248,10 +248,9 @@ def _finish(df: pl.DataFrame) -> pl.DataFrame:
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
 
 
-def explain_expr(codes: pl.Expr, *extra: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`himozuke.match.reasons.explain` (plus any extra detail, e.g. a reader's message)."""
-    text = codes.str.split(";").list.eval(pl.element().replace_strict(_TEXT, default=pl.element())).list.join("。")
-    return pl.concat_str([text, *extra], separator="：", ignore_nulls=True).fill_null("")
+def explain_expr(codes: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`himozuke.match.reasons.explain`: ``;``-joined codes → their texts joined by 「。」."""
+    return codes.str.split(";").list.eval(pl.element().replace_strict(_TEXT, default=pl.element())).list.join("。")
 
 
 def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:

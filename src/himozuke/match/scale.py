@@ -50,6 +50,7 @@ BUCKET = "_bucket"
 _RANGE = "_range"
 #: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts), measured on generated data.
 BYTES_PER_ROW = 2_500
+Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 #: Bytes per buffered row in a partitioned sink (the raw strings plus Arrow overhead), measured on generated data.
 SINK_BYTES_PER_ROW = 300
 
@@ -60,7 +61,6 @@ def sink_row_group(plan: Plan) -> int:
     pairs, growing with the input); sized so the buffers take a quarter of the memory limit."""
     budget = plan.range_rows * BYTES_PER_ROW
     return max(1_000, min(50_000, budget // (max(plan.buckets, 1) * SINK_BYTES_PER_ROW)))
-Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
 
 @dataclass(frozen=True)
