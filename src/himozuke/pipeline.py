@@ -103,8 +103,11 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
     t0 = time.perf_counter()
     say("読み込み / reading")
-    with open_records(business, role="business", encoding=business_encoding, profile=business_profile) as b, \
-            open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile) as r:
+    whole = not bucketed
+    with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
+                      whole=whole) as b, \
+            open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile,
+                         whole=whole) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
         if bucketed:

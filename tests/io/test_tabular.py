@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from himozuke.errors import InputFileError
-from himozuke.formats.tabular import detect_encoding, read_table
+from himozuke.formats.tabular import detect_encoding, open_table, read_plain_csv, read_table
 
 HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所"
 
@@ -125,3 +127,72 @@ def test_rows_keep_line_order_when_quoted_and_plain_lines_mix(tmp_path):
     rows, _, _ = read_table(write(tmp_path, "\n".join(lines) + "\n", "utf-8"))
     assert rows["行番号"].to_list() == list(range(2, 32))
     assert rows["漢字氏名"].to_list() == [f"名{i}" for i in range(30)]
+
+
+# ---- the plain-file fast path (read_plain_csv) must read exactly what the line-by-line path reads ----------
+
+def _both_paths(path):
+    """(rows, rejects) of ``path`` through the fast path (``whole=True``) and the line-by-line path."""
+    out = []
+    for whole in (True, False):
+        with open_table(path, whole=whole) as t:
+            rows, rejects = pl.collect_all([t.rows.sort("行番号"), t.rejects.sort("行番号")])
+        out.append((rows, rejects))
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(f"{HEADER}\n123456789018,山田　太郎,ヤマダ,1975-01-02,1,霞が関１－１\n4,,,,,\n", id="LF"),
+    pytest.param(f"{HEADER}\r\n123456789018,山田　太郎,ヤマダ,1975-01-02,1,霞が関\r\n4,,,,,\r\n", id="CRLF (Excel)"),
+    pytest.param(f"\ufeff{HEADER}\n123456789018, 山田 ,,,,\n4,,,,,x", id="BOM, no final line break"),
+])
+def test_a_plain_file_takes_the_fast_path_and_reads_the_same(tmp_path, text):
+    p = write(tmp_path, text, "utf-8")
+    assert read_plain_csv(p, tuple(HEADER.split(","))) is not None
+    (fast_rows, fast_rejects), (rows, rejects) = _both_paths(p)
+    assert_frame_equal(fast_rows, rows)
+    assert fast_rejects.height == rejects.height == 0
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(f"{HEADER}\n1,2,3,4,5\n", id="a line one field short"),
+    pytest.param(f"{HEADER}\n1,2,3,4,5,6,7\n", id="a line one field long"),
+    pytest.param(f"{HEADER}\n1,2,3,4,5,6\n\n1,2,3,4,5,6\n", id="a blank line"),
+    pytest.param(f"{HEADER}\n1,2,3,4,5\n1,2,3,4,5,6,7\n", id="one short and one long line"),
+    pytest.param(f'{HEADER}\n1,"2",3,4,5,6\n', id="a quote"),
+    pytest.param(f"{HEADER}\n1,2,3,4,5,6\r\r\n", id="a stray carriage return"),
+])
+def test_anything_but_a_plain_file_takes_the_line_by_line_path(tmp_path, text):
+    assert read_plain_csv(write(tmp_path, text, "utf-8"), tuple(HEADER.split(","))) is None
+
+
+_PIECES = ["1", "山田", " ", "\u3000", "\t", "\r", "\x00", "\ufeff", "", "a b"]
+
+
+@st.composite
+def _plain_ish_files(draw):
+    n = draw(st.integers(2, 4))
+    lines = [",".join(f"h{i}" for i in range(n))]
+    for _ in range(draw(st.integers(0, 6))):
+        fields = draw(st.sampled_from([n, n, n, n, 0, n - 1, n + 1]))
+        lines.append(",".join("".join(draw(st.lists(st.sampled_from(_PIECES), max_size=3))) for _ in range(fields)))
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    return (eol.join(lines) + draw(st.sampled_from(["", eol, eol + eol]))).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_plain_ish_files())
+def test_fast_path_reads_what_the_line_by_line_path_reads(tmp_path_factory, data):
+    """Lines one field short or long, blank lines, CR, NUL, BOM, spaces: whenever the fast path accepts a
+    file, its rows are the line-by-line rows, and a file with any rejected line is never accepted."""
+    p = tmp_path_factory.mktemp("plain") / "f.csv"
+    p.write_bytes(data)
+    with open_table(p) as t:
+        header = t.header
+    accepted = read_plain_csv(p, header) is not None
+    (fast_rows, fast_rejects), (rows, rejects) = _both_paths(p)
+    assert_frame_equal(fast_rows, rows)
+    assert_frame_equal(fast_rejects, rejects)
+    event("fast path" if accepted else "line by line")
+    if accepted:
+        assert rejects.height == 0
