@@ -54,11 +54,20 @@ def _valid_integers(numbers: pl.Series) -> pl.Series:
     return pl.Series(numbers.name, (np.where(r <= 1, 0, 11 - r) == n % 10) & ~missing, dtype=pl.Boolean)
 
 
-def is_valid_expr(e: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`is_valid` (null → False): one integer per number, its digits summed in numpy."""
-    n = pl.when(e.str.contains(r"^[0-9]{12}$")).then(e).str.to_integer(base=10, strict=False, dtype=pl.Int64)
+def integer_expr(e: pl.Expr) -> pl.Expr:
+    """A number of exactly 12 ASCII digits as an Int64, null otherwise."""
+    return pl.when(e.str.contains(r"^[0-9]{12}$")).then(e).str.to_integer(base=10, strict=False, dtype=pl.Int64)
+
+
+def is_valid_integer_expr(n: pl.Expr) -> pl.Expr:
+    """:func:`is_valid` of numbers already parsed by :func:`integer_expr` (null → False)."""
     # elementwise: lets the streaming engine call it per batch (else it gathers the whole column first)
     return n.map_batches(_valid_integers, return_dtype=pl.Boolean, is_elementwise=True).fill_null(False)
+
+
+def is_valid_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`is_valid` (null → False): one integer per number, its digits summed in numpy."""
+    return is_valid_integer_expr(integer_expr(e))
 
 
 #: The longest run of stars a masked non-number shows (its length is all a mask reveals).

@@ -59,22 +59,29 @@ def normalise_number_expr(e: pl.Expr) -> pl.Expr:
     return pl.when(n != "").then(n)
 
 
+_KEY = "_number_key"
+
+
 def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
-    """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務``."""
+    """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務`` and the number as an integer
+    (``_number_key``, parsed once here for the check digit, the join and the cross-record passes)."""
     return rows.lazy().select(
         pl.col(C.ROW),
         normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
         *(pl.col(i).alias(C.business(i)) for i in C.ITEMS),
-    )
-
-
-_KEY = "_number_key"
+    ).with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
 
 
 def number_key_expr(e: pl.Expr) -> pl.Expr:
     """A 12-digit number as an integer (null otherwise): joins and counts on it are cheaper than on text, and
     nothing malformed can meet anything."""
-    return pl.when(e.str.contains(r"^[0-9]{12}$")).then(e).str.to_integer(strict=False, dtype=pl.Int64)
+    return mynumber.integer_expr(e)
+
+
+def _with_key(business: pl.DataFrame | pl.LazyFrame):
+    """``business`` with ``_number_key`` (frames from :func:`business_frame` carry it already)."""
+    names = business.collect_schema().names() if isinstance(business, pl.LazyFrame) else business.columns
+    return business if _KEY in names else business.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
 
 
 def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -95,11 +102,12 @@ def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
 
 
 def _number_reason() -> pl.Expr:
-    n = pl.col(C.MY_NUMBER)
+    """Why a business 個人番号 cannot be compared (null when it can), from the text and its ``_number_key``."""
+    key = pl.col(_KEY)
     return (
-        pl.when(n.is_null()).then(pl.lit(str(Reason.NUMBER_MISSING)))
-        .when(~n.str.contains(r"^[0-9]{12}$")).then(pl.lit(str(Reason.NUMBER_FORMAT)))
-        .when(~mynumber.is_valid_expr(n)).then(pl.lit(str(Reason.NUMBER_CHECK_DIGIT)))
+        pl.when(pl.col(C.MY_NUMBER).is_null()).then(pl.lit(str(Reason.NUMBER_MISSING)))
+        .when(key.is_null()).then(pl.lit(str(Reason.NUMBER_FORMAT)))
+        .when(~mynumber.is_valid_integer_expr(key)).then(pl.lit(str(Reason.NUMBER_CHECK_DIGIT)))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
 
@@ -154,9 +162,9 @@ def several_numbers_rows(business: pl.LazyFrame) -> pl.LazyFrame:
     A global pass (not bucket-local): it keeps only a 64-bit key per row.
     """
     return (
-        business.filter(mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
-        .select(C.ROW, C.MY_NUMBER, person_key_expr().alias("_person"))
-        .filter(pl.col(C.MY_NUMBER).n_unique().over("_person") > 1)
+        _with_key(business).filter(mynumber.is_valid_integer_expr(pl.col(_KEY)))
+        .select(C.ROW, _KEY, person_key_expr().alias("_person"))
+        .filter(pl.col(_KEY).n_unique().over("_person") > 1)
         .select(C.ROW)
     )
 
@@ -195,8 +203,7 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
     normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
     """
-    df = business.with_columns(_number_reason().alias("_e_number"))
-    df = df.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
+    df = _with_key(business).with_columns(_number_reason().alias("_e_number"))
     df = df.join(registry, on=_KEY, how="left", maintain_order="left").with_columns(
         pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
     )
