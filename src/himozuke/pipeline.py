@@ -110,6 +110,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          whole=whole) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
+        plain = whole and b.plain and r.plain
         if bucketed:
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
             # (7 GB at 60 M pairs)
@@ -149,7 +150,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         t0 = time.perf_counter()
         say(f"出力 / writing {fmt}")
         if fmt == "csv":
-            write_csv(result, out / "result.csv", show_number=show_number)
+            write_csv(result, out / "result.csv", show_number=show_number, plain=plain)
             summary.outputs.append("result.csv")
         elif fmt == "parquet":
             write_parquet(result, out / "result.parquet", show_number=show_number)

@@ -102,3 +102,15 @@ def test_cheap_path_gives_what_the_full_comparison_gives():
     fast = check_frames(business, registry)
     for item in C.ITEMS:
         assert full[C.item_verdict(item)].to_list() == fast[C.item_verdict(item)].to_list() == ["一致", "一致"]
+
+
+def test_himozuke_own_labels_and_texts_need_no_csv_quotes():
+    """report.write_csv skips the quote search when both inputs were plain CSVs; that is only right while no
+    label, code or explanation himozuke writes holds a comma, quote or line break."""
+    from himozuke.formats.records import CSV_SPECIALS
+    from himozuke.match.classify import Verdict
+    from himozuke.match.compare import ItemVerdict
+    from himozuke.match.reasons import REASON_TEXT, Reason
+
+    texts = [*REASON_TEXT.values(), *map(str, Reason), *map(str, ItemVerdict), *map(str, Verdict)]
+    assert [t for t in texts if CSV_SPECIALS & set(t)] == []

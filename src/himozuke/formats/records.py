@@ -67,6 +67,8 @@ class Records:
     rejects: pl.LazyFrame
     encoding: str
     profile: str = "standard"
+    #: No value holds a comma, quote or line break (a plain CSV read through a profile that adds none).
+    plain: bool = False
 
 
 def parse_date_expr(e: pl.Expr, eras: dict[str, str]) -> pl.Expr:
@@ -187,13 +189,23 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
                 )
             rows, _ = _apply(t, prof, role)
             yield Records(name=t.name, rows=rows, rejects=t.rejects.select(C.ROW, REJECT_REASON),
-                          encoding=t.encoding, profile=prof.name)
+                          encoding=t.encoding, profile=prof.name, plain=t.plain and _adds_no_specials(prof))
     except OSError as e:
         # Polars takes a file starting with compression magic bytes (zlib "x\x01", gzip, zstd) for a
         # compressed file and fails when it is not one (while reading the header or collecting the rows).
         if not _COMPRESSION_ERROR.search(str(e)):
             raise
         raise compressed_error(Path(path).name, e) from None
+
+
+#: Characters that make a CSV field need quotes.
+CSV_SPECIALS = frozenset(',"\r\n')
+
+
+def _adds_no_specials(profile: Profile) -> bool:
+    """Neither the profile's join separators nor its value mappings put a :data:`CSV_SPECIALS` into a value."""
+    texts = [*profile.join.values(), *(v for table in profile.values.values() for v in table.values())]
+    return not any(CSV_SPECIALS & set(text) for text in texts)
 
 
 def _first_line(path: Path) -> bytes:

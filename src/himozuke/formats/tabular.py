@@ -50,6 +50,8 @@ class Table:
     rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null); not in line order
     rejects: pl.LazyFrame  # 行番号, 理由
     encoding: str
+    #: Read by :func:`read_plain_csv`: no value holds a comma, quote or line break, and nothing was rejected.
+    plain: bool = False
 
 
 def detect_encoding(path: Path) -> str:
@@ -212,13 +214,13 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iter
             raise InputFileError("ファイルが空です（見出し行がありません）", "the file is empty (no header line)", file=name)
         header = parse_header(first["_line"][0])
         _check_header(header, name)
-        plain = read_plain_csv(utf8_path, header) if whole else None
-        if plain is not None:
-            rows = plain.lazy()
+        frame = read_plain_csv(utf8_path, header) if whole else None
+        if frame is not None:
+            rows = frame.lazy()
             rejects = pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String})
         else:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
-        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding)
+        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding, plain=frame is not None)
 
 
 LINE = "_line"

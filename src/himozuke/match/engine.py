@@ -244,12 +244,11 @@ def _finish(df: pl.DataFrame) -> pl.DataFrame:
     codes = df.get_column(C.REASONS).unique().drop_nulls()
     text = pl.select(explain_expr(pl.lit(codes))).to_series()
     detail = pl.col(C.REASONS).replace_strict(codes, text, default=None, return_dtype=pl.String)
-    return (
-        df.with_columns(K.priority_expr(),
-                        pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True).fill_null("")
-                        .alias(REASON_DETAIL))
-        .select(RESULT_COLUMNS)
-    )
+    if detail_cols:
+        detail = pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True)
+    # null, never "", when there is nothing to explain: a result holds no empty strings (see report.write_csv)
+    return df.with_columns(K.priority_expr(), pl.when(detail != "").then(detail).alias(REASON_DETAIL)).select(
+        RESULT_COLUMNS)
 
 
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
