@@ -80,6 +80,10 @@ class Comparison:
     item: str
     levels: tuple[Level, ...]
     keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
+    #: Normalise each distinct text once (names and dates repeat across pairs). Off for the address: among the
+    #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
+    #: (two string joins) cost more than normalising both sides of each pair directly.
+    distinct_first: bool = True
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
@@ -195,6 +199,7 @@ ADDRESS = Comparison(
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
     ),
     address_parts_expr,
+    distinct_first=False,
 )
 
 #: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
@@ -215,10 +220,17 @@ def _differing(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
 KEY_PIECE = 40_000
 
 
-def _key_table(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
-    """Each distinct text of either side, with its normalised key (``_v`` → ``_k``), in pieces: each text
-    is normalised once."""
+def _key_pieces(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
+    """The normalising work of one item, in pieces of about ``KEY_PIECE`` texts.
+
+    ``distinct_first``: each distinct text of either side with its key (``_v`` → ``_k``), each normalised
+    once; else ``_pair`` with both sides' keys, computed per pair."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
+    if not cmp.distinct_first:
+        kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
+        return [differs.slice(start, KEY_PIECE // 2).lazy().select(
+                    _ROW_ID, cmp.keys(pl.col(b)).alias(kb), cmp.keys(pl.col(r)).alias(kr))
+                for start in range(0, max(differs.height, 1), KEY_PIECE // 2)]
     values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
     return [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
             for start in range(0, max(len(values), 1), KEY_PIECE)]
@@ -249,15 +261,15 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
                       *(same_text(cmp.item).fill_null(True).alias(f"_same:{cmp.item}") for cmp in items))
     texts = flags.hstack(df.select(*(c for cmp in items for c in (C.business(cmp.item), C.registry(cmp.item)))))
     differs = [_differing(texts, cmp) for cmp in items]
-    pieces = [_key_table(d, cmp) for d, cmp in zip(differs, items, strict=True)]
+    pieces = [_key_pieces(d, cmp) for d, cmp in zip(differs, items, strict=True)]
     done = iter(pl.collect_all([piece for item_pieces in pieces for piece in item_pieces]))
     index = flags.select(_ROW_ID)
     keys = []
     for d, item_pieces, cmp in zip(differs, pieces, items, strict=True):
-        table = pl.concat([next(done) for _ in item_pieces])
+        got = pl.concat([next(done) for _ in item_pieces])
+        keyed = _item_keys(d, got, cmp) if cmp.distinct_first else got
         # narrow joins: only this item's two key columns are gathered into df's row order
-        keys.append(index.join(_item_keys(d, table, cmp), on=_ROW_ID, how="left", maintain_order="left")
-                    .drop(_ROW_ID))
+        keys.append(index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID))
     out = pl.concat([df, *keys], how="horizontal")
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
     candidates = out.select(kb, kr).with_columns(index).filter(

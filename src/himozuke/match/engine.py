@@ -84,21 +84,38 @@ def _with_key(business: pl.DataFrame | pl.LazyFrame):
     return business if _KEY in names else business.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
 
 
-def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
-    """Registry records → one row per well-formed 個人番号 (as ``_number_key``) with ``<item>_住基``, 照会結果
-    and how often the number occurs (the first row wins)."""
+_COUNT = "_registry_count"
+
+
+def registry_rows(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """Registry records → ``_number_key``, ``<item>_住基`` and 照会結果 for every well-formed 個人番号
+    (duplicates kept: see :func:`registry_frame`)."""
     lf = rows.lazy()
     status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
-    return (
-        lf.select(
-            number_key_expr(normalise_number_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
-            *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
-            status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
-        )
-        .filter(pl.col(_KEY).is_not_null())
-        .with_columns(pl.len().over(_KEY).alias("_registry_count"))
-        .unique(_KEY, keep="first", maintain_order=True)
-    )
+    return lf.select(
+        number_key_expr(normalise_number_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
+        *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
+        status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
+    ).filter(pl.col(_KEY).is_not_null())
+
+
+def _one_per_number(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.with_columns(pl.len().over(_KEY).alias(_COUNT)).unique(_KEY, keep="first", maintain_order=True)
+
+
+def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
+    """Registry records → one row per well-formed 個人番号 (as ``_number_key``) with ``<item>_住基``, 照会結果
+    and how often the number occurs (``_registry_count``; the first row wins)."""
+    return _one_per_number(registry_rows(rows))
+
+
+def one_per_number(registry: pl.DataFrame) -> pl.DataFrame:
+    """:func:`registry_frame`'s last step on collected :func:`registry_rows`. Cheap path: when no number occurs
+    twice (a register, as a rule) every count is 1 and nothing is dropped — one hash pass instead of a count
+    per group and a ``unique``."""
+    if not registry.get_column(_KEY).is_duplicated().any():
+        return registry.with_columns(pl.lit(1, dtype=pl.get_index_type()).alias(_COUNT))
+    return _one_per_number(registry.lazy()).collect()
 
 
 def _number_reason() -> pl.Expr:
@@ -114,8 +131,8 @@ def _number_reason() -> pl.Expr:
 
 def _registry_reason() -> pl.Expr:
     status = pl.col(C.INQUIRY_RESULT)
-    chain = pl.when(pl.col("_registry_count").is_null()).then(pl.lit(str(Reason.NOT_IN_REGISTRY)))
-    chain = chain.when(pl.col("_registry_count") > 1).then(pl.lit(str(Reason.REGISTRY_DUPLICATE)))
+    chain = pl.when(pl.col(_COUNT).is_null()).then(pl.lit(str(Reason.NOT_IN_REGISTRY)))
+    chain = chain.when(pl.col(_COUNT) > 1).then(pl.lit(str(Reason.REGISTRY_DUPLICATE)))
     for code, reason in _INQUIRY_REASON.items():
         chain = chain.when(status == code).then(pl.lit(str(reason)))
     return chain.when(status != C.INQUIRY_FOUND).then(pl.lit(str(Reason.INQUIRY_ERROR))).otherwise(
@@ -280,12 +297,13 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
     return _finish(frame)
 
 
-def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_rows: pl.DataFrame | pl.LazyFrame,
+def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: pl.DataFrame | pl.LazyFrame,
                  business_rejects: pl.DataFrame | None = None) -> pl.DataFrame:
     """The whole check in memory, as one bucket: result rows in input (行番号) order."""
     business = business_frame(business_rows).collect()
     # independent: the registry's index and the global "one person, several numbers" pass run side by side
-    registry, several_frame = pl.collect_all([registry_frame(registry_rows), several_numbers_rows(business.lazy())])
+    registry, several_frame = pl.collect_all([registry_rows(registry_records), several_numbers_rows(business.lazy())])
+    registry = one_per_number(registry)
     several = several_frame.get_column(C.ROW)
     result = check_bucket(business, registry, several)
     if business_rejects is not None and business_rejects.height:

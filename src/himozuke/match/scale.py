@@ -41,8 +41,9 @@ from himozuke.match.engine import (
     business_frame,
     check_bucket,
     normalise_number_expr,
+    one_per_number,
     person_key_expr,
-    registry_frame,
+    registry_rows,
     rejected_rows,
 )
 
@@ -222,8 +223,8 @@ def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
             if b is None:
                 result = None
             else:
-                reg = registry_frame(r if r is not None else pl.DataFrame(
-                    schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect()
+                reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
+                    schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect())
                 result = check_bucket(b, reg, several)
         tmp = work.results / f"bucket-{name}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
