@@ -54,8 +54,8 @@ def _k(item: str, side: str, field: str = "") -> pl.Expr:
 
 
 def missing(e: pl.Expr) -> pl.Expr:
-    """Null or blank (only spaces, including U+3000)."""
-    return e.is_null() | (e.str.strip_chars(" \u3000\t") == "")
+    """Null or blank (only spaces, including U+3000). An anchored match, not a strip: nothing is copied."""
+    return e.is_null() | e.str.contains("^[ \u3000\t]*$")
 
 
 def same_text(item: str) -> pl.Expr:
@@ -109,7 +109,7 @@ def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason)
     return (
         Level(ItemVerdict.MISSING, business_reason, lambda: missing(_b(item)), "issue #2: 空欄は不一致（慎重側）"),
         Level(ItemVerdict.MISSING, registry_reason, lambda: missing(_r(item)), "issue #2: 空欄は不一致（慎重側）"),
-        Level(ItemVerdict.EXACT, None, lambda: same_text(item), "§7(6) A 完全一致"),
+        Level(ItemVerdict.EXACT, None, lambda: pl.col(f"_same:{item}"), "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）"),
     )
 
 
@@ -270,7 +270,7 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
         keyed = _item_keys(d, got, cmp) if cmp.distinct_first else got
         # narrow joins: only this item's two key columns are gathered into df's row order
         keys.append(index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID))
-    out = pl.concat([df, *keys], how="horizontal")
+    out = pl.concat([df, flags.drop(_ROW_ID), *keys], how="horizontal")  # _same:<item> is the 一致 level
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
     candidates = out.select(kb, kr).with_columns(index).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
@@ -290,4 +290,4 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-    ).drop(levels)
+    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS))
