@@ -7,23 +7,43 @@ unless ``--debug``.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from rich.text import Text
 
-from himozuke.cli._app import app, err_console, state
+from himozuke.cli import _app
+from himozuke.cli._app import err_console, state
 from himozuke.errors import HimozukeError
 
 # Each command group lives in its own module and registers itself on import.
-from himozuke.cli import check as _check  # noqa: F401  isort: skip
-from himozuke.cli import inquiry as _inquiry  # noqa: F401  isort: skip
-from himozuke.cli import survey as _survey  # noqa: F401  isort: skip
+_MODULES = ("check", "inquiry", "survey")
+#: Commands whose module alone is imported when they are run: ``check`` does not pay for loading the inquiry
+#: and survey commands (their modules, openpyxl, the questionnaire). Anything else — ``--help`` included —
+#: registers every group.
+_ALONE = {"check": "check", "demo": "check"}
+
+
+def _register(argv: list[str]) -> None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    for module in (_ALONE[first],) if first in _ALONE else _MODULES:
+        importlib.import_module(f"himozuke.cli.{module}")
+
+
+def __getattr__(name: str):
+    """``from himozuke.cli import app``: the Typer app with every command registered."""
+    if name == "app":
+        _register([])
+        return _app.app
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point. Usage errors exit 2 (Typer); library errors become one line, exit 2."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    _register(args)
     try:
-        app(args=argv, prog_name="himozuke")
+        _app.app(args=args, prog_name="himozuke")
     except HimozukeError as e:
         if state.debug:
             raise
