@@ -26,6 +26,9 @@ from himozuke.formats.records import detect_profile, open_records
 #: same code the CSV targets reach.
 TARGETS: dict[str, tuple[str, str, str | None]] = {
     "csv-standard": (".csv", "business", "standard"),
+    # the in-memory run's reader: Polars' CSV reader for plain files (tabular.read_plain_csv), checked against
+    # the line-by-line reader on every input — both must give the same rows and rejections
+    "csv-plain": (".csv", "business", "standard"),
     "csv-jlis-result": (".csv", "registry", "jlis-result-csv"),
     "csv-vendor": (".csv", "business", "vendor-fukushi-csv"),
     "fixed-jis90-result": (".dat", "registry", "jlis-result-fixed"),
@@ -93,6 +96,11 @@ def check(name: str, data: bytes) -> None:
         except HimozukeError as e:
             assert e.message and " / " in e.message, e.message
             return
+        if name == "csv-plain":
+            with open_records(tmp, role=role, profile=_profile(profile), whole=True) as r:  # type: ignore[arg-type]
+                whole_rows, whole_rejects = pl.collect_all([r.rows, r.rejects])
+            assert whole_rows.sort(C.ROW).equals(rows.sort(C.ROW)), "the fast reader read other rows"
+            assert whole_rejects.sort(C.ROW).equals(rejects.sort(C.ROW)), "the fast reader rejected other lines"
         assert rows[C.ROW].null_count() == 0
         assert set(rows[C.ROW]).isdisjoint(set(rejects[C.ROW])), "a line is both a row and a rejection"
         assert rejects["理由"].null_count() == 0
