@@ -110,7 +110,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          whole=whole) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
-        plain = whole and b.plain and r.plain
+        plain = b.plain and r.plain  # only a whole-file read can be plain
         if bucketed:
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
             # (7 GB at 60 M pairs)

@@ -36,6 +36,7 @@ from himozuke import __version__, mynumber
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
+from himozuke.match.engine import _KEY as _NUMBER_KEY
 from himozuke.match.engine import (
     RESULT_SCHEMA,
     business_frame,
@@ -174,11 +175,12 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
         bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")
-    # Person buckets: the key of every business row with a valid number, bucketed by the key itself.
+    # Person buckets: the key of every business row with a valid number, bucketed by the key itself. The
+    # number was parsed once by business_frame (_number_key), as several_numbers_rows reads it.
     persons = (
         pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
-        .filter(mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
-        .select(C.ROW, C.MY_NUMBER, person_key_expr().alias("_person"))
+        .filter(mynumber.is_valid_integer_expr(pl.col(_NUMBER_KEY)))
+        .select(C.ROW, _NUMBER_KEY, person_key_expr().alias("_person"))
         .with_columns((pl.col("_person") % n).cast(pl.UInt32).alias(BUCKET))
     )
     persons.sink_parquet(pl.PartitionBy(tmp / "persons", key=BUCKET, include_key=False), mkdir=True,
@@ -187,7 +189,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     for i in range(n):
         frame = _scan_bucket(tmp / "persons", i)
         if frame is not None:
-            several.append(frame.filter(pl.col(C.MY_NUMBER).n_unique().over("_person") > 1).select(C.ROW))
+            several.append(frame.filter(pl.col(_NUMBER_KEY).n_unique().over("_person") > 1).select(C.ROW))
     flagged = pl.concat(several) if several else pl.DataFrame(schema={C.ROW: pl.Int64})
     flagged.write_parquet(tmp / "several.parquet")
     counts = {
