@@ -82,3 +82,23 @@ def test_xlsx_through_vendor_profile(tmp_path: Path) -> None:
     assert detect_profile(tmp_path / "v.xlsx") == "vendor-fukushi-csv"
     with open_records(tmp_path / "v.xlsx", role="business") as r:
         assert r.rows.collect().select(C.KANJI_NAME, C.BIRTH_DATE).row(0) == ("山田　花子", "1988-01-15")
+
+
+_STANDARD_HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所\n"
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param("123456789018, 山田　太郎 ,ヤマダ ,1975-01-02,1,霞が関\n", id="padded values"),
+    pytest.param("123456789018,山田　太郎,   ,1975-01-02,1,霞が関\n", id="a value of spaces only"),
+    pytest.param("123456789018,山田　太郎,ヤマダ,1975-01-02,1,霞が関\n", id="nothing to strip"),
+    pytest.param("123456789018,,ヤマダ,1975-01-02,,霞が関 \n", id="empty values and one padded"),
+])
+def test_whole_file_read_strips_exactly_like_the_line_by_line_read(tmp_path: Path, body: str) -> None:
+    """The fast path skips the strip for columns with no padded value; records must not tell the paths apart."""
+    f = _write(tmp_path / "b.csv", _STANDARD_HEADER + body + "123456789018,a,b,c,d,e\n", "utf-8")
+    got = []
+    for whole in (True, False):
+        with open_records(f, role="business", whole=whole) as r:
+            got.append(r.rows.collect().sort(C.ROW))
+    assert got[0].to_dicts() == got[1].to_dicts()
+    assert all(v is None or (v == v.strip(" ") and v != "") for row in got[0].iter_rows() for v in row[1:])

@@ -112,13 +112,17 @@ def format_date_expr(iso: pl.Expr, fmt: str, eras: dict[str, str]) -> pl.Expr:
     return pl.when(ok & text.is_not_null()).then(text).otherwise(iso)
 
 
-def _column_expr(profile: Profile, column: str) -> pl.Expr:
+def _column_expr(profile: Profile, column: str, unpadded: frozenset[str] = frozenset()) -> pl.Expr:
+    """One standard column from the file's columns; surrounding ASCII spaces stripped, blank → null.
+
+    ``unpadded``: file columns known to need no strip (:attr:`Table.unpadded`; "" is null already)."""
     headers = profile.headers_for(column)
     if len(headers) == 1:
         e = pl.col(headers[0])
     else:
         e = pl.concat_str([pl.col(h) for h in headers], separator=profile.join.get(column, ""), ignore_nulls=True)
-    e = blank_to_null(e.str.strip_chars(" "))
+    if len(headers) > 1 or headers[0] not in unpadded:
+        e = blank_to_null(e.str.strip_chars(" "))
     if column == C.INQUIRY_RESULT:
         table = {**{s: s for s in C.INQUIRY_STATUSES}, **profile.values.get(column, {})}
         return e.replace_strict(table, default=pl.lit(C.INQUIRY_ERROR), return_dtype=pl.String)
@@ -141,7 +145,7 @@ def missing_headers(profile: Profile, header: tuple[str, ...], role: str) -> lis
 def _apply(table: Table, profile: Profile, role: str) -> tuple[pl.LazyFrame, list[str]]:
     present = [c for c in profile.columns
                if profile.headers_for(c) and all(h in table.header for h in profile.headers_for(c))]
-    rows = table.rows.select(C.ROW, *[_column_expr(profile, c).alias(c) for c in present])
+    rows = table.rows.select(C.ROW, *[_column_expr(profile, c, table.unpadded).alias(c) for c in present])
     if role == "registry":
         if C.INQUIRY_RESULT not in present:
             rows = rows.with_columns(pl.lit(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT))

@@ -52,6 +52,9 @@ class Table:
     encoding: str
     #: Read by :func:`read_plain_csv`: no value holds a comma, quote or line break, and nothing was rejected.
     plain: bool = False
+    #: Columns known to hold no value with a leading or trailing ASCII space (a plain read looks; else none
+    #: are known): the profile layer strips only the others.
+    unpadded: frozenset[str] = frozenset()
 
 
 def detect_encoding(path: Path) -> str:
@@ -179,9 +182,9 @@ def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
         return None
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         header_end = m.find(b"\n")
-        # a BOM after the file's start: Polars drops one that opens the first data line (found by the property
-        # test: three dropped bytes balanced three blank lines' missing commas)
-        if header_end < 0 or m.find(b'"') >= 0 or m.find(codecs.BOM_UTF8, 1) >= 0:
+        # Polars drops a BOM that opens the first data line (found by the property test: three dropped bytes
+        # balanced three blank lines' missing commas); one anywhere else stays in its field, as line by line
+        if header_end < 0 or m.find(b'"') >= 0 or m[header_end + 1:header_end + 4] == codecs.BOM_UTF8:
             return None
         crlf = 0
         if m.find(b"\r") >= 0:  # CRLF line ends are fine; any other carriage return takes the slow path
@@ -215,12 +218,27 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iter
         header = parse_header(first["_line"][0])
         _check_header(header, name)
         frame = read_plain_csv(utf8_path, header) if whole else None
+        unpadded: frozenset[str] = frozenset()
         if frame is not None:
             rows = frame.lazy()
             rejects = pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String})
+            unpadded = unpadded_columns(frame)
         else:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
-        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding, plain=frame is not None)
+        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding, plain=frame is not None,
+                    unpadded=unpadded)
+
+
+def unpadded_columns(frame: pl.DataFrame) -> frozenset[str]:
+    """The String columns of ``frame`` where no value starts or ends with an ASCII space: one cheap pass (prefix
+    and suffix tests, nothing copied) spares the profile layer a strip of every value (~0.13 s per million rows
+    of six columns)."""
+    names = [n for n, t in frame.schema.items() if t == pl.String]
+    if not names:
+        return frozenset()
+    padded = frame.select(
+        (pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names).row(0)
+    return frozenset(n for n, p in zip(names, padded, strict=True) if not p)
 
 
 LINE = "_line"

@@ -60,8 +60,10 @@ def missing(e: pl.Expr) -> pl.Expr:
 
 def same_text(item: str) -> pl.Expr:
     """Identical after trimming surrounding blanks — the ``一致`` level and the engine's cheap path."""
-    strip = " \u3000\t"
-    return _b(item).str.strip_chars(strip) == _r(item).str.strip_chars(strip)
+    return _b(item).str.strip_chars(_BLANKS) == _r(item).str.strip_chars(_BLANKS)
+
+
+_BLANKS = " \u3000\t"  #: what surrounds a value without changing it (same_text trims these)
 
 
 Condition = Callable[[], pl.Expr]
@@ -247,6 +249,21 @@ def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> p
     )
 
 
+def _same_flags(df: pl.DataFrame, items: list[Comparison]) -> pl.DataFrame:
+    """``_pair`` and every item's ``_same:<item>`` (:func:`same_text`; true where a side is null: the 未登録
+    levels decide those). Cheap path: identical texts are the same without trimming; only the pairs whose texts
+    differ are trimmed and compared again (few of each item's pairs)."""
+    flags = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW_ID),
+                      *((_b(c.item) == _r(c.item)).fill_null(True).alias(f"_same:{c.item}") for c in items))
+    for c in items:
+        flag = flags.get_column(f"_same:{c.item}")
+        differ = ~flag
+        trimmed = df.select(_b(c.item), _r(c.item)).filter(differ).select(same_text(c.item)).to_series()
+        if trimmed.any():
+            flags = flags.with_columns(flag.scatter(differ.arg_true(), trimmed))
+    return flags
+
+
 def prepare(df: pl.DataFrame) -> pl.DataFrame:
     """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
 
@@ -256,9 +273,7 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     joins was normalised twice), and all five in one ``collect_all`` so they run in parallel.
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
-    # one pass computes every item's "same text" flag (in parallel); the wide frame is never copied
-    flags = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW_ID),
-                      *(same_text(cmp.item).fill_null(True).alias(f"_same:{cmp.item}") for cmp in items))
+    flags = _same_flags(df, items)
     texts = flags.hstack(df.select(*(c for cmp in items for c in (C.business(cmp.item), C.registry(cmp.item)))))
     differs = [_differing(texts, cmp) for cmp in items]
     pieces = [_key_pieces(d, cmp) for d, cmp in zip(differs, items, strict=True)]

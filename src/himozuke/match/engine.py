@@ -176,12 +176,16 @@ def same_person_key_expr() -> pl.Expr:
 def several_numbers_rows(business: pl.LazyFrame) -> pl.LazyFrame:
     """行番号 of business rows whose person (see :func:`person_key_expr`) appears under several valid numbers.
 
-    A global pass (not bucket-local): it keeps only a 64-bit key per row.
+    A global pass (not bucket-local): it keeps only a 64-bit key per row. Cheap path: most people appear once,
+    so only rows whose person key repeats (one hash pass) have their check digit tested and numbers counted —
+    in one filter after the first, which the optimiser cannot merge into it (``is_duplicated`` sees every row).
     """
+    valid = mynumber.is_valid_integer_expr(pl.col(_KEY))
     return (
-        _with_key(business).filter(mynumber.is_valid_integer_expr(pl.col(_KEY)))
+        _with_key(business)
         .select(C.ROW, _KEY, person_key_expr().alias("_person"))
-        .filter(pl.col(_KEY).n_unique().over("_person") > 1)
+        .filter(pl.col("_person").is_duplicated())
+        .filter(valid & (pl.col(_KEY).filter(valid).n_unique().over("_person") > 1))
         .select(C.ROW)
     )
 
