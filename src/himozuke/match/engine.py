@@ -55,8 +55,10 @@ def normalise_number_expr(e: pl.Expr) -> pl.Expr:
     >>> pl.select(normalise_number_expr(pl.lit("１２３４ 5678-9018"))).item()
     '123456789018'
     """
-    n = e.str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "")
-    return pl.when(n != "").then(n)
+    # cheap path: a number already written as 12 ASCII digits (nearly all) is kept; a null skips the rewriting
+    plain = e.str.contains(r"^[0-9]{12}$")
+    n = pl.when(~plain).then(e).str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "")
+    return pl.when(plain).then(e).when(n != "").then(n)
 
 
 _KEY = "_number_key"
