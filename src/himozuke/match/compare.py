@@ -13,6 +13,7 @@ Normalised keys are computed by :func:`prepare` (only for rows that are not iden
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -211,14 +212,8 @@ COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 _ROW_ID = "_pair"
 
 
-def _differing(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
-    """``_pair`` and both sides' text of ``cmp.item`` for the pairs whose texts differ on this item
-    (``df`` carries ``_same:<item>``, see :func:`prepare`)."""
-    return df.filter(~pl.col(f"_same:{cmp.item}")).select(_ROW_ID, C.business(cmp.item), C.registry(cmp.item))
-
-
-#: Distinct values per piece of a key table: pieces of every item run side by side in one ``collect_all``, so
-#: the address table (most of the work) is spread over all cores instead of holding one.
+#: Texts per piece of an item's normalising work: pieces run side by side in one ``collect_all``, so the
+#: address (most of the work) is spread over all cores instead of holding one.
 KEY_PIECE = 40_000
 
 
@@ -249,45 +244,51 @@ def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> p
     )
 
 
-def _same_flags(df: pl.DataFrame, items: list[Comparison]) -> pl.DataFrame:
-    """``_pair`` and every item's ``_same:<item>`` (:func:`same_text`; true where a side is null: the 未登録
-    levels decide those). Cheap path: identical texts are the same without trimming; only the pairs whose texts
-    differ are trimmed and compared again (few of each item's pairs)."""
-    flags = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_ROW_ID),
-                      *((_b(c.item) == _r(c.item)).fill_null(True).alias(f"_same:{c.item}") for c in items))
-    for c in items:
-        flag = flags.get_column(f"_same:{c.item}")
-        differ = ~flag
-        trimmed = df.select(_b(c.item), _r(c.item)).filter(differ).select(same_text(c.item)).to_series()
-        if trimmed.any():
-            flags = flags.with_columns(flag.scatter(differ.arg_true(), trimmed))
-    return flags
+#: ``_eq:<item>``: the two texts are identical (null where a side is null). The engine computes it for its cheap
+#: path and hands it on, so :func:`prepare` does not compare the texts again.
+EQUAL = "_eq:{}"
+
+
+def _same_flag(df: pl.DataFrame, cmp: Comparison) -> pl.Series:
+    """``_same:<item>`` (:func:`same_text`; true where a side is null: the 未登録 levels decide those). Cheap
+    path: identical texts are the same without trimming; only the pairs whose texts differ are trimmed and
+    compared again."""
+    eq = pl.col(EQUAL.format(cmp.item)) if EQUAL.format(cmp.item) in df.columns else _b(cmp.item) == _r(cmp.item)
+    flag = df.select(eq.fill_null(True).alias(f"_same:{cmp.item}")).to_series()
+    differ = ~flag
+    trimmed = df.select(_b(cmp.item), _r(cmp.item)).filter(differ).select(same_text(cmp.item)).to_series()
+    return flag.scatter(differ.arg_true(), trimmed) if trimmed.any() else flag
+
+
+def _prepared_item(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+    """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
+    are the same."""
+    flag = _same_flag(df, cmp)
+    index = pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+    differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
+    pieces = _key_pieces(differs, cmp)
+    got = pl.concat(pl.collect_all(pieces))
+    keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
+    # narrow join: only this item's two key columns are gathered into df's row order
+    return index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
 
 
 def prepare(df: pl.DataFrame) -> pl.DataFrame:
     """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
 
     Keys are null where the item's texts are identical or missing: the levels before the key levels
-    (未登録, 一致) decide those pairs. Cheap paths: identical texts get no key, and each distinct text is
-    normalised once. The key tables are collected eagerly, each exactly once (a lazy table used by two
-    joins was normalised twice), and all five in one ``collect_all`` so they run in parallel.
+    (未登録, 一致) decide those pairs. Cheap paths: identical texts get no key, and (names, dates) each distinct
+    text is normalised once. Each item runs in a thread of its own (Polars releases the GIL): one item's
+    serial steps (flags, distinct texts, the join back) overlap the others' parallel normalising, so both
+    cores stay busy. The wide frame is never copied.
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
-    flags = _same_flags(df, items)
-    texts = flags.hstack(df.select(*(c for cmp in items for c in (C.business(cmp.item), C.registry(cmp.item)))))
-    differs = [_differing(texts, cmp) for cmp in items]
-    pieces = [_key_pieces(d, cmp) for d, cmp in zip(differs, items, strict=True)]
-    done = iter(pl.collect_all([piece for item_pieces in pieces for piece in item_pieces]))
-    index = flags.select(_ROW_ID)
-    keys = []
-    for d, item_pieces, cmp in zip(differs, pieces, items, strict=True):
-        got = pl.concat([next(done) for _ in item_pieces])
-        keyed = _item_keys(d, got, cmp) if cmp.distinct_first else got
-        # narrow joins: only this item's two key columns are gathered into df's row order
-        keys.append(index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID))
-    out = pl.concat([df, flags.drop(_ROW_ID), *keys], how="horizontal")  # _same:<item> is the 一致 level
+    with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
+        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp), items))
+    out = pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
-    candidates = out.select(kb, kr).with_columns(index).filter(
+    index = pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+    candidates = out.select(kb, kr).with_columns(index.to_series()).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     variant = index.join(
         candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal")),

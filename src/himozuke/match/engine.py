@@ -16,13 +16,16 @@ normalisers. Only the remaining rows are normalised (``compare.prepare``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
-from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, prepare
+from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
 from himozuke.match.reasons import REASON_TEXT, Reason
 from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import kana_key_expr
@@ -218,11 +221,12 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
 _IDX = "_idx"
 
 
-def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers: pl.Series | None = None
-                 ) -> pl.DataFrame:
+def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
+                 several_numbers: pl.Series | Callable[[], pl.Series] | None = None) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
-    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass). Result rows
+    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass), or a function
+    giving them when they are needed (last: the pass may still be running beside this one). Result rows
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
     normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
     """
@@ -232,10 +236,11 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
     )
     df = _cross_number(df).drop(_KEY)
     comparable = pl.col(K.E_REASON).is_null()
-    # identical text on every item: A without any normaliser (whitespace-only differences go the long way)
-    cheap = comparable & pl.all_horizontal([(pl.col(C.business(i)) == pl.col(C.registry(i))).fill_null(False)
-                                            for i in C.ITEMS])
-    df = df.with_columns(cheap.alias("_cheap"))
+    # identical text on every item: A without any normaliser (whitespace-only differences go the long way).
+    # One column per item (evaluated in parallel), handed on to prepare, which needs them again.
+    equal = [EQUAL.format(i) for i in C.ITEMS]
+    df = df.with_columns((pl.col(C.business(i)) == pl.col(C.registry(i))).alias(e) for i, e in zip(C.ITEMS, equal, strict=True))
+    df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias("_cheap"))
     verdicts = [C.item_verdict(i) for i in C.ITEMS]
     reasons = [f"_reason:{i}" for i in C.ITEMS]
     columns = df.select(
@@ -243,11 +248,13 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame, several_numbers
         *(pl.lit(None, dtype=pl.String).alias(r) for r in reasons),
     ).get_columns()
     to_compare = df.with_row_index(_IDX).filter(comparable & ~pl.col("_cheap")).select(
-        _IDX, *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))))
+        _IDX, *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))), *equal)
     if to_compare.height:
         compared = compare(prepare(to_compare))
         idx = compared.get_column(_IDX)
         columns = [col.scatter(idx, compared.get_column(col.name)) for col in columns]
+    if callable(several_numbers):
+        several_numbers = several_numbers()
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
     out = df.with_columns(columns).with_columns(
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")
@@ -307,11 +314,12 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
                  business_rejects: pl.DataFrame | None = None) -> pl.DataFrame:
     """The whole check in memory, as one bucket: result rows in input (行番号) order."""
     business = business_frame(business_rows).collect()
-    # independent: the registry's index and the global "one person, several numbers" pass run side by side
-    registry, several_frame = pl.collect_all([registry_rows(registry_records), several_numbers_rows(business.lazy())])
-    registry = one_per_number(registry)
-    several = several_frame.get_column(C.ROW)
-    result = check_bucket(business, registry, several)
+    # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
+    # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-several") as pool:
+        several = pool.submit(lambda: several_numbers_rows(business.lazy()).collect().get_column(C.ROW))
+        registry = one_per_number(registry_rows(registry_records).collect())
+        result = check_bucket(business, registry, several.result)
     if business_rejects is not None and business_rejects.height:
         result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
     elif result.get_column(C.ROW).is_sorted():
