@@ -7,6 +7,7 @@ unless ``--debug``.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point. Usage errors exit 2 (Typer); library errors become one line, exit 2."""
     args = sys.argv[1:] if argv is None else list(argv)
     _register(args)
+    # Everything imported so far (Typer, Polars, numpy …) lives as long as the process: out of the collector's
+    # sight, later collections scan only what the command itself creates (≈ 0.09 s of a 1 M-row check).
+    gc.freeze()
     try:
         _app.app(args=args, prog_name="himozuke")
     except HimozukeError as e:
