@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk
 
-.PHONY: demo test lint bench bench-scaling bench-splink fuzz apt-deps clean
+.PHONY: demo test lint bench bench-versus bench-scaling bench-splink fuzz apt-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: $(STAMP) apt-deps lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+
+bench-versus: $(STAMP)
+	$(BIN)/python benchmarks/versus.py --old $(OLD)
 
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py --sizes 1000000,2000000,5000000,10000000 --memory-limit 3G
