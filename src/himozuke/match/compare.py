@@ -54,17 +54,18 @@ def _k(item: str, side: str, field: str = "") -> pl.Expr:
     return col.struct.field(field) if field else col
 
 
+_BLANKS = " \u3000\t"  #: blanks: a value of only these is missing; around a value they change nothing
+
+
 def missing(e: pl.Expr) -> pl.Expr:
     """Null or blank (only spaces, including U+3000). An anchored match, not a strip: nothing is copied."""
-    return e.is_null() | e.str.contains("^[ \u3000\t]*$")
+    return e.is_null() | e.str.contains(f"^[{_BLANKS}]*$")
 
 
 def same_text(item: str) -> pl.Expr:
-    """Identical after trimming surrounding blanks — the ``一致`` level and the engine's cheap path."""
+    """Identical after trimming surrounding blanks — the ``一致`` level (:func:`prepare` applies it only to
+    pairs whose texts are not already identical)."""
     return _b(item).str.strip_chars(_BLANKS) == _r(item).str.strip_chars(_BLANKS)
-
-
-_BLANKS = " \u3000\t"  #: what surrounds a value without changing it (same_text trims these)
 
 
 Condition = Callable[[], pl.Expr]
@@ -260,11 +261,16 @@ def _same_flag(df: pl.DataFrame, cmp: Comparison) -> pl.Series:
     return flag.scatter(differ.arg_true(), trimmed) if trimmed.any() else flag
 
 
+def _row_index(df: pl.DataFrame) -> pl.DataFrame:
+    """``_pair`` = 0 … n-1: the row order keys are joined back into."""
+    return pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+
+
 def _prepared_item(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
     """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
     are the same."""
     flag = _same_flag(df, cmp)
-    index = pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+    index = _row_index(df)
     differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
     pieces = _key_pieces(differs, cmp)
     got = pl.concat(pl.collect_all(pieces))
@@ -287,7 +293,7 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
         parts = list(pool.map(lambda cmp: _prepared_item(df, cmp), items))
     out = pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
-    index = pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+    index = _row_index(df)
     candidates = out.select(kb, kr).with_columns(index.to_series()).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     variant = index.join(
