@@ -263,7 +263,36 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
 
 
 def _finish(df: pl.DataFrame) -> pl.DataFrame:
-    """判定, 優先度, 理由 and 理由説明 from the item verdicts and flags; the result columns in order."""
+    """判定, 優先度, 理由 and 理由説明 from the item verdicts and flags; the result columns in order.
+
+    Cheap path: a row of the engine's cheap path (``_cheap``: all five items identical) with no cross-record
+    flag is ``A`` with no reason, no explanation and no 優先度 — about half of all rows; only the others are
+    classified and explained (a narrow frame), and their values are scattered into constant columns.
+    """
+    derived = (C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
+    if "_cheap" not in df.columns:
+        return df.with_columns(_derived(df).get_columns()).select(RESULT_COLUMNS)
+    plain = pl.col("_cheap") & ~pl.col(K.NUMBER_SHARED) & pl.col("_cross").is_null() & pl.col("_several").is_null()
+    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *_FINISH_INPUTS, (~plain).alias("_rest")
+                       ).filter("_rest")
+    idx, done = others.get_column(_IDX), _derived(others)
+    del others  # the gathered inputs (16 columns) are not held while the outputs are scattered
+    constant = pl.DataFrame(
+        {C.VERDICT: pl.repeat(str(K.Verdict.A), df.height, dtype=pl.String, eager=True),
+         C.REASONS: pl.repeat(None, df.height, dtype=pl.String, eager=True),
+         REASON_DETAIL: pl.repeat(None, df.height, dtype=pl.String, eager=True),
+         C.PRIORITY: pl.repeat(None, df.height, dtype=pl.Int32, eager=True)})
+    return df.with_columns(constant.get_column(c).scatter(idx, done.get_column(c)) for c in derived).select(
+        RESULT_COLUMNS)
+
+
+#: What :func:`_derived` reads.
+_FINISH_INPUTS = (K.E_REASON, "_cross", "_several", K.NUMBER_SHARED, *(f"_reason:{i}" for i in C.ITEMS),
+                  *(C.item_verdict(i) for i in C.ITEMS))
+
+
+def _derived(df: pl.DataFrame) -> pl.DataFrame:
+    """判定, 理由, 理由説明 and 優先度 of every row of ``df`` (which holds :data:`_FINISH_INPUTS`)."""
     reasons = pl.concat_str(
         [pl.col(K.E_REASON), pl.col("_cross"), pl.col("_several"), *(pl.col(f"_reason:{i}") for i in C.ITEMS)],
         separator=";", ignore_nulls=True,
@@ -277,8 +306,8 @@ def _finish(df: pl.DataFrame) -> pl.DataFrame:
     if detail_cols:
         detail = pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True)
     # null, never "", when there is nothing to explain: a result holds no empty strings (see report.write_csv)
-    return df.with_columns(K.priority_expr(), pl.when(detail != "").then(detail).alias(REASON_DETAIL)).select(
-        RESULT_COLUMNS)
+    return df.select(pl.col(C.VERDICT), pl.col(C.REASONS), pl.when(detail != "").then(detail).alias(REASON_DETAIL),
+                     K.priority_expr())
 
 
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
