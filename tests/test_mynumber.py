@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import polars as pl
 import pytest
@@ -22,6 +23,20 @@ def test_vectorised_check_agrees_with_stdnum(numbers):
     got = pl.DataFrame({"n": numbers}).select(mynumber.is_valid_expr(pl.col("n")))["n"].to_list()
     assert got == [n.isascii() and reference.is_valid(n) and len(n) == 12 for n in numbers]
     assert [mynumber.is_valid(n) for n in numbers] == got
+
+
+signed = st.text(alphabet="0123456789+-_ .eE\t１٣", min_size=10, max_size=13)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(anything, signed), min_size=1, max_size=50))
+def test_integer_parse_is_exactly_twelve_ascii_digits(numbers):
+    """The regex-free parse (length, sign, Polars' integer parser) accepts exactly ``^[0-9]{12}$``."""
+    df = pl.DataFrame({"n": numbers}, schema={"n": pl.String})
+    got = df.select(mynumber.integer_expr(pl.col("n")), mynumber.is_twelve_digits_expr(pl.col("n")).alias("t"))
+    expected = [int(n) if re.fullmatch("[0-9]{12}", n) else None for n in numbers]
+    assert got["n"].to_list() == expected
+    assert got["t"].to_list() == [e is not None for e in expected]
 
 
 @settings(max_examples=300, deadline=None)

@@ -59,7 +59,7 @@ def normalise_number_expr(e: pl.Expr) -> pl.Expr:
     '123456789018'
     """
     # cheap path: a number already written as 12 ASCII digits (nearly all) is kept; a null skips the rewriting
-    plain = e.str.contains(r"^[0-9]{12}$")
+    plain = mynumber.is_twelve_digits_expr(e)
     n = pl.when(~plain).then(e).str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "")
     return pl.when(plain).then(e).when(n != "").then(n)
 
