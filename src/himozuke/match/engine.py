@@ -255,8 +255,11 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
         *(pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).alias(v) for v in verdicts),
         *(pl.lit(None, dtype=pl.String).alias(r) for r in reasons),
     ).get_columns()
-    to_compare = df.with_row_index(_IDX).filter(comparable & ~pl.col("_cheap")).select(
-        _IDX, *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))), *equal)
+    # narrow first: an eager filter would gather every column of the wide frame
+    to_compare = df.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
+        *equal, (comparable & ~pl.col("_cheap")).alias("_compare"),
+    ).filter("_compare").drop("_compare")
     if to_compare.height:
         compared = compare(prepare(to_compare))
         idx = compared.get_column(_IDX)
