@@ -5,9 +5,11 @@ The CLI and (later) the web UI call :func:`run_check`; neither contains any rule
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,6 +28,9 @@ from himozuke.match.scale import Tick, Work, default_memory_limit, run_bucketed
 from himozuke.report.tables import write_csv, write_parquet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
+#: The file each output format is written to, in ``out_dir``.
+OUTPUT_FILES = {"csv": "result.csv", "xlsx": "report.xlsx", "parquet": "result.parquet"}
+REGISTRY_REJECTS = "registry_rejects.csv"
 Progress = Callable[[str], None]
 
 
@@ -87,6 +92,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     any run with ``buckets`` or ``resume``, go through the bucketed engine (:mod:`himozuke.match.scale`);
     both paths give byte-identical outputs. The result rows come back for an in-memory run (``None`` for a
     bucketed one, whose rows are only in the written files).
+
+    Once both inputs have been opened, an earlier run's files that this run writes (the chosen formats, and
+    ``registry_rejects.csv``, which a run without rejected lines does not write) are removed, so the folder
+    never holds a previous run's result beside this run's ``run.json``. The removal runs in a thread while
+    the check computes: freeing a large file waits on the disk (~0.3 s for a 330 MB result.csv on ext4),
+    which an overwrite at the end would add to the run. New files are still written atomically.
     """
     say = progress or (lambda _msg: None)
     started = dt.datetime.now()
@@ -110,6 +121,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          whole=whole) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
+        clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES] + [REGISTRY_REJECTS])
         plain = b.plain and r.plain  # only a whole-file read can be plain
         if bucketed:
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
@@ -132,6 +144,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
             timings["check"] = time.perf_counter() - t0
 
+    clearing.join()  # before anything is written: the old files must be gone, not the new ones
     verdicts = dict(result.lazy().group_by(C.VERDICT).len().collect().iter_rows())
     summary = RunSummary(
         business_file=b_name, registry_file=r_name, business_profile=b_prof, registry_profile=r_prof,
@@ -142,26 +155,26 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     )
     notes = []
     if r_rejects.height:
-        notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（registry_rejects.csv）。")
-        with atomic_path(out / "registry_rejects.csv") as tmp:
+        notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（{REGISTRY_REJECTS}）。")
+        with atomic_path(out / REGISTRY_REJECTS) as tmp:
             r_rejects.write_csv(tmp, include_bom=True)
-        summary.outputs.append("registry_rejects.csv")
+        summary.outputs.append(REGISTRY_REJECTS)
     for fmt in formats:
         t0 = time.perf_counter()
         say(f"出力 / writing {fmt}")
         if fmt == "csv":
-            write_csv(result, out / "result.csv", show_number=show_number, plain=plain)
-            summary.outputs.append("result.csv")
+            write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain)
+            summary.outputs.append(OUTPUT_FILES[fmt])
         elif fmt == "parquet":
-            write_parquet(result, out / "result.parquet", show_number=show_number)
-            summary.outputs.append("result.parquet")
+            write_parquet(result, out / OUTPUT_FILES[fmt], show_number=show_number)
+            summary.outputs.append(OUTPUT_FILES[fmt])
         elif fmt == "xlsx":
             # xlsxwriter is imported only when a workbook is wanted
             from himozuke.report.xlsx import RunInfo, write_report
 
-            write_report(result, out / "report.xlsx", RunInfo(b_name, r_name, started, notes),
+            write_report(result, out / OUTPUT_FILES[fmt], RunInfo(b_name, r_name, started, notes),
                          show_number=show_number)
-            summary.outputs.append("report.xlsx")
+            summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     if bucketed:
         work.remove()  # the work folder holds personal data: gone once the outputs are written
@@ -172,6 +185,19 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
+    """Remove ``out/<name>`` for each name that exists, in a started thread (join it before writing there)."""
+
+    def clear() -> None:
+        for name in names:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                (out / name).unlink()
+
+    thread = threading.Thread(target=clear, name="himozuke-clear", daemon=False)
+    thread.start()
+    return thread
 
 
 def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, *, formats: Sequence[str],
@@ -191,8 +217,7 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
         business_encoding=options["business_encoding"] or "auto", registry_encoding=options["registry_encoding"] or "auto",
         rows_in=counts["rows_in"], counts={str(v): counts[str(v)] for v in Verdict},
         registry_rows=counts["registry_rows"], registry_rejected=counts["registry_rejected"],
-        outputs=["report.xlsx" if f == "xlsx" else f"result.{f}" for f in formats]
-        + (["registry_rejects.csv"] if counts["registry_rejected"] else []),
+        outputs=[OUTPUT_FILES[f] for f in formats] + ([REGISTRY_REJECTS] if counts["registry_rejected"] else []),
         seconds={"check": round(seconds, 3)}, started=started.isoformat(timespec="seconds"), engine="spark",
         rows_per_second=round(counts["rows_in"] / seconds) if seconds else 0,
     )

@@ -127,6 +127,28 @@ def test_parquet_output(tmp_path):
     assert pl.read_parquet(tmp_path / "result.parquet").height == 17
 
 
+def test_a_rerun_replaces_the_outputs_it_writes_and_leaves_no_stale_rejects(tmp_path):
+    """A folder never holds an earlier run's files beside this run's run.json: the chosen formats are replaced,
+    a registry_rejects.csv this run does not write is removed, other formats are left alone, nothing else
+    is added (no trash of the removed files)."""
+    for name in ("result.csv", "registry_rejects.csv", "report.xlsx"):
+        (tmp_path / name).write_text("前回の結果\n", encoding="utf-8")
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path),
+                 "--formats", "csv")
+    assert res.exit_code == 0, res.output
+    assert pl.read_csv(tmp_path / "result.csv", infer_schema=False).height == 17
+    assert not (tmp_path / "registry_rejects.csv").exists()  # this registry file has no bad line
+    assert (tmp_path / "report.xlsx").read_text(encoding="utf-8") == "前回の結果\n"  # not written by this run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "result.csv", "run.json"]
+
+
+def test_unusable_input_leaves_the_previous_outputs(tmp_path):
+    (tmp_path / "result.csv").write_text("前回の結果\n", encoding="utf-8")
+    res = invoke("check", str(tmp_path / "missing.csv"), str(DATA / "registry.csv"), "--out", str(tmp_path))
+    assert res.exit_code == 2
+    assert (tmp_path / "result.csv").read_text(encoding="utf-8") == "前回の結果\n"
+
+
 @pytest.mark.parametrize(("make", "needles"), [
     pytest.param(lambda d: (d / "b.csv").write_text("個人番号,氏名\n1,2\n", encoding="utf-8"),
                  ("b.csv:1: 必要な列がありません", "漢字氏名", "カナ氏名", "生年月日", "性別", "住所"), id="列がない"),
