@@ -249,61 +249,60 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     # Only the long texts: a string of up to 12 bytes (dates, sex codes) lives in its view, not in a buffer.
     df = df.with_columns(pl.when(pl.col(EQUAL.format(i))).then(pl.col(C.business(i))).otherwise(pl.col(C.registry(i)))
                          .alias(C.registry(i)) for i in _LONG_TEXTS)
-    verdicts = [C.item_verdict(i) for i in C.ITEMS]
-    reasons = [f"_reason:{i}" for i in C.ITEMS]
-    columns = df.select(
-        *(pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).alias(v) for v in verdicts),
-        *(pl.lit(None, dtype=pl.String).alias(r) for r in reasons),
-    ).get_columns()
     # narrow first: an eager filter would gather every column of the wide frame
     to_compare = df.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
         *equal, (comparable & ~pl.col("_cheap")).alias("_compare"),
     ).filter("_compare").drop("_compare")
-    if to_compare.height:
-        compared = compare(prepare(to_compare))
-        idx = compared.get_column(_IDX)
-        columns = [col.scatter(idx, compared.get_column(col.name)) for col in columns]
+    compared = compare(prepare(to_compare)).select(_IDX, *_VERDICTS, *_REASONS) if to_compare.height else None
     if callable(several_numbers):
         several_numbers = several_numbers()
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
-    out = df.with_columns(columns).with_columns(
-        pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")
-    )
-    return _finish(out)
+    return _assemble(df.with_columns(
+        pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")), compared)
+
+
+_VERDICTS = tuple(C.item_verdict(i) for i in C.ITEMS)
+_REASONS = tuple(f"_reason:{i}" for i in C.ITEMS)
+
+
+def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:
+    """The result rows of a bucket: ``df`` (flags, ``_cheap``, both sides' values) with the item verdicts and
+    reasons of the ``compared`` pairs (keyed by ``_idx``, the row position in ``df``).
+
+    Cheap path: a cheap-path row (all five items identical) with no cross-record flag is ``A``, 一致 on every
+    item, with no reason, explanation or 優先度 — most rows. Only the others (rows that cannot be compared,
+    compared pairs, flagged rows) are classified and explained, as a narrow frame; their nine derived
+    columns are scattered into columns of those constants, so the wide frame is never copied.
+    """
+    plain = pl.col("_cheap") & ~pl.col(K.NUMBER_SHARED) & pl.col("_cross").is_null() & pl.col("_several").is_null()
+    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), K.E_REASON, "_cross", "_several",
+                       K.NUMBER_SHARED, "_cheap", (~plain).alias("_rest")).filter("_rest")
+    if compared is None:
+        compared = pl.DataFrame(schema={_IDX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String)})
+    others = others.join(compared, on=_IDX, how="left", maintain_order="left").with_columns(
+        pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).otherwise(pl.col(v)).alias(v)
+        for v in _VERDICTS)  # a flagged cheap-path row: every item identical
+    idx, done = others.get_column(_IDX), others.select(*_VERDICTS, *_derived(others))
+    del others
+    n = df.height
+    constant = {**{v: str(ItemVerdict.EXACT) for v in _VERDICTS}, C.VERDICT: str(K.Verdict.A), C.REASONS: None,
+                REASON_DETAIL: None}
+    columns = [pl.repeat(value, n, dtype=pl.String, eager=True).alias(name).scatter(idx, done.get_column(name))
+               for name, value in constant.items()]
+    columns.append(pl.repeat(None, n, dtype=pl.Int32, eager=True).alias(C.PRIORITY).scatter(
+        idx, done.get_column(C.PRIORITY)))
+    return df.with_columns(columns).select(RESULT_COLUMNS)
 
 
 def _finish(df: pl.DataFrame) -> pl.DataFrame:
-    """判定, 優先度, 理由 and 理由説明 from the item verdicts and flags; the result columns in order.
-
-    Cheap path: a row of the engine's cheap path (``_cheap``: all five items identical) with no cross-record
-    flag is ``A`` with no reason, no explanation and no 優先度 — about half of all rows; only the others are
-    classified and explained (a narrow frame), and their values are scattered into constant columns.
-    """
-    derived = (C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
-    if "_cheap" not in df.columns:
-        return df.with_columns(_derived(df).get_columns()).select(RESULT_COLUMNS)
-    plain = pl.col("_cheap") & ~pl.col(K.NUMBER_SHARED) & pl.col("_cross").is_null() & pl.col("_several").is_null()
-    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *_FINISH_INPUTS, (~plain).alias("_rest")
-                       ).filter("_rest")
-    idx, done = others.get_column(_IDX), _derived(others)
-    del others  # the gathered inputs (16 columns) are not held while the outputs are scattered
-    constant = pl.DataFrame(
-        {C.VERDICT: pl.repeat(str(K.Verdict.A), df.height, dtype=pl.String, eager=True),
-         C.REASONS: pl.repeat(None, df.height, dtype=pl.String, eager=True),
-         REASON_DETAIL: pl.repeat(None, df.height, dtype=pl.String, eager=True),
-         C.PRIORITY: pl.repeat(None, df.height, dtype=pl.Int32, eager=True)})
-    return df.with_columns(constant.get_column(c).scatter(idx, done.get_column(c)) for c in derived).select(
-        RESULT_COLUMNS)
-
-
-#: What :func:`_derived` reads.
-_FINISH_INPUTS = (K.E_REASON, "_cross", "_several", K.NUMBER_SHARED, *(f"_reason:{i}" for i in C.ITEMS),
-                  *(C.item_verdict(i) for i in C.ITEMS))
+    """判定, 優先度, 理由 and 理由説明 from the item verdicts and flags (every row); the result columns in order."""
+    return df.with_columns(_derived(df).get_columns()).select(RESULT_COLUMNS)
 
 
 def _derived(df: pl.DataFrame) -> pl.DataFrame:
-    """判定, 理由, 理由説明 and 優先度 of every row of ``df`` (which holds :data:`_FINISH_INPUTS`)."""
+    """判定, 理由, 理由説明 and 優先度 of every row of ``df``, from its flags (E reason, ``_cross``, ``_several``,
+    number shared) and its item verdicts and reasons."""
     reasons = pl.concat_str(
         [pl.col(K.E_REASON), pl.col("_cross"), pl.col("_several"), *(pl.col(f"_reason:{i}") for i in C.ITEMS)],
         separator=";", ignore_nulls=True,
