@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__
+from himozuke import __version__, mynumber
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
@@ -113,6 +113,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     bucketed = buckets is not None or resume or input_bytes * MEMORY_PER_INPUT_BYTE > limit
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
     t0 = time.perf_counter()
+    threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
