@@ -134,9 +134,13 @@ def _number_reason() -> pl.Expr:
     )
 
 
-def _registry_reason() -> pl.Expr:
-    status = pl.col(C.INQUIRY_RESULT)
+def _registry_reason(clean: bool = False) -> pl.Expr:
+    """Why the registry side cannot be compared (null when it can). ``clean``: every registry row was found
+    and no number repeats, so only a number absent from the registry is left to tell."""
     chain = pl.when(pl.col(_COUNT).is_null()).then(pl.lit(str(Reason.NOT_IN_REGISTRY)))
+    if clean:
+        return chain.otherwise(pl.lit(None, dtype=pl.String))
+    status = pl.col(C.INQUIRY_RESULT)
     chain = chain.when(pl.col(_COUNT) > 1).then(pl.lit(str(Reason.REGISTRY_DUPLICATE)))
     for code, reason in _INQUIRY_REASON.items():
         chain = chain.when(status == code).then(pl.lit(str(reason)))
@@ -235,8 +239,12 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
     """
     df = _with_key(business).with_columns(_number_reason().alias("_e_number"))
-    df = df.join(registry, on=_KEY, how="left", maintain_order="left").with_columns(
-        pl.coalesce(pl.col("_e_number"), _registry_reason()).alias(K.E_REASON)
+    # cheap path: a register as it should be (every number found once) — its 照会結果 is not joined or tested
+    clean = registry.height == 0 or (registry.get_column(_COUNT).max() == 1
+                                     and registry.get_column(C.INQUIRY_RESULT).eq(C.INQUIRY_FOUND).all())
+    df = df.join(registry.drop(C.INQUIRY_RESULT) if clean else registry, on=_KEY, how="left",
+                 maintain_order="left").with_columns(
+        pl.coalesce(pl.col("_e_number"), _registry_reason(clean)).alias(K.E_REASON)
     )
     df = _cross_number(df).drop(_KEY)
     comparable = pl.col(K.E_REASON).is_null()
