@@ -29,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -97,6 +98,42 @@ def kana_key(s: str | None) -> str | None:
     return s or None
 
 
+#: Steps after ``nfkc`` and ``spaces``: each maps single characters, except ``vu_vowel`` (pairs).
+_TABLE_STEPS = ("katakana", "long_vowel", "vu", "vu_vowel", "small", "di_du", "seion", "old_kana")
+
+
+@functools.cache
+def _fused_table() -> dict[str, str]:
+    """:data:`_TABLE_STEPS` as one replace table, for one pass instead of eight (half the key's time).
+
+    Every step but ``vu_vowel`` maps single characters, so a character's image through all of them is a table
+    entry; ``vu_vowel``'s pairs (ブァ …) become entries for every pair of characters that reach them (ぶぁ,
+    ゔァ …). Leftmost-first with the pairs before the characters, one left-to-right pass finds the same pairs
+    the step-by-step form does (a pair's first character is never a pair's second). The property test
+    ``test_expr_equals_scalar`` holds the two forms together."""
+    steps = dict((name, scalar) for name, scalar, _expr in KANA_STEPS)
+    assert tuple(steps)[2:] == _TABLE_STEPS, "a new kana step must be added to _TABLE_STEPS"
+
+    def run(names: tuple[str, ...], text: str) -> str:
+        for name in names:
+            text = steps[name](text)
+        return text
+
+    before = _TABLE_STEPS[:3]  # up to vu_vowel, whose pairs are looked for in their output
+    chars = {c for table in (t.HIRAGANA_TO_KATAKANA, t.LONG_VOWEL_LOOKALIKES, t.VU_TO_BU, t.BU_SMALL_VOWEL,
+                             t.SMALL_TO_LARGE, t.DI_DU_TO_ZI_ZU, _SEION_ALL, t.OLD_KANA)
+             for kv in table.items() for c in "".join(kv)}
+    table = {}
+    for a in sorted(chars):
+        for b in sorted(chars):
+            if run(before, a + b) in t.BU_SMALL_VOWEL:
+                table[a + b] = run(_TABLE_STEPS, a + b)
+    for c in sorted(chars):
+        if (image := run(_TABLE_STEPS, c)) != c:
+            table[c] = image
+    return table
+
+
 def kana_key_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`kana_key` (manual §7(6) A 注13).
 
@@ -104,8 +141,9 @@ def kana_key_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(kana_key_expr(pl.col("a")))["a"].to_list()
     ['ヤマサキ', 'オーノ', None, None]
     """
-    for _name, _scalar, expr in KANA_STEPS:
+    for _name, _scalar, expr in KANA_STEPS[:2]:  # nfkc, spaces
         e = expr(e)
+    e = _expr_replace(_fused_table())(e)  # the other steps, fused
     return pl.when(e != "").then(e)
 
 
