@@ -269,9 +269,10 @@ def _row_index(df: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
 
 
-def _prepared_item(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+def _prepared_item(df: pl.DataFrame, cmp: Comparison,
+                   extra: Callable[[pl.DataFrame], pl.Series] | None = None) -> pl.DataFrame:
     """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
-    are the same."""
+    are the same. ``extra``: one more column computed from those (in the same thread)."""
     flag = _same_flag(df, cmp)
     index = _row_index(df)
     differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
@@ -279,7 +280,8 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
     got = pl.concat(pl.collect_all(pieces))
     keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
     # narrow join: only this item's two key columns are gathered into df's row order
-    return index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
+    part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
+    return part.with_columns(extra(part)) if extra is not None else part
 
 
 def prepare(df: pl.DataFrame) -> pl.DataFrame:
@@ -293,16 +295,20 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
     with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
-        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp), items))
-    out = pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
+        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, _kanji_variant if cmp is KANJI else None), items))
+    return pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
+
+
+def _kanji_variant(part: pl.DataFrame) -> pl.Series:
+    """``_kanji_variant_equal`` (異体字/外字 equality) of the pairs whose 漢字氏名 keys differ; computed in the
+    漢字氏名 item's thread, so it overlaps the address normalising instead of following it."""
     kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
-    index = _row_index(df)
-    candidates = out.select(kb, kr).with_columns(index.to_series()).filter(
+    index = _row_index(part)
+    candidates = part.select(kb, kr).with_columns(index.to_series()).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
-    variant = index.join(
+    return index.join(
         candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal")),
-        on=_ROW_ID, how="left", maintain_order="left")
-    return out.with_columns(variant.get_column("_kanji_variant_equal"))
+        on=_ROW_ID, how="left", maintain_order="left").get_column("_kanji_variant_equal")
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:
