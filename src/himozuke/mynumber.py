@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import random
 
 import polars as pl
@@ -49,20 +50,35 @@ def _numpy():
 
 
 def preload() -> None:
-    """Import what the vectorised check digit needs, ahead of time: a check calls this in a thread while
-    Polars reads the input files (the import runs while the reader holds no GIL), not on the critical path."""
-    _numpy()
+    """Import and build what the vectorised check digit needs, ahead of time: a check calls this in a thread
+    while Polars reads the input files (it runs while the reader holds no GIL), not on the critical path."""
+    _digit_sums()
+
+
+@functools.cache
+def _digit_sums():
+    """Σ P(n)·Q(n) mod 11 of every 5-digit head and every 6-digit tail of an 11-digit payload, as two tables
+    (10⁵ and 10⁶ entries, ~10 ms once): the sum of a payload is then two lookups instead of 11 digit passes."""
+    np = _numpy()
+
+    def table(weights: tuple[int, ...]):
+        x = np.arange(10 ** len(weights), dtype=np.int64)
+        total = np.zeros_like(x)
+        for k, weight in enumerate(reversed(weights)):  # k-th digit from the right
+            total += (x // 10**k) % 10 * weight
+        return (total % 11).astype(np.int8)  # 1 MB: the lookups stay in cache
+
+    return table(WEIGHTS[:5]), table(WEIGHTS[5:])
 
 
 def _valid_integers(numbers: pl.Series) -> pl.Series:
     """Check digits of 12-digit integers, whole batch at once in numpy (null → False)."""
     np = _numpy()
+    head, tail = _digit_sums()
     missing = numbers.is_null().to_numpy()
     n = numbers.fill_null(0).to_numpy().astype(np.int64)
-    total = np.zeros_like(n)
-    for position, weight in enumerate(WEIGHTS):  # 11 weights, not rows
-        total += (n // 10 ** (11 - position)) % 10 * weight
-    r = total % 11
+    payload = n // 10
+    r = (head[payload // 10**6] + tail[payload % 10**6]) % 11
     return pl.Series(numbers.name, (np.where(r <= 1, 0, 11 - r) == n % 10) & ~missing, dtype=pl.Boolean)
 
 
