@@ -207,9 +207,10 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     Only the few rows that repeat a number are looked at; the wide frame is never copied.
     """
     valid = pl.col("_e_number").is_null()
-    df = df.with_columns((valid & (pl.len().over(_KEY) > 1)).alias("_repeated"))  # integer key: cheap to group
-    if not df["_repeated"].any():
+    rows, numbers = df.select(valid.sum(), pl.col(_KEY).filter(valid).n_unique()).row(0)
+    if rows == numbers:  # cheap path: no number repeats (a distinct count, 3× cheaper than counting per number)
         return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias("_cross"))
+    df = df.with_columns((valid & (pl.len().over(_KEY) > 1)).alias("_repeated"))  # integer key: cheap to group
     shared = (
         df.filter(pl.col("_repeated"))
         .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
