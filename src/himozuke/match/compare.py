@@ -21,7 +21,7 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
-from himozuke.text.address import address_parts_expr
+from himozuke.text.address import address_parts_expr, normalize_address_expr, parts_of_normalized_expr
 from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import kana_key_expr
 from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame
@@ -88,6 +88,9 @@ class Comparison:
     #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
     #: (two string joins) cost more than normalising both sides of each pair directly.
     distinct_first: bool = True
+    #: ``keys`` as (normalise, parse of the normalised text), when parsing costs enough to be worth doing once
+    #: for a pair whose two texts normalise alike (most address pairs that differ only in notation).
+    split: tuple[Callable[[pl.Expr], pl.Expr], Callable[[pl.Expr], pl.Expr]] | None = None
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
@@ -204,6 +207,7 @@ ADDRESS = Comparison(
     ),
     address_parts_expr,
     distinct_first=False,
+    split=(normalize_address_expr, parts_of_normalized_expr),
 )
 
 #: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
@@ -235,6 +239,28 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
     values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
     return [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
             for start in range(0, max(len(values), 1), KEY_PIECE)]
+
+
+def _split_keys(differs: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+    """``_pair`` + both sides' keys of a :attr:`Comparison.split` item: both sides normalised, then each
+    business text parsed, and a registry text only where it does not normalise like its pair's business text
+    (that pair's key is the business key: the same text parses the same). Two pieces of each step run side
+    by side."""
+    normalise, parse = cmp.split
+    b, r = C.business(cmp.item), C.registry(cmp.item)
+    norms = differs.select(_ROW_ID, normalise(pl.col(b)).alias("_nb"), normalise(pl.col(r)).alias("_nr"))
+    alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
+    texts = pl.concat([norms.get_column("_nb"), norms.get_column("_nr").filter(~alike)]).alias("_t")
+    half = (len(texts) + 1) // 2
+    parsed = pl.concat([part.get_column("_k") for part in pl.collect_all(
+        [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t")).alias("_k"))
+         for start in (0, half)])])
+    n = norms.height
+    # the registry key's row in `parsed`: the business key's (alike) or its own, after all the business keys
+    at = pl.select(pl.when(alike).then(pl.int_range(n, dtype=pl.UInt32))
+                   .otherwise(n + (~alike).cum_sum().cast(pl.UInt32) - 1)).to_series()
+    return pl.DataFrame({_ROW_ID: norms.get_column(_ROW_ID), f"_key:{cmp.item}:b": parsed.head(n),
+                         f"_key:{cmp.item}:r": parsed.gather(at)})
 
 
 def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
@@ -276,9 +302,11 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison,
     flag = _same_flag(df, cmp)
     index = _row_index(df)
     differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
-    pieces = _key_pieces(differs, cmp)
-    got = pl.concat(pl.collect_all(pieces))
-    keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
+    if cmp.split is not None:
+        keyed = _split_keys(differs, cmp)
+    else:
+        got = pl.concat(pl.collect_all(_key_pieces(differs, cmp)))
+        keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
     # narrow join: only this item's two key columns are gathered into df's row order
     part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
     return part.with_columns(extra(part)) if extra is not None else part

@@ -380,12 +380,18 @@ def address_parts_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(address_parts_expr(pl.col("住所")).struct.field("numbers")).to_series().to_list()
     ['1-1-1', None]
     """
+    return parts_of_normalized_expr(normalize_address_expr(e))
+
+
+def parts_of_normalized_expr(norm: pl.Expr) -> pl.Expr:
+    """`address_parts_expr` of a text already normalised by `normalize_address_expr` (the split lets a caller
+    parse once when two texts normalise alike)."""
     f = pl.field
     head = f("_head").struct.field
     tail = f("_tail").struct.field
     pairs = list(t.prefecture_municipality_pairs())
     parts = (
-        pl.struct(normalize_address_expr(e).alias("_norm"))
+        pl.struct(norm.alias("_norm"))
         .struct.with_fields(_head_expr(f("_norm")).alias("_head"))
         .struct.with_fields(
             head("prefecture").alias("prefecture"),
