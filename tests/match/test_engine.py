@@ -114,3 +114,31 @@ def test_himozuke_own_labels_and_texts_need_no_csv_quotes():
 
     texts = [*REASON_TEXT.values(), *map(str, Reason), *map(str, ItemVerdict), *map(str, Verdict)]
     assert [t for t in texts if CSV_SPECIALS & set(t)] == []
+
+
+ADDRESS_PAIRS = [  # (業務, 住基): alike after normalising, different, one side missing or blank
+    ("東京都千代田区霞が関１－１－１", "東京都千代田区霞が関一丁目1番1号"),
+    ("千代田区霞が関1-1-1", "東京都千代田区霞が関1-1-2"),
+    ("横浜市中区山下町２７", "横浜市中区山下町27"),
+    ("北海道虻田郡倶知安町北一条東二丁目3番地", "倶知安町北1条東2-3"),
+    (None, "東京都千代田区霞が関1-1-1"),
+    ("東京都千代田区霞が関1-1-1", None),
+    ("　", "東京都千代田区霞が関1-1-1"),
+    (None, None),
+]
+
+
+def test_address_keys_parsed_once_for_alike_pairs_equal_keys_of_each_side():
+    """The address is parsed once for a pair whose texts normalise alike (compare._split_keys); the keys must
+    be those of parsing each side on its own."""
+    from himozuke.match import compare
+    from himozuke.text.address import address_parts_expr
+
+    b, r = C.business(C.ADDRESS), C.registry(C.ADDRESS)
+    pairs = pl.DataFrame({b: [p[0] for p in ADDRESS_PAIRS] * 3, r: [p[1] for p in ADDRESS_PAIRS] * 3},
+                         schema={b: pl.String, r: pl.String}).with_row_index("_pair")
+    got = compare._split_keys(pairs, compare.ADDRESS)
+    expected = pairs.select("_pair", address_parts_expr(pl.col(b)).alias(f"_key:{C.ADDRESS}:b"),
+                            address_parts_expr(pl.col(r)).alias(f"_key:{C.ADDRESS}:r"))
+    assert got.to_dicts() == expected.to_dicts()
+    assert compare._split_keys(pairs.head(0), compare.ADDRESS).height == 0
