@@ -196,3 +196,22 @@ def test_fast_path_reads_what_the_line_by_line_path_reads(tmp_path_factory, data
     event("fast path" if accepted else "line by line")
     if accepted:
         assert rejects.height == 0
+
+
+@pytest.mark.parametrize(("lines", "padded"), [
+    pytest.param(["1,山田　太郎,ヤマダ,19750102,1,東京都千代田区1-1"], set(), id="空白なし（全角空白は対象外）"),
+    pytest.param(["1,山田,ヤマダ タロウ,19750102,1,東京都"], set(), id="値の中の空白"),
+    pytest.param(["1,山田,ヤマダ,19750102,1,東京都 "], {"住所"}, id="末尾の空白"),
+    pytest.param(["1, 山田,ヤマダ,19750102,1,東京都"], {"漢字氏名"}, id="先頭の空白"),
+])
+def test_unpadded_columns_with_and_without_the_file_scan(tmp_path, lines, padded):
+    """A file with no ASCII space after its header has no padded value (memchr shortcut); otherwise each column
+    is tested. Both give the same answer."""
+    from himozuke.formats.tabular import unpadded_columns
+
+    header = tuple(HEADER.split(","))
+    p = write(tmp_path, "\n".join([HEADER, *lines]) + "\n", "utf-8")
+    frame = read_plain_csv(p, header)
+    expected = frozenset(header) - padded
+    assert unpadded_columns(frame, p) == expected
+    assert unpadded_columns(frame) == expected

@@ -222,20 +222,25 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iter
         if frame is not None:
             rows = frame.lazy()
             rejects = pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String})
-            unpadded = unpadded_columns(frame)
+            unpadded = unpadded_columns(frame, utf8_path)
         else:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
         yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding, plain=frame is not None,
                     unpadded=unpadded)
 
 
-def unpadded_columns(frame: pl.DataFrame) -> frozenset[str]:
+def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset[str]:
     """The String columns of ``frame`` where no value starts or ends with an ASCII space: one cheap pass (prefix
     and suffix tests, nothing copied) spares the profile layer a strip of every value (~0.13 s per million rows
-    of six columns)."""
+    of six columns). Cheap path: when ``path`` (the file ``frame`` was read from) holds no space after its
+    header line at all, no value can (one memchr over the file instead of 0.14 CPU-s of tests)."""
     names = [n for n, t in frame.schema.items() if t == pl.String]
     if not names:
         return frozenset()
+    if path is not None and path.stat().st_size:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            if m.find(b" ", max(m.find(b"\n"), 0)) < 0:
+                return frozenset(names)
     padded = frame.select(
         (pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names).row(0)
     return frozenset(n for n, p in zip(names, padded, strict=True) if not p)
