@@ -24,7 +24,8 @@ from himozuke.formats import columns as C
 from himozuke.formats.records import open_records
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import check_frames
-from himozuke.match.scale import Tick, Work, default_memory_limit, run_bucketed
+from himozuke.match.scale import Tick, Work, run_bucketed
+from himozuke.memory import MEMORY_PER_INPUT_BYTE, default_memory_limit, runs_in_memory  # noqa: F401
 from himozuke.report.tables import write_csv, write_parquet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
@@ -71,8 +72,6 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-#: In-memory peak ≈ this many times the two input files' size (measured by benchmarks/throughput.py).
-MEMORY_PER_INPUT_BYTE = 12
 #: Rough bytes per business row, to size buckets before the rows are counted.
 BYTES_PER_INPUT_ROW = 90
 
@@ -109,8 +108,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     timings: dict[str, float] = {}
     b_path, r_path = Path(business), Path(registry)
     limit = memory_limit or default_memory_limit()
-    input_bytes = sum(p.stat().st_size for p in (b_path, r_path) if p.exists())
-    bucketed = buckets is not None or resume or input_bytes * MEMORY_PER_INPUT_BYTE > limit
+    bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit

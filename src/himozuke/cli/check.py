@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -19,10 +20,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from himozuke import memory
 from himozuke.cli._app import app, console
-from himozuke.match.classify import VERDICT_LABEL, Verdict
-from himozuke.match.scale import parse_size
-from himozuke.pipeline import RunSummary, parse_formats, run_check, verdict_table
+
+if TYPE_CHECKING:
+    from himozuke.pipeline import RunSummary
+
+# Polars (through the pipeline) is imported inside the commands, once the arguments are known: how its
+# allocator is set depends on them (memory.keep_freed_memory).
 
 
 class Engine(StrEnum):
@@ -34,6 +39,9 @@ class Engine(StrEnum):
 
 def print_summary(summary: RunSummary, out: Path | str) -> None:
     """The end-of-run table: counts and % per class, and the row accounting."""
+    from himozuke.match.classify import VERDICT_LABEL, Verdict
+    from himozuke.pipeline import verdict_table
+
     table = Table(title=escape(f"点検結果 / result — {summary.business_file} [{summary.business_profile}] × "
                                f"{summary.registry_file} [{summary.registry_profile}]"))
     table.add_column("判定")
@@ -85,8 +93,13 @@ def check(
     例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
     例 / example:  himozuke check hdfs:///c/抽出.csv hdfs:///c/住基結果.csv --engine spark --out hdfs:///c/out
     """
+    limit = memory.parse_size(memory_limit) if memory_limit else None
+    if engine is Engine.local and memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets,
+                                                        resume=resume):
+        memory.keep_freed_memory()
+    from himozuke.pipeline import parse_formats, run_check
+
     fmts = parse_formats(formats)
-    limit = parse_size(memory_limit) if memory_limit else None
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[speed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as bar:

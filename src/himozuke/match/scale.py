@@ -47,6 +47,7 @@ from himozuke.match.engine import (
     registry_rows,
     rejected_rows,
 )
+from himozuke.memory import default_memory_limit, parse_size  # noqa: F401 — re-exported
 
 BUCKET = "_bucket"
 _RANGE = "_range"
@@ -76,29 +77,6 @@ class Plan:
         per_bucket = max(10_000, memory_limit // 4 // BYTES_PER_ROW)
         buckets = max(1, -(-rows // per_bucket))
         return Plan(buckets=buckets, range_rows=per_bucket)
-
-
-def parse_size(text: str) -> int:
-    """``"4G"`` → bytes (K, M, G, T; binary multiples).
-
-    >>> parse_size("4G"), parse_size("512M"), parse_size("1000")
-    (4294967296, 536870912, 1000)
-    """
-    t = text.strip().upper().removesuffix("B").removesuffix("I")
-    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    try:
-        if t and t[-1] in mult:
-            return int(float(t[:-1]) * mult[t[-1]])
-        return int(t)
-    except ValueError:
-        raise UsageError(f"メモリ量「{text}」を読めません（例: 4G, 512M）", f"cannot read size {text!r} (e.g. 4G, 512M)") from None
-
-
-def default_memory_limit() -> int:
-    """Half of the memory available now (at least 512 MiB)."""
-    import psutil
-
-    return max(512 << 20, psutil.virtual_memory().available // 2)
 
 
 def fingerprint(path: Path) -> dict:

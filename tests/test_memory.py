@@ -1,0 +1,58 @@
+"""In memory or bucket by bucket, and the allocator setting an in-memory check gets (himozuke.memory)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from himozuke import memory
+
+DATA = Path(__file__).parent / "cli" / "data"
+INPUTS = (DATA / "business.csv", DATA / "registry.csv")
+
+
+@pytest.mark.parametrize(("options", "in_memory"), [
+    pytest.param({}, True, id="小さい入力"),
+    pytest.param({"memory_limit": 1024}, False, id="上限より大きい"),
+    pytest.param({"buckets": 4}, False, id="--buckets"),
+    pytest.param({"resume": True}, False, id="--resume"),
+])
+def test_runs_in_memory(options, in_memory):
+    assert memory.runs_in_memory(INPUTS, **options) is in_memory
+
+
+def test_the_allocator_is_not_touched_once_polars_is_loaded(monkeypatch):
+    import polars  # noqa: F401
+
+    monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    assert memory.keep_freed_memory() is False
+    assert "_RJEM_MALLOC_CONF" not in os.environ
+
+
+_PROBE = """
+import os, sys
+from himozuke.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("ALLOC=" + os.environ.get("_RJEM_MALLOC_CONF", "-"))
+"""
+
+
+@pytest.mark.parametrize(("extra", "kept"), [
+    pytest.param([], True, id="in-memory"),
+    pytest.param(["--buckets", "2"], False, id="bucketed"),
+])
+def test_check_sets_the_allocator_only_for_an_in_memory_run(tmp_path, extra, kept):
+    """Polars puts its own setting first and appends ours (the later one wins in jemalloc)."""
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    out = subprocess.run([sys.executable, "-c", _PROBE, "check", *map(str, INPUTS), "--out", str(tmp_path),
+                          "--formats", "csv", *extra], capture_output=True, text=True, env=env, check=True).stdout
+    setting = next(line for line in out.splitlines() if line.startswith("ALLOC="))
+    assert setting.endswith("," + memory.KEEP_FREED) is kept
+    assert (tmp_path / "result.csv").exists()
