@@ -44,13 +44,17 @@ print("ALLOC=" + os.environ.get("_RJEM_MALLOC_CONF", "-"))
 """
 
 
-@pytest.mark.parametrize(("extra", "kept"), [
-    pytest.param([], True, id="in-memory"),
-    pytest.param(["--buckets", "2"], False, id="bucketed"),
+@pytest.mark.parametrize(("extra", "inherited", "kept"), [
+    pytest.param([], None, True, id="in-memory"),
+    pytest.param([], "dirty_decay_ms:500,muzzy_decay_ms:1000", True, id="Polars の既定を親から継承"),
+    pytest.param([], "narenas:2", False, id="利用者の設定は残す"),
+    pytest.param(["--buckets", "2"], None, False, id="bucketed"),
 ])
-def test_check_sets_the_allocator_only_for_an_in_memory_run(tmp_path, extra, kept):
+def test_check_sets_the_allocator_only_for_an_in_memory_run(tmp_path, extra, inherited, kept):
     """Polars puts its own setting first and appends ours (the later one wins in jemalloc)."""
     env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if inherited:
+        env["_RJEM_MALLOC_CONF"] = inherited
     out = subprocess.run([sys.executable, "-c", _PROBE, "check", *map(str, INPUTS), "--out", str(tmp_path),
                           "--formats", "csv", *extra], capture_output=True, text=True, env=env, check=True).stdout
     setting = next(line for line in out.splitlines() if line.startswith("ALLOC="))

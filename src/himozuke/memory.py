@@ -62,9 +62,19 @@ def keep_freed_memory() -> bool:
     and the purging thread's own ~0.2 CPU-s per million-row check (−4 % wall time, 480 k → 410 k page faults).
     Not for a bucketed run: it frees each bucket's memory and holds far less at once (2 M rows: 1.0 GB peak
     with Polars' setting, 1.9 GB without). Polars appends ``_RJEM_MALLOC_CONF`` to its own setting, so this
-    one wins; it takes effect only before Polars is loaded (True when it did), and a user's own value is kept.
+    one wins; it takes effect only before Polars is loaded (True when it did), and a user's own value is kept
+    (Polars' default inherited from a parent process is not one).
     """
     if "polars" in sys.modules:
         return False
-    os.environ.setdefault("_RJEM_MALLOC_CONF", KEEP_FREED)
+    current = os.environ.get(_ALLOCATOR, "")
+    if current.replace(_POLARS_DEFAULT, "").strip(","):
+        return False  # the user's own setting
+    # unset, or only Polars' default inherited from a parent process that imported Polars (a benchmark, a script)
+    os.environ[_ALLOCATOR] = KEEP_FREED
     return True
+
+
+_ALLOCATOR = "_RJEM_MALLOC_CONF"
+#: What polars/__init__.py puts first (and into the environment, so a child process inherits it).
+_POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
