@@ -25,7 +25,7 @@ from himozuke.formats.records import open_records
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import check_frames
 from himozuke.match.scale import Tick, Work, run_bucketed
-from himozuke.memory import MEMORY_PER_INPUT_BYTE, default_memory_limit, runs_in_memory  # noqa: F401
+from himozuke.memory import default_memory_limit, runs_in_memory
 from himozuke.report.tables import write_csv, write_parquet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "parquet")

@@ -47,7 +47,6 @@ from himozuke.match.engine import (
     registry_rows,
     rejected_rows,
 )
-from himozuke.memory import default_memory_limit, parse_size  # noqa: F401 — re-exported
 
 BUCKET = "_bucket"
 _RANGE = "_range"
