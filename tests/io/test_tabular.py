@@ -161,6 +161,7 @@ def test_a_plain_file_takes_the_fast_path_and_reads_the_same(tmp_path, text):
     pytest.param(f"{HEADER}\n1,2,3,4,5\n1,2,3,4,5,6,7\n", id="one short and one long line"),
     pytest.param(f'{HEADER}\n1,"2",3,4,5,6\n', id="a quote"),
     pytest.param(f"{HEADER}\n1,2,3,4,5,6\r\r\n", id="a stray carriage return"),
+    pytest.param(f"{HEADER}\n1,2,3,4,5,6\n1,2,3,4,5\n1,2,3,4,5,6,", id="an unterminated last line one empty field long"),
 ])
 def test_anything_but_a_plain_file_takes_the_line_by_line_path(tmp_path, text):
     assert read_plain_csv(write(tmp_path, text, "utf-8"), tuple(HEADER.split(","))) is None
