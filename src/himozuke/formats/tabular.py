@@ -31,10 +31,10 @@ import polars as pl
 
 from himozuke.errors import InputFileError
 from himozuke.formats.columns import ROW
+from himozuke.text.blank import is_blank_expr
 
 REJECT_REASON = "理由"
 _CHUNK = 1 << 20
-_BLANK = " \t\u3000"  # a line of only these is blank: not a row
 _QUOTED_FIELD = r',("(?:[^"]|"")*"|[^,"]*)'
 #: Encodings we accept by name in ``--encoding`` (aliases folded).
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8-sig", "cp932": "cp932",
@@ -265,7 +265,7 @@ def parse_lines(lines: pl.LazyFrame, header: tuple[str, ...]) -> tuple[pl.LazyFr
     Arrow batches, so both engines read a line the same way.
     """
     n = len(header)
-    lines = lines.filter(pl.col(LINE).str.strip_chars(_BLANK) != "")
+    lines = lines.filter(~is_blank_expr(pl.col(LINE)))  # a blank line is no row
     has_quote = pl.col(LINE).str.contains('"', literal=True)
     # Cheap path first: a line without quotes is split on commas into a struct (no per-row lists); only
     # quoted lines pay for the quote-aware regex.

@@ -22,6 +22,7 @@ import polars as pl
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
 from himozuke.text.address import address_parts_expr, normalize_address_expr, parts_of_normalized_expr
+from himozuke.text.blank import is_blank_expr, strip_blanks_expr
 from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import kana_key_expr
 from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame
@@ -54,18 +55,15 @@ def _k(item: str, side: str, field: str = "") -> pl.Expr:
     return col.struct.field(field) if field else col
 
 
-_BLANKS = " \u3000\t"  #: blanks: a value of only these is missing; around a value they change nothing
-
-
 def missing(e: pl.Expr) -> pl.Expr:
-    """Null or blank (only spaces, including U+3000). An anchored match, not a strip: nothing is copied."""
-    return e.is_null() | e.str.contains(f"^[{_BLANKS}]*$")
+    """Null or blank (:mod:`himozuke.text.blank`: only spaces, U+3000, NBSP, zero-width space …)."""
+    return is_blank_expr(e)
 
 
 def same_text(item: str) -> pl.Expr:
     """Identical after trimming surrounding blanks — the ``一致`` level (:func:`prepare` applies it only to
     pairs whose texts are not already identical)."""
-    return _b(item).str.strip_chars(_BLANKS) == _r(item).str.strip_chars(_BLANKS)
+    return strip_blanks_expr(_b(item)) == strip_blanks_expr(_r(item))
 
 
 Condition = Callable[[], pl.Expr]

@@ -12,6 +12,8 @@ import re
 from importlib import resources
 from typing import NamedTuple
 
+from himozuke.text import _tables
+
 # ダッシュ類: always a dash in an address, replaced by "-" wherever they stand (none occurs in a 町名).
 DASHES: tuple[str, ...] = (
     "\u002d",  # HYPHEN-MINUS
@@ -39,19 +41,9 @@ PROLONGED_SOUND_MARKS: tuple[str, ...] = (
     "\uff70",  # HALFWIDTH KATAKANA-HIRAGANA PROLONGED SOUND MARK (NFKC folds it to U+30FC)
 )
 
-# 空白類: folded to one U+0020, runs collapsed, ends stripped. A space ends the 地番 (「1-1-1 101」).
-SPACES: tuple[str, ...] = (
-    "\u0009",  # CHARACTER TABULATION
-    "\u000a",  # LINE FEED (a cell edited in Excel with Alt+Enter)
-    "\u000d",  # CARRIAGE RETURN
-    "\u0020",  # SPACE
-    "\u00a0",  # NO-BREAK SPACE
-    "\u2002",  # EN SPACE
-    "\u2003",  # EM SPACE
-    "\u2009",  # THIN SPACE
-    "\u200b",  # ZERO WIDTH SPACE (not touched by NFKC)
-    "\u3000",  # IDEOGRAPHIC SPACE (全角空白)
-)
+# 空白類: folded to one U+0020, runs collapsed, ends stripped (「1-1-1 101」: a space ends the 地番). The one
+# table of blank characters of the package (`himozuke.text.blank`).
+SPACES: tuple[str, ...] = _tables.SPACES
 
 # 漢数字 read digit by digit (「一〇五」 = 105) and as multipliers (「百五」 = 105).
 KANJI_DIGITS: dict[str, int] = {
