@@ -21,8 +21,12 @@ from __future__ import annotations
 
 import functools
 import random
+import re
+from enum import StrEnum
 
 import polars as pl
+
+from himozuke.text.blank import BLANK_CLASS
 
 #: Weights Q(n) for the 11 payload digits, left to right (position 1 = leftmost = n 11).
 WEIGHTS: tuple[int, ...] = tuple((n + 1) if n <= 6 else (n - 5) for n in range(11, 0, -1))
@@ -109,6 +113,75 @@ def is_valid_integer_expr(n: pl.Expr) -> pl.Expr:
 def is_valid_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`is_valid` (null → False): one integer per number, its digits summed in numpy."""
     return is_valid_integer_expr(integer_expr(e))
+
+
+# ---- a number as typed --------------------------------------------------------------------------------
+#: Dropped from a number as typed: blanks (:mod:`himozuke.text.blank`) and hyphen look-alikes
+#: (「1234-5678-9018」, 「１２３４　５６７８　９０１８」).
+_SEPARATORS = f"[{BLANK_CLASS}\\-\u2010\u2015\u30fc\uff0d]"
+_SEPARATORS_RE = re.compile(_SEPARATORS)
+_WIDE_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
+_WIDE_TRANS = str.maketrans(_WIDE_DIGITS)
+
+
+def normalize(s: str | None) -> str | None:
+    """A 個人番号 as typed → its digits: full-width digits folded, blanks and hyphens dropped; None when nothing
+    is left. Whatever else it holds stays (and makes it no number).
+
+    >>> normalize("１２３４ 5678-9018"), normalize("\u3000"), normalize("12345678901X")
+    ('123456789018', None, '12345678901X')
+    """
+    if s is None:
+        return None
+    return _SEPARATORS_RE.sub("", s.translate(_WIDE_TRANS)) or None
+
+
+def normalize_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`normalize`.
+
+    >>> pl.select(normalize_expr(pl.lit("１２３４ 5678-9018"))).item()
+    '123456789018'
+    """
+    # cheap path: a number already written as 12 ASCII digits (nearly all) is kept; a null skips the rewriting
+    plain = is_twelve_digits_expr(e)
+    n = pl.when(~plain).then(e).str.replace_many(_WIDE_DIGITS).str.replace_all(_SEPARATORS, "")
+    return pl.when(plain).then(e).when(n != "").then(n)
+
+
+class Problem(StrEnum):
+    """Why a typed 個人番号 is no number (:func:`problem`); the check turns each into an E reason and the
+    pre-flight into a finding that blocks the inquiry — one rule for both."""
+
+    MISSING = "missing"  #: nothing but blanks
+    FORMAT = "format"  #: not 12 digits once normalised
+    CHECK_DIGIT = "check_digit"  #: 12 digits, the check digit fails (SPEC §4)
+
+
+def problem(s: str | None) -> Problem | None:
+    """What is wrong with a 個人番号 as typed (:func:`normalize` first); None when it is a valid number.
+
+    >>> problem("123456789018"), problem(" "), problem("1234"), problem("１２３４５６７８９０１０")
+    (None, <Problem.MISSING: 'missing'>, <Problem.FORMAT: 'format'>, <Problem.CHECK_DIGIT: 'check_digit'>)
+    """
+    n = normalize(s)
+    if n is None:
+        return Problem.MISSING
+    if len(n) != 12 or not n.isascii() or not n.isdigit():
+        return Problem.FORMAT
+    return None if is_valid(n) else Problem.CHECK_DIGIT
+
+
+def problem_expr(normalized: pl.Expr, integer: pl.Expr | None = None) -> pl.Expr:
+    """Vectorised :func:`problem` of numbers already passed through :func:`normalize_expr` (``integer``: their
+    :func:`integer_expr`, when the caller has it already). String codes of :class:`Problem`, null when valid.
+    """
+    key = integer_expr(normalized) if integer is None else integer
+    return (
+        pl.when(normalized.is_null()).then(pl.lit(str(Problem.MISSING)))
+        .when(key.is_null()).then(pl.lit(str(Problem.FORMAT)))
+        .when(~is_valid_integer_expr(key)).then(pl.lit(str(Problem.CHECK_DIGIT)))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
 
 
 #: The longest run of stars a masked non-number shows (its length is all a mask reveals).

@@ -49,21 +49,6 @@ _INQUIRY_REASON = {
 }
 
 
-_WIDE_DIGITS = {chr(0xFF10 + d): str(d) for d in range(10)}
-
-
-def normalise_number_expr(e: pl.Expr) -> pl.Expr:
-    """個人番号 as typed → 12 ASCII digits where possible (full-width digits folded; spaces, hyphens removed).
-
-    >>> pl.select(normalise_number_expr(pl.lit("１２３４ 5678-9018"))).item()
-    '123456789018'
-    """
-    # cheap path: a number already written as 12 ASCII digits (nearly all) is kept; a null skips the rewriting
-    plain = mynumber.is_twelve_digits_expr(e)
-    n = pl.when(~plain).then(e).str.replace_many(_WIDE_DIGITS).str.replace_all(r"[\s\-‐－―ー]", "")
-    return pl.when(plain).then(e).when(n != "").then(n)
-
-
 _KEY = "_number_key"
 
 
@@ -72,7 +57,7 @@ def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     (``_number_key``, parsed once here for the check digit, the join and the cross-record passes)."""
     return rows.lazy().select(
         pl.col(C.ROW),
-        normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
+        mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
         *(pl.col(i).alias(C.business(i)) for i in C.ITEMS),
     ).with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
 
@@ -98,7 +83,7 @@ def registry_rows(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     lf = rows.lazy()
     status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
     return lf.select(
-        number_key_expr(normalise_number_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
+        number_key_expr(mynumber.normalize_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
         *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
         status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
     ).filter(pl.col(_KEY).is_not_null())
@@ -123,15 +108,18 @@ def one_per_number(registry: pl.DataFrame) -> pl.DataFrame:
     return _one_per_number(registry.lazy()).collect()
 
 
+_NUMBER_REASON = {
+    str(mynumber.Problem.MISSING): str(Reason.NUMBER_MISSING),
+    str(mynumber.Problem.FORMAT): str(Reason.NUMBER_FORMAT),
+    str(mynumber.Problem.CHECK_DIGIT): str(Reason.NUMBER_CHECK_DIGIT),
+}
+
+
 def _number_reason() -> pl.Expr:
-    """Why a business 個人番号 cannot be compared (null when it can), from the text and its ``_number_key``."""
-    key = pl.col(_KEY)
-    return (
-        pl.when(pl.col(C.MY_NUMBER).is_null()).then(pl.lit(str(Reason.NUMBER_MISSING)))
-        .when(key.is_null()).then(pl.lit(str(Reason.NUMBER_FORMAT)))
-        .when(~mynumber.is_valid_integer_expr(key)).then(pl.lit(str(Reason.NUMBER_CHECK_DIGIT)))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    """Why a business 個人番号 cannot be compared (null when it can): :func:`himozuke.mynumber.problem_expr`,
+    the rule the pre-flight applies too, from the normalised text and its ``_number_key``."""
+    return mynumber.problem_expr(pl.col(C.MY_NUMBER), pl.col(_KEY)).replace_strict(
+        _NUMBER_REASON, default=None, return_dtype=pl.String)
 
 
 def _registry_reason(clean: bool = False) -> pl.Expr:

@@ -41,7 +41,6 @@ from himozuke.match.engine import (
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
-    normalise_number_expr,
     one_per_number,
     person_key_expr,
     registry_rows,
@@ -148,7 +147,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     row_group = sink_row_group(plan)
     business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
-    registry.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
+    registry.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
         bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")

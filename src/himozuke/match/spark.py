@@ -32,6 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
+from himozuke import mynumber
 from himozuke.errors import InputFileError, UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import Profile, resolve
@@ -42,7 +43,6 @@ from himozuke.match.engine import (
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
-    normalise_number_expr,
     person_key_expr,
     registry_frame,
     rejected_rows,
@@ -129,7 +129,7 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
             records = business_frame(standard).with_columns(
                 bucket_expr(buckets), (person_key_expr() % buckets).cast(pl.Int32).alias(_PERSON))
         else:
-            records = standard.with_columns(normalise_number_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
+            records = standard.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
                                             ).with_columns(bucket_expr(buckets))
         records = records.with_columns(pl.col(BUCKET).cast(pl.Int32), pl.lit(_ROW_KIND).alias(_KIND))
         out = pl.concat([records.collect(), rejects.with_columns(pl.lit(_REJECT_KIND).alias(_KIND)).collect()],

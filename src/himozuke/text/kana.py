@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping
 import polars as pl
 
 from himozuke.text import _tables as t
+from himozuke.text._paths import two_paths
 
 ScalarStep = Callable[[str], str]
 ExprStep = Callable[[pl.Expr], pl.Expr]
@@ -134,6 +135,11 @@ def _fused_table() -> dict[str, str]:
     return table
 
 
+#: Full-width katakana letters, ー, U+3000 and the ASCII space: the characters a name written as the register
+#: writes it holds. NFKC and NFC leave them as they are and the space step only removes the two spaces.
+_PLAIN_KANA = "\u30a1-\u30f6\u30fc\u3000 "
+
+
 def kana_key_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`kana_key` (manual §7(6) A 注13).
 
@@ -141,10 +147,20 @@ def kana_key_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(kana_key_expr(pl.col("a")))["a"].to_list()
     ['ヤマサキ', 'オーノ', None, None]
     """
+    return two_paths(e, lambda v: ~v.str.contains(f"[^{_PLAIN_KANA}]"), _plain_key, _full_key, pl.String())
+
+
+def _plain_key(e: pl.Expr) -> pl.Expr:
+    """:func:`kana_key_expr` of plain katakana: NFKC, NFC and the space regex have nothing to do."""
+    out = _expr_replace(_fused_table())(e.str.replace_many({"\u3000": "", " ": ""}))
+    return pl.when(out != "").then(out)
+
+
+def _full_key(e: pl.Expr) -> pl.Expr:
     for _name, _scalar, expr in KANA_STEPS[:2]:  # nfkc, spaces
         e = expr(e)
-    e = _expr_replace(_fused_table())(e)  # the other steps, fused
-    return pl.when(e != "").then(e)
+    out = _expr_replace(_fused_table())(e)  # the other steps, fused
+    return pl.when(out != "").then(out)
 
 
 def kana_key_steps(s: str) -> list[tuple[str, str]]:

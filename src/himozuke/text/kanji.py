@@ -24,6 +24,7 @@ import jntajis
 import polars as pl
 
 from himozuke.text import _tables as t
+from himozuke.text._paths import two_paths
 
 GAIJI_PATTERN: str = t.GAIJI_PATTERN
 _GAIJI_RE = re.compile(GAIJI_PATTERN)
@@ -84,9 +85,26 @@ def kanji_name_key_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(kanji_name_key_expr(pl.col("n")))["n"].to_list()
     ['渡邊一郎', None, None]
     """
+    return two_paths(e, lambda v: ~v.str.contains(f"[^{_PLAIN_NAME}]"), _plain_key, _full_key, pl.String())
+
+
+def _plain_key(e: pl.Expr) -> pl.Expr:
+    """:func:`kanji_name_key_expr` of a name NFC and NFKC leave alone: only the spaces go."""
+    out = e.str.replace_many({"\u3000": "", " ": ""})
+    return pl.when(out != "").then(out)
+
+
+def _full_key(e: pl.Expr) -> pl.Expr:
     e = e.str.normalize("NFC").str.replace_all(t.VARIATION_SELECTOR_PATTERN, "")
     e = e.str.normalize("NFKC").str.replace_all(t.SPACE_PATTERN, "")
     return pl.when(e != "").then(e)
+
+
+#: Characters NFC and NFKC leave unchanged that a name usually holds: CJK unified ideographs (BMP, extension A,
+#: extensions B–H), 々〆, hiragana, full-width katakana letters and ー, private use, 〓, U+3000 and the ASCII
+#: space. (Compatibility ideographs U+F900–FAFF are not among them: NFKC folds those.)
+_PLAIN_NAME = ("\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\u3005\u3006\u3041-\u3096\u30a1-\u30f6"
+               "\u30fc\ue000-\uf8ff\u3013\u3000 ")
 
 
 @lru_cache(maxsize=65536)

@@ -42,8 +42,10 @@ def parse_sex_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(parse_sex_expr(pl.col("性別")))["性別"].to_list()
     ['2', '2', '2', None, None]
     """
-    key = e.str.normalize("NFKC").str.replace_all(t.SPACE_PATTERN, "").str.to_uppercase()
-    return key.replace_strict(t.SEX_CODES, default=None, return_dtype=pl.String)
+    # cheap path: the registry's own codes need no normalising
+    plain = e.is_in(["1", "2"])
+    key = pl.when(~plain).then(e).str.normalize("NFKC").str.replace_all(t.SPACE_PATTERN, "").str.to_uppercase()
+    return pl.when(plain).then(e).otherwise(key.replace_strict(t.SEX_CODES, default=None, return_dtype=pl.String))
 
 
 def sex_label_expr(e: pl.Expr) -> pl.Expr:
