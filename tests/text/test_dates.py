@@ -133,6 +133,8 @@ def date_texts(draw: st.DrawFn) -> str:
         f"{era.name}{ey}年{day.month}月{day.day}日", f"{era.letter}{ey}.{day.month}.{day.day}",
         f"{era.digit}{ey:02d}{day.month:02d}{day.day:02d}", f"{era.name}元年{day.month}月{day.day}日",
         f"{day.year}年{day.month}月{day.day + draw(st.integers(0, 3))}日",
+        f"{day:%Y-%m-%d}", f"{day.year:04d}-{day.month:02d}-{day.day + draw(st.integers(0, 3)):02d}",  # cheap path
+        draw(st.sampled_from(["0999-01-01", "1000-02-29", "1000-01-01", "9999-12-31", "2024-02-30", "20230229"])),
     ]
     noise = "".join(draw(st.lists(st.sampled_from(_PIECES), max_size=10)))
     return draw(st.sampled_from([*layouts, noise]))

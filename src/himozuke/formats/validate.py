@@ -30,8 +30,9 @@ from himozuke.formats.jlis import inquiry_blocker_expr
 from himozuke.formats.merge import mask_expr
 from himozuke.formats.records import open_records
 from himozuke.formats.tabular import REJECT_REASON
-from himozuke.mynumber import is_valid_expr
+from himozuke.mynumber import Problem, normalize_expr, problem_expr
 from himozuke.text.dates import describe_date_problem_expr, parse_date_expr
+from himozuke.text.person import person_key_expr, several_numbers_expr, shared_number_expr
 from himozuke.text.sex import parse_sex_expr
 
 RULE = "規則"
@@ -40,7 +41,6 @@ COLUMN = "列"
 VALUE = "値"
 BLOCKER = "照会不可"
 WARNING = "要確認"
-_PERSON = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE)
 
 
 class Rule(NamedTuple):
@@ -57,22 +57,29 @@ def _text(col: str) -> pl.Expr:
     return pl.col(col).cast(pl.String).str.strip_chars().replace("", None)
 
 
-_NUMBER = _text(C.MY_NUMBER)
-_PERSON_KEY = pl.concat_str([_text(c).fill_null("") for c in _PERSON], separator="\x1f")
-_CARDINALITY_NUMBER = _PERSON_KEY.n_unique().over(_NUMBER)
-_CARDINALITY_PERSON = _NUMBER.n_unique().over(_PERSON_KEY)
+_NUMBER = pl.col("_number")  # 個人番号 as the check reads it (mynumber.normalize_expr)
+_VALID = pl.col("_problem").is_null()
+# the cross-record rules look at rows with a valid number only, as the check does
+_VALID_NUMBER = pl.when(_VALID).then(_NUMBER)
+_PERSON_KEY = pl.when(_VALID).then(pl.col("_person"))  # the one person key (himozuke.text.person)
 
-#: The rules, in report order (SPEC §4; manual §7(2); issue 3 item 3).
+#: The rules, in report order (SPEC §4; manual §7(2); issue 3 item 3). The number and cross-record rules are
+#: those of the check (himozuke.mynumber.problem, himozuke.text.person): a row the pre-flight passes is one the
+#: check can compare, and the same rows are reported as one number on two people.
 RULES: tuple[Rule, ...] = (
-    Rule("no_number", True, C.MY_NUMBER, _NUMBER.is_null(),
+    Rule("no_number", True, C.MY_NUMBER, pl.col("_problem") == str(Problem.MISSING),
          "個人番号がありません / no My Number"),
-    Rule("check_digit", True, C.MY_NUMBER, _NUMBER.is_not_null() & ~is_valid_expr(_NUMBER),
+    Rule("number_format", True, C.MY_NUMBER, pl.col("_problem") == str(Problem.FORMAT),
+         "個人番号が12桁の数字ではありません / My Number is not 12 digits"),
+    Rule("check_digit", True, C.MY_NUMBER, pl.col("_problem") == str(Problem.CHECK_DIGIT),
          "個人番号のチェックデジットが合いません（誤入力） / My Number check digit fails (mistyped)"),
-    Rule("one_number_two_people", True, C.MY_NUMBER, _NUMBER.is_not_null() & (_CARDINALITY_NUMBER > 1),
-         "同じ個人番号が別の人（氏名・生年月日が異なる行）にあります / one My Number on two different people"),
-    Rule("one_person_two_numbers", False, C.MY_NUMBER,
-         _NUMBER.is_not_null() & _text(C.BIRTH_DATE).is_not_null() & (_CARDINALITY_PERSON > 1),
-         "同じ氏名・生年月日の人に異なる個人番号があります / one person (name + birth date) on two My Numbers"),
+    Rule("one_number_two_people", True, C.MY_NUMBER,
+         _VALID & shared_number_expr(_VALID_NUMBER, _PERSON_KEY) & (pl.len().over(_VALID_NUMBER) > 1),
+         "同じ個人番号が別の人（表記の違いを除いても氏名・生年月日・性別が異なる行）にあります / "
+         "one My Number on two different people"),
+    Rule("one_person_two_numbers", False, C.MY_NUMBER, _VALID & several_numbers_expr(_VALID_NUMBER, _PERSON_KEY),
+         "同じ人（表記の違いを除いて氏名・生年月日・性別が同じ）に異なる個人番号があります / "
+         "one person on two My Numbers"),
     Rule("impossible_date", True, C.BIRTH_DATE,
          _text(C.BIRTH_DATE).is_not_null() & describe_date_problem_expr(_text(C.BIRTH_DATE)).is_not_null(),
          "生年月日が日付として読めないか、存在しない日付です / birth date unreadable or impossible"),
@@ -123,7 +130,11 @@ def validate(records: pl.DataFrame, rejects: pl.DataFrame | None = None) -> Vali
     """Run :data:`RULES` over standard records (行番号 + standard columns, strings)."""
     df = records.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in C.STANDARD if c not in records.columns)
     df = df.with_columns(pl.col(c).cast(pl.String).str.strip_chars().replace("", None) for c in C.STANDARD)
-    df = df.with_columns(parse_date_expr(_text(C.BIRTH_DATE)).dt.strftime("%Y-%m-%d").alias("_iso"))
+    df = df.with_columns(parse_date_expr(_text(C.BIRTH_DATE)).dt.strftime("%Y-%m-%d").alias("_iso"),
+                         normalize_expr(pl.col(C.MY_NUMBER)).alias("_number"),
+                         person_key_expr(*(pl.col(c) for c in (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)))
+                         .alias("_person"))
+    df = df.with_columns(problem_expr(pl.col("_number")).alias("_problem"))
     parts = [
         df.filter(rule.condition.fill_null(False)).select(
             pl.col(C.ROW).cast(pl.Int64), pl.lit(rule.key).alias(RULE),

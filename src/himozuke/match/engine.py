@@ -27,10 +27,8 @@ from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
 from himozuke.match.reasons import REASON_TEXT, Reason
-from himozuke.text.dates import parse_date_expr
-from himozuke.text.kana import kana_key_expr
-from himozuke.text.kanji import kanji_name_key_expr
-from himozuke.text.sex import parse_sex_expr
+from himozuke.text.person import person_key_expr as text_person_key_expr
+from himozuke.text.person import person_keys, several_numbers_expr, shared_number_expr
 
 RESULT_COLUMNS: tuple[str, ...] = (
     C.ROW, C.MY_NUMBER, C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, "理由説明", C.PRIORITY,
@@ -49,7 +47,8 @@ _INQUIRY_REASON = {
 }
 
 
-_KEY = "_number_key"
+NUMBER_KEY = "_number_key"  #: the 個人番号 as an integer (scale and Spark read it)
+_KEY = NUMBER_KEY
 
 
 def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -137,57 +136,40 @@ def _registry_reason(clean: bool = False) -> pl.Expr:
     )
 
 
-_SPACES = {" ": "", "\u3000": "", "\t": ""}
+_PERSON_ITEMS = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)
+PERSON = "_person"
 
 
 def person_key_expr() -> pl.Expr:
-    """Who a business row is about, for cross-record checks: 漢字氏名・カナ氏名・生年月日・性別 as written,
-    spaces ignored, hashed.
+    """Who a business row is about (:mod:`himozuke.text.person`, the one "same person" key of the package),
+    hashed; null when the row identifies no one."""
+    key = text_person_key_expr(*(pl.col(C.business(i)) for i in _PERSON_ITEMS))
+    return pl.when(key.is_not_null()).then(key.hash(seed=0x6D6F))
 
-    "The same 4情報" is read literally: rows of one business file share that system's notation, so identical
-    text is what marks a person entered twice; and this key must be computed for every row, so it uses no
-    normaliser. The address is left out on purpose (the cautious reading): one person who moved and was
-    registered twice under two numbers is exactly what the check must surface.
+
+def person_frame(business: pl.DataFrame) -> pl.DataFrame:
+    """行番号, ``_number_key`` and ``_person`` (the hashed person key) of the business rows with a valid number
+    whose person can be told (the input of :func:`several_numbers_rows`). Each distinct value of a column is
+    normalised once (:func:`himozuke.text.person.person_keys`)."""
+    business = _with_key(business)
+    valid = business.select(mynumber.is_valid_integer_expr(pl.col(_KEY))).to_series()
+    rows = business.filter(valid)
+    keys = person_keys(rows, *(C.business(i) for i in _PERSON_ITEMS))
+    return rows.select(C.ROW, _KEY).with_columns(keys.hash(seed=0x6D6F).alias(PERSON)).filter(keys.is_not_null())
+
+
+def several_numbers_rows(persons: pl.DataFrame) -> pl.Series:
+    """行番号 of the rows of :func:`person_frame` whose person appears under several valid numbers.
+
+    Needs every row of a person together (the whole file, or a bucket of person keys). Cheap path: most
+    people appear once, so only rows whose key repeats (a sort) have their numbers counted.
     """
-    # one text per row, spaces removed in one pass (not four): 0.41 → 0.27 CPU-s per million rows. A missing
-    # value is a NUL (no name, date or sex code holds one), so it stays apart from "" and from every text.
-    return pl.concat_str(
-        [pl.col(C.business(i)).fill_null("\x00") for i in (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)],
-        separator="\x1f",
-    ).str.replace_many(_SPACES).hash(seed=0x6D6F)
-
-
-def same_person_key_expr() -> pl.Expr:
-    """The person key with notation normalised (カナ清音, 異体字-free 漢字 key, parsed date and sex): used only
-    among rows that repeat one number (few), to tell "the same person twice" from "two people on one number".
-    """
-    return pl.concat_str(
-        [
-            kanji_name_key_expr(pl.col(C.business(C.KANJI_NAME))).fill_null(""),
-            kana_key_expr(pl.col(C.business(C.KANA_NAME))).fill_null(""),
-            parse_date_expr(pl.col(C.business(C.BIRTH_DATE))).cast(pl.String).fill_null(""),
-            parse_sex_expr(pl.col(C.business(C.SEX))).fill_null(""),
-        ],
-        separator="\x1f",
-    ).hash(seed=0x6D6F)
-
-
-def several_numbers_rows(business: pl.LazyFrame) -> pl.LazyFrame:
-    """行番号 of business rows whose person (see :func:`person_key_expr`) appears under several valid numbers.
-
-    A global pass (not bucket-local): it keeps only a 64-bit key per row. Cheap path: most people appear once,
-    so only rows whose person key repeats (a sort) have their check digit tested and numbers counted — in one
-    filter after the first, which the optimiser cannot merge into it (the shifts see every row).
-    """
-    valid = mynumber.is_valid_integer_expr(pl.col(_KEY))
-    person = pl.col("_person")
+    person = pl.col(PERSON)
     return (
-        _with_key(business)
-        .select(C.ROW, _KEY, person_key_expr().alias("_person"))
-        .sort("_person")  # equal keys side by side: a repeat is next to its twin (3× cheaper than is_duplicated)
+        persons.sort(PERSON)  # equal keys side by side: a repeat is next to its twin (3× cheaper than is_duplicated)
         .filter((person == person.shift(1)) | (person == person.shift(-1)))
-        .filter(valid & (pl.col(_KEY).filter(valid).n_unique().over("_person") > 1))
-        .select(C.ROW)
+        .filter(several_numbers_expr(pl.col(_KEY), pl.col(PERSON)))
+        .get_column(C.ROW)
     )
 
 
@@ -204,8 +186,8 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     shared = (
         df.filter(pl.col("_repeated"))
         .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
-        .with_columns(same_person_key_expr().alias("_person"))
-        .filter(pl.col("_person").n_unique().over(C.MY_NUMBER) > 1)
+        .with_columns(person_key_expr().alias(PERSON))
+        .filter(shared_number_expr(pl.col(C.MY_NUMBER), pl.col(PERSON)))
         .get_column(C.ROW)
     )
     return df.with_columns(pl.col(C.ROW).is_in(shared.implode()).alias(K.NUMBER_SHARED)).with_columns(
@@ -357,7 +339,7 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
     # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-several") as pool:
-        several = pool.submit(lambda: several_numbers_rows(business.lazy()).collect().get_column(C.ROW))
+        several = pool.submit(lambda: several_numbers_rows(person_frame(business)))
         registry = one_per_number(registry_rows(registry_records).collect())
         result = check_bucket(business, registry, several.result)
     if business_rejects is not None and business_rejects.height:

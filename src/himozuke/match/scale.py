@@ -36,15 +36,16 @@ from himozuke import __version__, mynumber
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
-from himozuke.match.engine import _KEY as _NUMBER_KEY
 from himozuke.match.engine import (
+    PERSON,
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
     one_per_number,
-    person_key_expr,
+    person_frame,
     registry_rows,
     rejected_rows,
+    several_numbers_rows,
 )
 
 BUCKET = "_bucket"
@@ -151,21 +152,19 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
         bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")
-    # Person buckets: the key of every business row with a valid number, bucketed by the key itself. The
-    # number was parsed once by business_frame (_number_key), as several_numbers_rows reads it.
-    persons = (
-        pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
-        .filter(mynumber.is_valid_integer_expr(pl.col(_NUMBER_KEY)))
-        .select(C.ROW, _NUMBER_KEY, person_key_expr().alias("_person"))
-        .with_columns((pl.col("_person") % n).cast(pl.UInt32).alias(BUCKET))
-    )
-    persons.sink_parquet(pl.PartitionBy(tmp / "persons", key=BUCKET, include_key=False), mkdir=True,
-                         row_group_size=row_group)
+    # Person buckets: the person key of every business row with a valid number, bucketed by the key itself
+    # (computed per number bucket: each distinct name and date of a bucket is normalised once).
+    for i in range(n):
+        frame = _scan_bucket(tmp / "business", i)
+        if frame is not None:
+            persons = person_frame(frame).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
+            persons.write_parquet(tmp / "persons" / f"from={i}", partition_by=BUCKET, mkdir=True)
     several = []
     for i in range(n):
-        frame = _scan_bucket(tmp / "persons", i)
-        if frame is not None:
-            several.append(frame.filter(pl.col(_NUMBER_KEY).n_unique().over("_person") > 1).select(C.ROW))
+        folder = tmp / "persons"
+        pieces = sorted(folder.glob(f"from=*/{BUCKET}={i}/*.parquet"))
+        if pieces:
+            several.append(several_numbers_rows(pl.read_parquet(pieces, hive_partitioning=False)).to_frame())
     flagged = pl.concat(several) if several else pl.DataFrame(schema={C.ROW: pl.Int64})
     flagged.write_parquet(tmp / "several.parquet")
     counts = {

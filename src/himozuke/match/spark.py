@@ -8,7 +8,7 @@ functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArro
    are chosen by :func:`open_records` on the file's first MiB, exactly as locally.
 2. **read** (``mapInArrow``) — a batch is decoded in one codec call, parsed by ``parse_lines``, mapped through
    the profile; business rows get ``business_frame``, both sides a 個人番号 bucket (scale.py's hash), business
-   rows a bucket of ``person_key_expr``.
+   rows a bucket of their person key (``person_frame``).
 3. **several numbers** — ``groupBy(person bucket).applyInArrow(several_numbers_rows)``; the few flagged
    行番号 are collected and broadcast.
 4. **check** — ``cogroup(bucket).applyInArrow``: ``registry_frame`` + ``check_bucket`` per bucket;
@@ -40,10 +40,12 @@ from himozuke.formats.records import _apply, open_records
 from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import (
+    NUMBER_KEY,
+    PERSON,
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
-    person_key_expr,
+    person_frame,
     registry_frame,
     rejected_rows,
     several_numbers_rows,
@@ -55,11 +57,13 @@ _BYTES = "_bytes"
 _KIND = "_kind"  # what a read row is: a record, a rejected line, or the first line the codec cannot read
 _ROW_KIND, _REJECT_KIND, _UNDECODABLE_KIND = "row", "reject", "undecodable"
 _PERSON = "_person_bucket"
+_PERSON_KEY = "_person_key"  # the hashed person key as Int64 (Spark has no unsigned type); null: no valid number
 #: Rows per bucket the default bucket count aims at (one bucket is one Arrow table in one Python worker).
 ROWS_PER_BUCKET = 200_000
 _HEAD_BYTES = 1 << 20  # what the local reader looks at to choose the encoding
 _BUSINESS_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
-                    **{C.business(i): pl.String() for i in C.ITEMS}, BUCKET: pl.Int32(), _PERSON: pl.Int32()}
+                    **{C.business(i): pl.String() for i in C.ITEMS}, BUCKET: pl.Int32(), _PERSON: pl.Int32(),
+                    _PERSON_KEY: pl.Int64()}
 _REGISTRY_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
                     **{i: pl.String() for i in C.ITEMS}, C.INQUIRY_RESULT: pl.String(), BUCKET: pl.Int32()}
 
@@ -126,8 +130,11 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
         rows, rejects = parse_lines(lines.lazy().filter(pl.col(C.ROW) > 1), table.header)
         standard, _ = _apply(Table(table.name, table.header, rows, rejects, table.encoding), profile, role)
         if role == "business":
-            records = business_frame(standard).with_columns(
-                bucket_expr(buckets), (person_key_expr() % buckets).cast(pl.Int32).alias(_PERSON))
+            frame = business_frame(standard).collect()
+            persons = person_frame(frame).select(C.ROW, pl.col(PERSON).alias("_hash"))
+            records = frame.join(persons, on=C.ROW, how="left").lazy().with_columns(
+                bucket_expr(buckets), (pl.col("_hash") % buckets).cast(pl.Int32).alias(_PERSON),
+                pl.col("_hash").reinterpret(signed=True).alias(_PERSON_KEY))
         else:
             records = standard.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
                                             ).with_columns(bucket_expr(buckets))
@@ -139,8 +146,9 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
 
 def _several(table):
     """Phase 3 on one person bucket: 行番号 of one person under several numbers."""
-    business = pl.from_arrow(table).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
-    return to_arrow(several_numbers_rows(business.lazy()).collect(), {C.ROW: pl.Int64()})
+    persons = pl.from_arrow(table).select(C.ROW, mynumber.integer_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY),
+                                          pl.col(_PERSON_KEY).reinterpret(signed=False).alias(PERSON))
+    return to_arrow(several_numbers_rows(persons).to_frame(), {C.ROW: pl.Int64()})
 
 
 def _checker(several) -> Callable:
@@ -321,7 +329,7 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
                                                   registry_profile)
         persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
-        several = rows.select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS), _PERSON).groupBy(
+        several = rows.where(F.col(_PERSON_KEY).isNotNull()).select(C.ROW, C.MY_NUMBER, _PERSON_KEY, _PERSON).groupBy(
             _PERSON).applyInArrow(_several, _spark_schema({C.ROW: pl.Int64()}))
         flagged = spark.sparkContext.broadcast(sorted(r[C.ROW] for r in several.collect()))
         registry_rows = r_frame.where(F.col(_KIND) == _ROW_KIND)

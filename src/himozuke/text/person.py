@@ -1,0 +1,101 @@
+"""Who a record is about: the one "same person" key of the cross-record rules.
+
+Two records are about the same person when their 漢字氏名, カナ氏名, 生年月日 and 性別 are equal under the
+notation the manual allows (§7(6) A): the 漢字氏名 key (spaces, selectors, compatibility ideographs), the カナ氏名
+key (清音処理, width, hiragana), the 生年月日 as a date (西暦・和暦) and the 性別 code. The check (one number used
+for two people, one person under several numbers) and the pre-flight (the same findings before the inquiry) use
+this key and no other, so they agree on every file. 異体字 are not folded: a key is an exact value, and
+candidate sets do not make one (STYLE §5); 髙橋 and 高橋 under one number are reported as two people — the
+cautious side, for an officer to look at.
+
+A record identifies no one — its key is null — when it has neither name, or no readable 生年月日: such a
+record is never "the same person" as another (and a number used by it and by anyone else is reported).
+
+>>> person_key("山田　太郎", "ﾔﾏﾀﾞ ﾀﾛｳ", "昭和50年1月2日", "男") == person_key("山田太郎", "ヤマダ　タロウ", "1975-01-02", "1")
+True
+>>> person_key("山田太郎", "ヤマダタロウ", "不明", "1") is None
+True
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from himozuke.text.dates import parse_date, parse_date_expr
+from himozuke.text.kana import kana_key, kana_key_expr
+from himozuke.text.kanji import kanji_name_key, kanji_name_key_expr
+from himozuke.text.sex import parse_sex, parse_sex_expr
+
+_SEPARATOR = "\x1f"  # no name, date or sex code holds it
+
+
+def person_key(kanji: str | None, kana: str | None, birth: str | None, sex: str | None) -> str | None:
+    """The person key of one record (module docstring); None when the record identifies no one.
+
+    >>> person_key("髙橋　一", "タカハシ　ハジメ", "1990-01-01", "1") == person_key("高橋一", "タカハシハジメ", "1990-01-01", "1")
+    False
+    """
+    names = (kanji_name_key(kanji), kana_key(kana))
+    date = parse_date(birth)
+    if names == (None, None) or date is None:
+        return None
+    return _SEPARATOR.join((names[0] or "", names[1] or "", date.isoformat(), parse_sex(sex) or ""))
+
+
+def person_key_expr(kanji: pl.Expr, kana: pl.Expr, birth: pl.Expr, sex: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`person_key` (String, null when the record identifies no one).
+
+    >>> df = pl.DataFrame({"k": ["山田　太郎", "山田太郎"], "n": ["ﾔﾏﾀﾞ ﾀﾛｳ", None], "b": ["S50.1.2", "1975-01-02"],
+    ...                    "s": ["男", "1"]})
+    >>> df.select(person_key_expr(pl.col("k"), pl.col("n"), pl.col("b"), pl.col("s")))["k"].to_list()
+    ['山田太郎\\x1fヤマタタロウ\\x1f1975-01-02\\x1f1', '山田太郎\\x1f\\x1f1975-01-02\\x1f1']
+    """
+    kanji_key, kana_key_ = kanji_name_key_expr(kanji), kana_key_expr(kana)
+    date = parse_date_expr(birth)
+    key = pl.concat_str([kanji_key.fill_null(""), kana_key_.fill_null(""), date.cast(pl.String),
+                         parse_sex_expr(sex).fill_null("")], separator=_SEPARATOR)
+    return pl.when((kanji_key.is_not_null() | kana_key_.is_not_null()) & date.is_not_null()).then(key)
+
+
+def person_keys(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str) -> pl.Series:
+    """:func:`person_key_expr` over the named columns of ``frame``, each distinct value of a column normalised
+    once (names and dates repeat across a file: at a million rows about a tenth of the values are distinct,
+    and the per-column normalisers cost more than the lookups).
+
+    >>> df = pl.DataFrame({"k": ["山田　太郎"] * 2, "n": ["ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ"], "b": ["1975-01-02"] * 2, "s": ["1", "男"]})
+    >>> person_keys(df, "k", "n", "b", "s").n_unique()
+    1
+    """
+    parts = {}
+    for name, fn in ((kanji, kanji_name_key_expr), (kana, kana_key_expr), (birth, parse_date_expr),
+                     (sex, parse_sex_expr)):
+        values = frame.get_column(name)
+        distinct = values.unique().drop_nulls()
+        keys = pl.select(fn(pl.lit(distinct))).to_series()
+        parts[name] = values.replace_strict(distinct, keys, default=None, return_dtype=keys.dtype)
+    k, n, b, s = (pl.col(c) for c in (kanji, kana, birth, sex))
+    return pl.DataFrame(parts).select(
+        pl.when((k.is_not_null() | n.is_not_null()) & b.is_not_null())
+        .then(pl.concat_str([k.fill_null(""), n.fill_null(""), b.cast(pl.String), s.fill_null("")],
+                            separator=_SEPARATOR)).alias("person")).to_series()
+
+
+def shared_number_expr(number: pl.Expr, person: pl.Expr) -> pl.Expr:
+    """Window rule over rows that share ``number``: they are not shown to be one person — two person keys, or a
+    row that identifies no one. The check makes such rows C (優先度 1); the pre-flight blocks the inquiry.
+
+    >>> df = pl.DataFrame({"n": [1, 1, 2, 2, 3, 3], "p": ["a", "b", "c", "c", "d", None]})
+    >>> df.select(shared_number_expr(pl.col("n"), pl.col("p"))).to_series().to_list()
+    [True, True, False, False, True, True]
+    """
+    return (person.n_unique().over(number) > 1) | person.is_null().any().over(number)
+
+
+def several_numbers_expr(number: pl.Expr, person: pl.Expr) -> pl.Expr:
+    """Window rule: the row's person (a non-null key) appears under more than one ``number``.
+
+    >>> df = pl.DataFrame({"n": [1, 2, 3, 4], "p": ["a", "a", "b", None]})
+    >>> df.select(several_numbers_expr(pl.col("n"), pl.col("p"))).to_series().to_list()
+    [True, True, False, False]
+    """
+    return person.is_not_null() & (number.n_unique().over(person) > 1)

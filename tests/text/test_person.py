@@ -1,0 +1,48 @@
+"""The one "same person" key (himozuke.text.person): scalar, expression and the distinct-first frame form agree."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from himozuke.text.person import person_key, person_key_expr, person_keys
+
+_KANJI = ["山田　太郎", "山田太郎", "髙橋　一", "高橋　一", "\ue000田　一", "", "　", None]
+_KANA = ["ヤマダ　タロウ", "ﾔﾏﾀﾞ ﾀﾛｳ", "やまだ たろう", "タカハシ　ハジメ", "", "　", None]
+_BIRTH = ["1975-01-02", "昭和50年1月2日", "19750102", "S50.1.2", "1990-01-01", "不明", "", None]
+_SEX = ["1", "男", "２", "女", "9", "", None]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    pytest.param(("山田　太郎", "ヤマダ　タロウ", "1975-01-02", "1"), ("山田太郎", "ﾔﾏﾀﾞﾀﾛｳ", "S50.1.2", "男"), True,
+                 id="表記の違いだけなら同じ人"),
+    pytest.param(("山田　太郎", "ヤマダ　タロウ", "1975-01-02", "1"), ("山田　太郎", "ヤマダ　タロウ", "1975-01-03", "1"), False,
+                 id="生年月日が違えば別の人"),
+    pytest.param(("髙橋　一", "タカハシ　ハジメ", "1990-01-01", "1"), ("高橋　一", "タカハシ　ハジメ", "1990-01-01", "1"), False,
+                 id="異体字はキーでは畳まない（慎重側）"),
+    pytest.param(("山田　太郎", None, "1975-01-02", "1"), ("山田　太郎", "ヤマダ　タロウ", "1975-01-02", "1"), False,
+                 id="カナのない行とある行"),
+])
+def test_same_person(a, b, same):
+    assert (person_key(*a) == person_key(*b)) is same
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param((None, None, "1975-01-02", "1"), id="氏名がない"),
+    pytest.param(("　", "\u3000", "1975-01-02", "1"), id="氏名が空白だけ"),
+    pytest.param(("山田　太郎", "ヤマダ　タロウ", "不明", "1"), id="生年月日が読めない"),
+])
+def test_a_row_that_identifies_no_one_has_no_key(row):
+    assert person_key(*row) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(*(st.sampled_from(v) for v in (_KANJI, _KANA, _BIRTH, _SEX))), max_size=12))
+def test_expr_and_frame_equal_scalar(rows):
+    df = pl.DataFrame(rows, schema=dict.fromkeys("knbs", pl.String), orient="row")
+    expected = [person_key(*r) for r in rows]
+    got = df.select(person_key_expr(*(pl.col(c) for c in "knbs"))).to_series().to_list()
+    assert got == expected
+    assert person_keys(df, *"knbs").to_list() == expected
