@@ -71,3 +71,32 @@ def test_pair_verdict_and_reason(business, expected, reason):
     row = run(business, {})
     assert row[C.VERDICT] == expected
     assert reason in row[C.REASONS].split(";")
+
+
+# issue #16 §1: a value that cannot identify anyone is never evidence of a match — not on one side, not on both.
+@pytest.mark.parametrize(("same", "expected", "reason"), [
+    pytest.param({C.KANA_NAME: "\u3000"}, "C", "kana.missing_business", id="カナが両側とも全角空白"),
+    pytest.param({C.KANA_NAME: "不明"}, "C", "kana.unreadable_business", id="カナが両側とも「不明」"),
+    pytest.param({C.BIRTH_DATE: "不明"}, "C", "birth.unreadable_business", id="生年月日が両側とも「不明」"),
+    pytest.param({C.BIRTH_DATE: "1950年　月　日"}, "C", "birth.unreadable_business", id="生年月日不詳（住民票の表記）"),
+    pytest.param({C.SEX: "9"}, "C", "sex.unknown_business", id="性別コード9が両側"),
+    pytest.param({C.SEX: "0"}, "C", "sex.unknown_business", id="性別コード0が両側"),
+    pytest.param({C.SEX: " "}, "C", "sex.missing_business", id="性別が両側とも空白"),
+    pytest.param({C.KANJI_NAME: "〓〓　〓〓"}, "B", "kanji.only_gaiji_business", id="§7(6)A-外字だけの漢字氏名が両側"),
+    pytest.param({C.ADDRESS: "\u3000"}, "C", "address.missing_business", id="住所が両側とも全角空白"),
+])
+def test_the_same_unusable_value_on_both_sides_is_not_a_match(same, expected, reason):
+    row = run(same, same)
+    assert row[C.VERDICT] == expected
+    assert reason in row[C.REASONS].split(";")
+
+
+@pytest.mark.parametrize(("business", "registry", "expected", "reason"), [
+    pytest.param("〓〓　〓〓", "山田　太郎", "B", "kanji.only_gaiji_business", id="外字だけの名は何とも一致しない"),
+    pytest.param("가田　太郎", "山田　太郎", "B", "kanji.mismatch", id="ハングルは外字ではない"),
+    pytest.param("〓崎　太郎", "山崎　太郎", "A", "kanji.variant", id="§7(6)A-外字を除いた文字が一致"),
+])
+def test_gaiji_means_gaiji(business, registry, expected, reason):
+    row = run({C.KANJI_NAME: business}, {C.KANJI_NAME: registry})
+    assert row[C.VERDICT] == expected
+    assert reason in row[C.REASONS].split(";")

@@ -32,7 +32,7 @@ CASES = [
     pytest.param("〓田　太郎", "山田太郎", True, id="§7(6)A-外字と全角空白"),
     pytest.param("\ue000田太郎", "山田太郎", True, id="§7(6)A-外字-私用領域"),
     pytest.param("\U000f0000田太郎", "山田太郎", True, id="§7(6)A-外字-第15面私用領域"),
-    pytest.param("가田太郎", "山田太郎", True, id="§7(6)A-外字-ハングル音節(住基統一文字)"),
+    pytest.param("가田太郎", "山田太郎", False, id="ハングルは外字ではない(文字として比べる)"),
     pytest.param("\ufffd田太郎", "山田太郎", True, id="§7(6)A-外字-U+FFFD"),
     pytest.param("山田　太郎", "山田太郎", True, id="空白の有無"),
     pytest.param("葛\U000e0100城", "葛城", True, id="IVS"),
@@ -79,7 +79,7 @@ def test_frame_on_empty_frame() -> None:
     ("ch", "gaiji"),
     [
         ("\ue000", True), ("\uf8ff", True), ("\U000f0000", True), ("\U0010fffd", True), ("〓", True),
-        ("\ufffd", True), ("가", True), ("\ud7a3", True), ("山", False), ("ア", False), ("A", False),
+        ("\ufffd", True), ("가", False), ("\ud7a3", False), ("山", False), ("ア", False), ("A", False),
         ("\U00020bb7", False),
     ],
     ids=["U+E000", "U+F8FF", "U+F0000", "U+10FFFD", "〓", "U+FFFD", "U+AC00", "U+D7A3", "山", "ア", "A", "𠮷"],
@@ -132,3 +132,18 @@ def test_key_idempotent_and_equal_to_itself(s: str) -> None:
     key = kanji_name_key(s)
     assert key is None or kanji_name_key(key) == key
     assert kanji_names_equal(s, s) is (None if key is None else True)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    pytest.param("〓田　太郎", True, id="外字があっても他の字がある"),
+    pytest.param("〓〓　〓〓", False, id="§7(6)A-外字を除くと何も残らない"),
+    pytest.param("\ue000\ue001\ufe00", False, id="私用領域と異体字セレクタだけ"),
+    pytest.param("가나", True, id="ハングルは文字"),
+    pytest.param("　", False, id="空白だけ"),
+    pytest.param(None, False, id="null"),
+])
+def test_a_name_of_only_gaiji_identifies_no_one(name, expected):
+    from himozuke.text.kanji import identifies, identifies_expr
+
+    assert identifies(name) is expected
+    assert pl.DataFrame({"n": [name]}, schema={"n": pl.String}).select(identifies_expr(pl.col("n"))).item() is expected

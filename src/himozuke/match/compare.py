@@ -23,9 +23,13 @@ from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
 from himozuke.text.address import address_parts_expr, normalize_address_expr, parts_of_normalized_expr
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
+from himozuke.text.dates import identifies_expr as date_identifies
 from himozuke.text.dates import parse_date_expr
+from himozuke.text.kana import identifies_expr as kana_identifies
 from himozuke.text.kana import kana_key_expr
+from himozuke.text.kanji import identifies_expr as kanji_identifies
 from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame
+from himozuke.text.sex import identifies_expr as sex_identifies
 from himozuke.text.sex import parse_sex_expr
 
 
@@ -82,6 +86,10 @@ class Comparison:
     item: str
     levels: tuple[Level, ...]
     keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
+    #: Does a value (raw text) identify anyone? A value that does not — blank, only 外字, no kana, an unreadable
+    #: date, an unknown sex code — is never 一致, not even against the same text (issue #16): the levels before
+    #: 一致 catch it, and the engine's cheap path (all five texts identical → A) leaves such rows to them.
+    identifies: Callable[[pl.Expr], pl.Expr] = lambda e: ~is_blank_expr(e)
     #: Normalise each distinct text once (names and dates repeat across pairs). Off for the address: among the
     #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
     #: (two string joins) cost more than normalising both sides of each pair directly.
@@ -89,6 +97,8 @@ class Comparison:
     #: ``keys`` as (normalise, parse of the normalised text), when parsing costs enough to be worth doing once
     #: for a pair whose two texts normalise alike (most address pairs that differ only in notation).
     split: tuple[Callable[[pl.Expr], pl.Expr], Callable[[pl.Expr], pl.Expr]] | None = None
+    #: Keys also for identical texts: a level before 一致 reads them (an unreadable date on both sides).
+    key_identical: bool = False
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
@@ -110,12 +120,26 @@ class Comparison:
                                     default=None, return_dtype=pl.String).alias(f"_reason:{self.item}")
 
 
+_BLANK_CITE = "issue #2: 空欄は不一致（慎重側）"
+_NO_ONE_CITE = "issue #16: 人を特定できない値は、両側が同じでも一致としない（慎重側）"
+
+
 def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
     return (
-        Level(ItemVerdict.MISSING, business_reason, lambda: missing(_b(item)), "issue #2: 空欄は不一致（慎重側）"),
-        Level(ItemVerdict.MISSING, registry_reason, lambda: missing(_r(item)), "issue #2: 空欄は不一致（慎重側）"),
-        Level(ItemVerdict.EXACT, None, lambda: pl.col(f"_same:{item}"), "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）"),
+        Level(ItemVerdict.MISSING, business_reason, lambda: missing(_b(item)), _BLANK_CITE),
+        Level(ItemVerdict.MISSING, registry_reason, lambda: missing(_r(item)), _BLANK_CITE),
     )
+
+
+def _unusable_levels(business: tuple[Reason, Condition], registry: tuple[Reason, Condition]) -> tuple[Level, ...]:
+    """不一致 when a side's value identifies no one (checked before 一致: the same unusable text on both sides
+    is no match)."""
+    return tuple(Level(ItemVerdict.MISMATCH, reason, condition, _NO_ONE_CITE) for reason, condition in (business, registry))
+
+
+def _exact_level(item: str) -> Level:
+    return Level(ItemVerdict.EXACT, None, lambda: pl.col(f"_same:{item}"),
+                 "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）")
 
 
 _ALWAYS = lambda: pl.lit(True)  # noqa: E731
@@ -124,6 +148,9 @@ KANJI = Comparison(
     C.KANJI_NAME,
     (
         *_missing_levels(C.KANJI_NAME, Reason.KANJI_MISSING_BUSINESS, Reason.KANJI_MISSING_REGISTRY),
+        *_unusable_levels((Reason.KANJI_ONLY_GAIJI_BUSINESS, lambda: ~kanji_identifies(_b(C.KANJI_NAME))),
+                          (Reason.KANJI_ONLY_GAIJI_REGISTRY, lambda: ~kanji_identifies(_r(C.KANJI_NAME)))),
+        _exact_level(C.KANJI_NAME),
         Level(ItemVerdict.NOTATION, Reason.KANJI_NOTATION,
               lambda: _k(C.KANJI_NAME, "b") == _k(C.KANJI_NAME, "r"), "§7(6) A 表記揺れ（空白・互換漢字）"),
         Level(ItemVerdict.NOTATION, Reason.KANJI_VARIANT, lambda: pl.col("_kanji_variant_equal").fill_null(False),
@@ -131,48 +158,57 @@ KANJI = Comparison(
         Level(ItemVerdict.MISMATCH, Reason.KANJI_MISMATCH, _ALWAYS, "§7(6) B"),
     ),
     kanji_name_key_expr,
+    identifies=kanji_identifies,
 )
 
 KANA = Comparison(
     C.KANA_NAME,
     (
         *_missing_levels(C.KANA_NAME, Reason.KANA_MISSING_BUSINESS, Reason.KANA_MISSING_REGISTRY),
+        *_unusable_levels((Reason.KANA_UNREADABLE_BUSINESS, lambda: ~kana_identifies(_b(C.KANA_NAME))),
+                          (Reason.KANA_UNREADABLE_REGISTRY, lambda: ~kana_identifies(_r(C.KANA_NAME)))),
+        _exact_level(C.KANA_NAME),
         Level(ItemVerdict.NOTATION, Reason.KANA_NOTATION,
               lambda: _k(C.KANA_NAME, "b") == _k(C.KANA_NAME, "r"),
               "§7(6) A 注13 「ヤマサキ」「ヤマザキ」のように濁点等を除いた部分が一致するもの"),
         Level(ItemVerdict.MISMATCH, Reason.KANA_MISMATCH, _ALWAYS, "§7(6) C"),
     ),
     kana_key_expr,
+    identifies=kana_identifies,
 )
 
 BIRTH = Comparison(
     C.BIRTH_DATE,
     (
         *_missing_levels(C.BIRTH_DATE, Reason.BIRTH_MISSING_BUSINESS, Reason.BIRTH_MISSING_REGISTRY),
-        Level(ItemVerdict.MISMATCH, Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _k(C.BIRTH_DATE, "b").is_null(),
-              "読めない日付は不一致（慎重側）"),
-        Level(ItemVerdict.MISMATCH, Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _k(C.BIRTH_DATE, "r").is_null(),
-              "読めない日付は不一致（慎重側）"),
+        # the prepared key is the parsed date (dates.identifies: it reads), computed for identical texts too
+        *_unusable_levels((Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _k(C.BIRTH_DATE, "b").is_null()),
+                          (Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _k(C.BIRTH_DATE, "r").is_null())),
+        _exact_level(C.BIRTH_DATE),
         Level(ItemVerdict.NOTATION, Reason.BIRTH_NOTATION,
               lambda: _k(C.BIRTH_DATE, "b") == _k(C.BIRTH_DATE, "r"), "和暦・西暦など表記の違い"),
         Level(ItemVerdict.MISMATCH, Reason.BIRTH_MISMATCH, _ALWAYS, "§7(6) C"),
     ),
     parse_date_expr,
+    identifies=date_identifies,
+    key_identical=True,
 )
 
 SEX = Comparison(
     C.SEX,
     (
         *_missing_levels(C.SEX, Reason.SEX_MISSING_BUSINESS, Reason.SEX_MISSING_REGISTRY),
-        Level(ItemVerdict.MISMATCH, Reason.SEX_UNKNOWN_BUSINESS, lambda: _k(C.SEX, "b").is_null(),
-              "解釈できないコードは不一致（慎重側）"),
-        Level(ItemVerdict.MISMATCH, Reason.SEX_UNKNOWN_REGISTRY, lambda: _k(C.SEX, "r").is_null(),
-              "解釈できないコードは不一致（慎重側）"),
+        # the prepared key is the parsed code (sex.identifies: it reads), computed for identical texts too
+        *_unusable_levels((Reason.SEX_UNKNOWN_BUSINESS, lambda: _k(C.SEX, "b").is_null()),
+                          (Reason.SEX_UNKNOWN_REGISTRY, lambda: _k(C.SEX, "r").is_null())),
+        _exact_level(C.SEX),
         Level(ItemVerdict.NOTATION, Reason.SEX_NOTATION, lambda: _k(C.SEX, "b") == _k(C.SEX, "r"),
               "1/2・男/女など表記の違い"),
         Level(ItemVerdict.MISMATCH, Reason.SEX_MISMATCH, _ALWAYS, "§7(6) C"),
     ),
     parse_sex_expr,
+    identifies=sex_identifies,
+    key_identical=True,
 )
 
 
@@ -184,6 +220,7 @@ ADDRESS = Comparison(
     C.ADDRESS,
     (
         *_missing_levels(C.ADDRESS, Reason.ADDRESS_MISSING_BUSINESS, Reason.ADDRESS_MISSING_REGISTRY),
+        _exact_level(C.ADDRESS),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_UNKNOWN,
               lambda: _addr("b", "municipality").is_null() | _addr("r", "municipality").is_null(),
               "市区町村を特定できないときは市区町村不一致（慎重側）"),
@@ -299,7 +336,9 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison,
     are the same. ``extra``: one more column computed from those (in the same thread)."""
     flag = _same_flag(df, cmp)
     index = _row_index(df)
-    differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
+    differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series())
+    if not cmp.key_identical:
+        differs = differs.filter(~flag)
     if cmp.split is not None:
         keyed = _split_keys(differs, cmp)
     else:

@@ -221,11 +221,13 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     )
     df = _cross_number(df).drop(_KEY)
     comparable = pl.col(K.E_REASON).is_null()
-    # identical text on every item: A without any normaliser (whitespace-only differences go the long way).
-    # One column per item (evaluated in parallel), handed on to prepare, which needs them again.
+    # identical text on every item, each a value that identifies someone: A without any normaliser
+    # (whitespace-only differences go the long way). One column per item (evaluated in parallel), handed on
+    # to prepare, which needs them again.
     equal = [EQUAL.format(i) for i in C.ITEMS]
     df = df.with_columns((pl.col(C.business(i)) == pl.col(C.registry(i))).alias(e) for i, e in zip(C.ITEMS, equal, strict=True))
-    df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias("_cheap"))
+    df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)
+                          & ~_identifies_no_one(df)).alias("_cheap"))
     # Where the texts are identical the registry column takes the business row's string (the same bytes). The
     # join left the registry strings in the registry file's order, scattered over memory; the result is written
     # in business order, so this way the writer reads ~90 % of them in order: 30 % less write time at 1 M rows.
@@ -243,6 +245,20 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
     return _assemble(df.with_columns(
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")), compared)
+
+
+def _identifies_no_one(df: pl.DataFrame) -> pl.Series:
+    """Rows where some business value identifies no one (``Comparison.identifies``: blank, only 外字, no kana, an
+    unreadable date, an unknown sex code): they leave the all-identical cheap path for the levels that say so.
+    Each distinct value is tested once (a file holds few: dates, sex codes and names repeat)."""
+    flags = []
+    for cmp in COMPARISONS:
+        values = df.get_column(C.business(cmp.item))
+        distinct = values.unique().drop_nulls()
+        bad = distinct.filter(~pl.select(cmp.identifies(pl.lit(distinct))).to_series())
+        if bad.len():
+            flags.append(values.is_in(bad.implode()))
+    return pl.select(pl.any_horizontal(flags)).to_series() if flags else pl.repeat(False, df.height, eager=True)
 
 
 _VERDICTS = tuple(C.item_verdict(i) for i in C.ITEMS)

@@ -24,12 +24,16 @@ class Reason(StrEnum):
     # --- 漢字氏名 -------------------------------------------------------------------------------
     KANJI_MISSING_BUSINESS = "kanji.missing_business"
     KANJI_MISSING_REGISTRY = "kanji.missing_registry"
+    KANJI_ONLY_GAIJI_BUSINESS = "kanji.only_gaiji_business"
+    KANJI_ONLY_GAIJI_REGISTRY = "kanji.only_gaiji_registry"
     KANJI_NOTATION = "kanji.notation"
     KANJI_VARIANT = "kanji.variant"
     KANJI_MISMATCH = "kanji.mismatch"
     # --- カナ氏名 -------------------------------------------------------------------------------
     KANA_MISSING_BUSINESS = "kana.missing_business"
     KANA_MISSING_REGISTRY = "kana.missing_registry"
+    KANA_UNREADABLE_BUSINESS = "kana.unreadable_business"
+    KANA_UNREADABLE_REGISTRY = "kana.unreadable_registry"
     KANA_NOTATION = "kana.notation"
     KANA_MISMATCH = "kana.mismatch"
     # --- 生年月日 -------------------------------------------------------------------------------
@@ -74,11 +78,15 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.ROW_UNREADABLE: "業務側ファイルのこの行を読み取れません",
     Reason.KANJI_MISSING_BUSINESS: "漢字氏名が業務側で空欄です",
     Reason.KANJI_MISSING_REGISTRY: "漢字氏名が住基側で空欄です",
+    Reason.KANJI_ONLY_GAIJI_BUSINESS: "業務側の漢字氏名が外字だけで、比べられる文字がありません",
+    Reason.KANJI_ONLY_GAIJI_REGISTRY: "住基側の漢字氏名が外字だけで、比べられる文字がありません",
     Reason.KANJI_NOTATION: "漢字氏名は空白・互換漢字の違いを除いて一致します",
     Reason.KANJI_VARIANT: "漢字氏名は外字・異体字を除いて一致します（§7(6)A）",
     Reason.KANJI_MISMATCH: "漢字氏名が一致しません",
     Reason.KANA_MISSING_BUSINESS: "カナ氏名が業務側で空欄です（未収集の可能性）",
     Reason.KANA_MISSING_REGISTRY: "カナ氏名が住基側で空欄です",
+    Reason.KANA_UNREADABLE_BUSINESS: "業務側のカナ氏名にカナがありません（不明・記号など）",
+    Reason.KANA_UNREADABLE_REGISTRY: "住基側のカナ氏名にカナがありません（不明・記号など）",
     Reason.KANA_NOTATION: "カナ氏名は清音処理などで一致します（§7(6)A 注13）",
     Reason.KANA_MISMATCH: "カナ氏名が一致しません",
     Reason.BIRTH_MISSING_BUSINESS: "生年月日が業務側で空欄です",

@@ -49,14 +49,15 @@ SPACE_PATTERN: str = "[" + "".join(f"\\u{ord(c):04X}" for c in SPACES) + "]"
 VARIATION_SELECTOR_PATTERN: str = "[\\uFE00-\\uFE0F\\U000E0100-\\U000E01EF]"
 
 # ---------------------------------------------------------------------------------------------------
-# 外字 (manual §7(6) A: 外字を除いた文字が一致): each is a one-character wildcard in a 漢字氏名.
+# 外字 (manual §7(6) A: 外字を除いた文字が一致): each is a one-character wildcard in a 漢字氏名. Only code points
+# that stand for a character the system could not write: an assigned script (Hangul, Latin …) is text and is
+# compared as text (issue #16).
 GAIJI_RANGES: tuple[tuple[int, int, str], ...] = (
     (0xE000, 0xF8FF, "Private Use Area (BMP): vendor 外字 areas of Shift_JIS/cp932 land here"),
     (0xF0000, 0xFFFFF, "Supplementary Private Use Area-A (plane 15)"),
     (0x100000, 0x10FFFF, "Supplementary Private Use Area-B (plane 16)"),
     (0x3013, 0x3013, "GETA MARK 〓: the customary stand-in for a character that cannot be printed"),
     (0xFFFD, 0xFFFD, "REPLACEMENT CHARACTER: a decoder met a code it could not map"),
-    (0xAC00, 0xD7A3, "Hangul syllables: 住基統一文字 codes pasted as Unicode land here inside a name"),
 )
 GAIJI_PATTERN: str = "[" + "".join(
     f"\\U{lo:08X}" if lo == hi else f"\\U{lo:08X}-\\U{hi:08X}" for lo, hi, _ in GAIJI_RANGES

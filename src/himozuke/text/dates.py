@@ -174,6 +174,20 @@ def _plain_date(e: pl.Expr) -> pl.Expr:
     return pl.coalesce(e.str.to_date("%Y-%m-%d", strict=False), e.str.to_date("%Y%m%d", strict=False))
 
 
+def identifies(s: str | None) -> bool:
+    """The 生年月日 reads as a date (「不明」「不詳」 or 「1950年 月 日」 do not, and are never 一致).
+
+    >>> identifies("S50.1.2"), identifies("不詳"), identifies(None)
+    (True, False, False)
+    """
+    return parse_date(s) is not None
+
+
+def identifies_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`identifies`."""
+    return parse_date_expr(e).is_not_null()
+
+
 def describe_date_problem_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`describe_date_problem` (null where the date reads).
 

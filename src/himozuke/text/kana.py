@@ -163,6 +163,26 @@ def _full_key(e: pl.Expr) -> pl.Expr:
     return pl.when(out != "").then(out)
 
 
+#: Kana letters: hiragana, katakana (with ヷヸヹヺ), the Ainu small katakana and half-width katakana.
+_KANA_LETTERS = "[\u3041-\u3096\u30a1-\u30fa\u31f0-\u31ff\uff66-\uff9d]"
+_KANA_LETTERS_RE = re.compile(_KANA_LETTERS)
+
+
+def identifies(s: str | None) -> bool:
+    """The カナ氏名 holds at least one kana letter: 「＊＊」「不明」「ー」 or a blank read no one's name and are never
+    一致 (issue #16: a value that cannot identify anyone is no evidence of a match).
+
+    >>> identifies("ヤマダ　タロウ"), identifies("ﾀﾛｳ"), identifies("不明"), identifies("　"), identifies(None)
+    (True, True, False, False, False)
+    """
+    return s is not None and _KANA_LETTERS_RE.search(s) is not None
+
+
+def identifies_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`identifies` (null → False)."""
+    return e.str.contains(_KANA_LETTERS).fill_null(False)
+
+
 def kana_key_steps(s: str) -> list[tuple[str, str]]:
     """Every intermediate of :func:`kana_key`, to explain a カナ氏名判定 (debug output).
 

@@ -25,6 +25,7 @@ import polars as pl
 
 from himozuke.text import _tables as t
 from himozuke.text._paths import two_paths
+from himozuke.text.blank import BLANK_CLASS
 
 GAIJI_PATTERN: str = t.GAIJI_PATTERN
 _GAIJI_RE = re.compile(GAIJI_PATTERN)
@@ -39,12 +40,33 @@ MJ_SCHEMES: int = (
 
 
 def is_gaiji(ch: str) -> bool:
-    """外字 (manual §7(6) A: 外字を除いた文字が一致): private use, 〓, U+FFFD or a Hangul syllable.
+    """外字 (manual §7(6) A: 外字を除いた文字が一致): private use, 〓 or U+FFFD — a character the system could not
+    write. Hangul or any other assigned script is text, never a wildcard.
 
     >>> is_gaiji("〓"), is_gaiji("\\ue000"), is_gaiji("가"), is_gaiji("山")
-    (True, True, True, False)
+    (True, True, False, False)
     """
     return _GAIJI_RE.fullmatch(ch) is not None
+
+
+#: A 漢字氏名 with nothing to compare: only 外字, blanks and selectors (「〓〓　〓」).
+_ONLY_GAIJI = f"^[{BLANK_CLASS}{t.GAIJI_PATTERN[1:-1]}{t.VARIATION_SELECTOR_PATTERN[1:-1]}]*$"
+_ONLY_GAIJI_RE = re.compile(_ONLY_GAIJI)
+
+
+def identifies(name: str | None) -> bool:
+    """The 漢字氏名 has a character to compare: not blank and not made only of 外字 (manual §7(6) A 外字を除いた
+    文字が一致 — with every character left out, nothing is left to agree). Such a name is 不一致, never 一致.
+
+    >>> identifies("〓田　太郎"), identifies("〓〓　〓"), identifies("\\ue000\\ue001"), identifies("　"), identifies(None)
+    (True, False, False, False, False)
+    """
+    return name is not None and _ONLY_GAIJI_RE.match(name) is None
+
+
+def identifies_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`identifies` (null → False)."""
+    return (~e.str.contains(_ONLY_GAIJI)).fill_null(False)
 
 
 def has_gaiji_expr(e: pl.Expr) -> pl.Expr:
@@ -60,7 +82,7 @@ def kanji_name_key(s: str | None) -> str | None:
     """漢字氏名 key (manual §7(6) A): NFC, variation selectors/IVS and spaces removed, NFKC.
 
     NFKC folds CJK compatibility ideographs (隆 U+F9DC → 隆) and full-width Latin, and leaves 外字
-    (private use, 〓, Hangul) alone. A key that comes out empty is null.
+    (private use, 〓) alone. A key that comes out empty is null.
 
     >>> kanji_name_key("山田　太郎")
     '山田太郎'

@@ -48,6 +48,20 @@ def parse_sex_expr(e: pl.Expr) -> pl.Expr:
     return pl.when(plain).then(e).otherwise(key.replace_strict(t.SEX_CODES, default=None, return_dtype=pl.String))
 
 
+def identifies(s: str | None) -> bool:
+    """The 性別 is a code the registry uses (0, 9, 不明 and blanks are not, and are never 一致).
+
+    >>> identifies("男"), identifies("9"), identifies("0"), identifies(" ")
+    (True, False, False, False)
+    """
+    return parse_sex(s) is not None
+
+
+def identifies_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`identifies`."""
+    return parse_sex_expr(e).is_not_null()
+
+
 def sex_label_expr(e: pl.Expr) -> pl.Expr:
     """Display label (男/女) of a parsed code column, for reports.
 
