@@ -147,3 +147,26 @@ def test_a_name_of_only_gaiji_identifies_no_one(name, expected):
 
     assert identifies(name) is expected
     assert pl.DataFrame({"n": [name]}, schema={"n": pl.String}).select(identifies_expr(pl.col("n"))).item() is expected
+
+
+@pytest.mark.parametrize(("group", "source"), t.VARIANT_GROUPS, ids=[g for g, _ in t.VARIANT_GROUPS])
+def test_every_supplement_group_is_one_character_where_the_mj_map_is_silent(group: str, source: str) -> None:
+    """issue #16: one 異体字 equivalence for names and addresses, extended from documented tables only."""
+    import itertools
+
+    import jntajis
+
+    from himozuke.text.kanji import MJ_SCHEMES, variants_equal
+
+    assert source in {"83JIS", "地名", "83JIS+地名"}
+    for a, b in itertools.combinations(group, 2):
+        assert kanji_names_equal(f"{a}山", f"{b}山") and kanji_names_equal(f"{b}山", f"{a}山")
+        assert variants_equal(a, b)
+    mj = [set(jntajis.mj_shrink_candidates(c, MJ_SCHEMES)) | {c} for c in group]
+    assert any(x.isdisjoint(y) for x, y in itertools.combinations(mj, 2)), "the MJ map already joins this group"
+
+
+@pytest.mark.parametrize(("a", "b"), [("脊振", "背振"), ("坂本", "阪本"), ("埼玉", "崎玉")],
+                         ids=["脊背は別字", "坂阪は別字", "埼崎は別字"])
+def test_characters_a_place_name_mixes_up_stay_apart(a: str, b: str) -> None:
+    assert kanji_names_equal(a, b) is False

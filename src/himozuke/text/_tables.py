@@ -49,6 +49,39 @@ SPACE_PATTERN: str = "[" + "".join(f"\\u{ord(c):04X}" for c in SPACES) + "]"
 VARIATION_SELECTOR_PATTERN: str = "[\\uFE00-\\uFE0F\\U000E0100-\\U000E01EF]"
 
 # ---------------------------------------------------------------------------------------------------
+# 異体字 where the MJ縮退マップ is silent (manual §7(6) A 読みが同一で字形の異なる文字). One equivalence for
+# 漢字氏名 and 住所 (issue #16): each group is added to the MJ candidate set of each of its characters.
+# Sources (docs/sources.md):
+#   [83JIS] JIS X 0208:1997 附属書7 — the 22 code points whose glyph the 1983 edition changed to the
+#           simplified form (the traditional form moved to a code of its own): one character, two code points.
+#           (The MJ map already joins 5 of the 22: 砿/礦, 蕊/蘂, 靭/靱, 壷/壺, 迩/邇.)
+#   [地名]  地名異体字辞書 (jageocoder, t-sagara, CC0 1.0), pairs used in place names; only those in the
+#           manual-check material of issue #16 are taken (麩/麸, 藪/薮/籔, 崎/碕). The dictionary also equates
+#           characters that are distinct words (坂/阪, 界/堺, 埼/崎), so it is not taken whole.
+# Left out: 脊/背 (脊振/背振): different characters, and no public table equates them.
+VARIANT_GROUPS: tuple[tuple[str, str], ...] = (
+    ("鯵鰺", "83JIS"),  # U+9BF5 / U+9C3A
+    ("鴬鶯", "83JIS"),  # U+9D2C / U+9DAF
+    ("蛎蠣", "83JIS"),  # U+86CE / U+8823
+    ("撹攪", "83JIS"),  # U+64B9 / U+652A
+    ("竃竈", "83JIS"),  # U+7AC3 / U+7AC8
+    ("潅灌", "83JIS"),  # U+6F45 / U+704C
+    ("諌諫", "83JIS"),  # U+8ACC / U+8AEB
+    ("頚頸", "83JIS"),  # U+981A / U+9838
+    ("賎賤", "83JIS"),  # U+8CCE / U+8CE4
+    ("砺礪", "83JIS"),  # U+783A / U+792A
+    ("梼檮", "83JIS"),  # U+68BC / U+6AAE
+    ("涛濤", "83JIS"),  # U+6D9B / U+6FE4
+    ("蝿蠅", "83JIS"),  # U+877F / U+8805
+    ("桧檜", "83JIS"),  # U+6867 / U+6A9C
+    ("侭儘", "83JIS"),  # U+4FAD / U+5118
+    ("薮藪籔", "83JIS+地名"),  # U+85EE / U+85EA (83JIS); U+7C54 籔 (地名: 籔 in 町字 names)
+    ("篭籠", "83JIS"),  # U+7BED / U+7C60
+    ("麩麸", "地名"),  # U+9EA9 / U+9EB8 (京都 麩屋町通)
+    ("崎碕", "地名"),  # U+5D0E / U+7895 (出雲市大社町日御碕)
+)
+
+# ---------------------------------------------------------------------------------------------------
 # 外字 (manual §7(6) A: 外字を除いた文字が一致): each is a one-character wildcard in a 漢字氏名. Only code points
 # that stand for a character the system could not write: an assigned script (Hangul, Latin …) is text and is
 # compared as text (issue #16).

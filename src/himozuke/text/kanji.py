@@ -129,20 +129,27 @@ _PLAIN_NAME = ("\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\u3005\u3006\u304
                "\u30fc\ue000-\uf8ff\u3013\u3000 ")
 
 
+_SUPPLEMENT: dict[str, frozenset[str]] = {c: frozenset(group) for group, _source in t.VARIANT_GROUPS for c in group}
+
+
 @lru_cache(maxsize=65536)
 def variant_candidates(ch: str) -> frozenset[str]:
-    """異体字 candidate set of one character (MJ縮退マップ, :data:`MJ_SCHEMES`), itself included.
+    """異体字 candidate set of one character, itself included: the MJ縮退マップ (:data:`MJ_SCHEMES`) and, where
+    the map is silent, :data:`himozuke.text._tables.VARIANT_GROUPS` (83JIS 字体変更, 地名異体字).
 
     >>> sorted(variant_candidates("髙"))
     ['高', '髙']
     >>> sorted(variant_candidates("邉"))
     ['辺', '邉', '邊']
+    >>> sorted(variant_candidates("檜"))
+    ['桧', '檜']
     """
-    return frozenset(jntajis.mj_shrink_candidates(ch, MJ_SCHEMES)) | {ch}
+    return frozenset(jntajis.mj_shrink_candidates(ch, MJ_SCHEMES)) | {ch} | _SUPPLEMENT.get(ch, frozenset())
 
 
-def _chars_equal(a: str, b: str) -> bool:
-    return a == b or is_gaiji(a) or is_gaiji(b) or not variant_candidates(a).isdisjoint(variant_candidates(b))
+def _chars_equal(a: str, b: str, gaiji_wildcard: bool = True) -> bool:
+    return (a == b or (gaiji_wildcard and (is_gaiji(a) or is_gaiji(b)))
+            or not variant_candidates(a).isdisjoint(variant_candidates(b)))
 
 
 def kanji_names_equal(a: str | None, b: str | None) -> bool | None:
@@ -159,6 +166,18 @@ def kanji_names_equal(a: str | None, b: str | None) -> bool | None:
     return len(ka) == len(kb) and all(_chars_equal(x, y) for x, y in zip(ka, kb, strict=True))
 
 
+def variants_equal(a: str | None, b: str | None) -> bool | None:
+    """Two texts equal character by character up to 異体字 (the candidate sets of :func:`variant_candidates`),
+    without the 外字 wildcard of a name: the 町字 of an address (「龍ケ崎」 == 「竜ケ崎」). Null when a side is null.
+
+    >>> variants_equal("澤田", "沢田"), variants_equal("〓田", "沢田"), variants_equal("斎田", "斉田")
+    (True, False, False)
+    """
+    if a is None or b is None:
+        return None
+    return len(a) == len(b) and all(_chars_equal(x, y, gaiji_wildcard=False) for x, y in zip(a, b, strict=True))
+
+
 def _candidate_table(chars: pl.Series) -> pl.DataFrame:
     """Candidate list per distinct character (a loop over *unique characters*, cached per process)."""
     uniq = chars.unique().drop_nulls().to_list()
@@ -168,19 +187,10 @@ def _candidate_table(chars: pl.Series) -> pl.DataFrame:
     )
 
 
-def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Series:
-    """Vectorised :func:`kanji_names_equal` over two columns (manual §7(6) A).
-
-    Boolean, same length and order as ``df``, null where either side is null. Rows whose keys are
-    identical are settled without the per-character join.
-
-    >>> df = pl.DataFrame({"l": ["髙橋", "斎藤", "〓田太郎", None], "r": ["高橋", "斉藤", "山田太郎", "山田"]})
-    >>> kanji_names_equal_frame(df, "l", "r").to_list()
-    [True, False, True, None]
-    """
-    keys = df.select(
-        kanji_name_key_expr(pl.col(left)).alias("l"), kanji_name_key_expr(pl.col(right)).alias("r")
-    ).with_row_index("row")
+def _equal_frame(keys: pl.DataFrame, gaiji_wildcard: bool) -> pl.Series:
+    """Per row of ``keys`` (columns ``l``, ``r``): equal position by position up to 異体字 (and 外字 when
+    ``gaiji_wildcard``); null where a side is null. Identical rows are settled without the per-character join."""
+    keys = keys.with_row_index("row")
     todo = keys.filter(
         (pl.col("l") != pl.col("r")) & (pl.col("l").str.len_chars() == pl.col("r").str.len_chars())
     )
@@ -188,6 +198,8 @@ def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Serie
         "row", pl.col("l").str.split("").alias("lc"), pl.col("r").str.split("").alias("rc")
     ).explode("lc", "rc")
     table = _candidate_table(pl.concat([chars["lc"], chars["rc"]]))
+    wildcard = (pl.col("lc").str.contains(GAIJI_PATTERN) | pl.col("rc").str.contains(GAIJI_PATTERN)) \
+        if gaiji_wildcard else pl.lit(False)
     per_char = (
         chars.join(table.rename({"ch": "lc", "cands": "lcands"}), on="lc", how="left")
         .join(table.rename({"ch": "rc", "cands": "rcands"}), on="rc", how="left")
@@ -195,8 +207,7 @@ def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Serie
             "row",
             (
                 (pl.col("lc") == pl.col("rc"))
-                | pl.col("lc").str.contains(GAIJI_PATTERN)
-                | pl.col("rc").str.contains(GAIJI_PATTERN)
+                | wildcard
                 | (pl.col("lcands").list.set_intersection(pl.col("rcands")).list.len() > 0)
             ).alias("ok"),
         )
@@ -217,3 +228,26 @@ def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Serie
         )
     )
     return out.to_series()
+
+
+def kanji_names_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Vectorised :func:`kanji_names_equal` over two columns (manual §7(6) A).
+
+    Boolean, same length and order as ``df``, null where either side is null.
+
+    >>> df = pl.DataFrame({"l": ["髙橋", "斎藤", "〓田太郎", None], "r": ["高橋", "斉藤", "山田太郎", "山田"]})
+    >>> kanji_names_equal_frame(df, "l", "r").to_list()
+    [True, False, True, None]
+    """
+    keys = df.select(kanji_name_key_expr(pl.col(left)).alias("l"), kanji_name_key_expr(pl.col(right)).alias("r"))
+    return _equal_frame(keys, gaiji_wildcard=True)
+
+
+def variants_equal_frame(df: pl.DataFrame, left: str, right: str) -> pl.Series:
+    """Vectorised :func:`variants_equal` over two columns (taken as they are).
+
+    >>> df = pl.DataFrame({"l": ["龍ケ", "〓田", None], "r": ["竜ケ", "山田", "山田"]})
+    >>> variants_equal_frame(df, "l", "r").to_list()
+    [True, False, None]
+    """
+    return _equal_frame(df.select(pl.col(left).alias("l"), pl.col(right).alias("r")), gaiji_wildcard=False)
