@@ -80,6 +80,19 @@ VARIANT_GROUPS: tuple[tuple[str, str], ...] = (
     ("麩麸", "地名"),  # U+9EA9 / U+9EB8 (京都 麩屋町通)
     ("崎碕", "地名"),  # U+5D0E / U+7895 (出雲市大社町日御碕)
 )
+# Pairs the MJ縮退マップ joins that are two characters in Japanese use, kept apart (the cautious reading of
+# 読みが同一で字形の異なる文字). The 法務省戸籍法関連通達 scheme maps a 誤字 (a miswritten form in a 戸籍) to its
+# 正字, and the JIS包摂規準 scheme reaches 王 from a glyph of 玉: neither makes them one character. Found by
+# listing every pair of JIS X 0208 第1水準 characters the map joins (tests/text/test_kanji.py).
+VARIANT_EXCLUSIONS: tuple[tuple[str, str], ...] = (
+    ("切功", "切る / 功: 誤字→正字 (戸籍)"),
+    ("吊弔", "吊る / 弔う: 誤字→正字 (戸籍)"),
+    ("升舛", "升 / 舛: 誤字→正字 (戸籍)"),
+    ("帥師", "元帥 / 教師: 誤字→正字 (戸籍)"),
+    ("昼書", "昼 / 書: 誤字→正字 (戸籍)"),
+    ("着著", "着る / 著す: 誤字→正字 (戸籍)"),
+    ("玉王", "玉 / 王: a glyph of 玉 under JIS包摂規準"),
+)
 
 # ---------------------------------------------------------------------------------------------------
 # 外字 (manual §7(6) A: 外字を除いた文字が一致): each is a one-character wildcard in a 漢字氏名. Only code points

@@ -130,12 +130,14 @@ _PLAIN_NAME = ("\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\u3005\u3006\u304
 
 
 _SUPPLEMENT: dict[str, frozenset[str]] = {c: frozenset(group) for group, _source in t.VARIANT_GROUPS for c in group}
+_EXCLUDED: dict[str, frozenset[str]] = {a: frozenset(b) for pair, _why in t.VARIANT_EXCLUSIONS for a, b in (pair, pair[::-1])}
 
 
 @lru_cache(maxsize=65536)
 def variant_candidates(ch: str) -> frozenset[str]:
     """異体字 candidate set of one character, itself included: the MJ縮退マップ (:data:`MJ_SCHEMES`) and, where
-    the map is silent, :data:`himozuke.text._tables.VARIANT_GROUPS` (83JIS 字体変更, 地名異体字).
+    the map is silent, :data:`himozuke.text._tables.VARIANT_GROUPS` (83JIS 字体変更, 地名異体字); less the pairs of
+    :data:`himozuke.text._tables.VARIANT_EXCLUSIONS` (a 誤字 mapped to its 正字 is not a variant of it).
 
     >>> sorted(variant_candidates("髙"))
     ['高', '髙']
@@ -144,7 +146,8 @@ def variant_candidates(ch: str) -> frozenset[str]:
     >>> sorted(variant_candidates("檜"))
     ['桧', '檜']
     """
-    return frozenset(jntajis.mj_shrink_candidates(ch, MJ_SCHEMES)) | {ch} | _SUPPLEMENT.get(ch, frozenset())
+    found = frozenset(jntajis.mj_shrink_candidates(ch, MJ_SCHEMES)) | {ch} | _SUPPLEMENT.get(ch, frozenset())
+    return found - _EXCLUDED.get(ch, frozenset())
 
 
 def _chars_equal(a: str, b: str, gaiji_wildcard: bool = True) -> bool:
