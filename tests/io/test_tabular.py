@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from himozuke.errors import InputFileError
 from himozuke.formats.tabular import detect_encoding, open_table, read_plain_csv, read_table
+from himozuke.text.blank import is_blank
 
 HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所"
 
@@ -118,7 +119,7 @@ def test_any_bytes_give_rows_or_one_clear_error(tmp_path_factory, data):
         return
     text = p.read_bytes().decode(enc.replace("utf-8-sig", "utf-8"))
     lines = [ln.rstrip("\r") for ln in text.split("\n")[1:]]
-    assert rows.height + rejects.height == sum(1 for ln in lines if ln.strip(" \t\u3000") != "")
+    assert rows.height + rejects.height == sum(1 for ln in lines if not is_blank(ln))  # a blank line is no row
 
 
 def test_rows_keep_line_order_when_quoted_and_plain_lines_mix(tmp_path):

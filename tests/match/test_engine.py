@@ -137,8 +137,8 @@ def test_address_keys_parsed_once_for_alike_pairs_equal_keys_of_each_side():
     b, r = C.business(C.ADDRESS), C.registry(C.ADDRESS)
     pairs = pl.DataFrame({b: [p[0] for p in ADDRESS_PAIRS] * 3, r: [p[1] for p in ADDRESS_PAIRS] * 3},
                          schema={b: pl.String, r: pl.String}).with_row_index("_pair")
-    got = compare._split_keys(pairs, compare.ADDRESS)
+    got = compare._split_keys(pairs, compare.ADDRESS, None)
     expected = pairs.select("_pair", address_parts_expr(pl.col(b)).alias(f"_key:{C.ADDRESS}:b"),
                             address_parts_expr(pl.col(r)).alias(f"_key:{C.ADDRESS}:r"))
     assert got.to_dicts() == expected.to_dicts()
-    assert compare._split_keys(pairs.head(0), compare.ADDRESS).height == 0
+    assert compare._split_keys(pairs.head(0), compare.ADDRESS, None).height == 0

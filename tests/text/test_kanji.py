@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -176,10 +178,8 @@ def _jis_level_1() -> list[str]:
     out = []
     for ku in range(16, 48):
         for ten in range(1, 95):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 out.append(bytes([0xA0 + ku, 0xA0 + ten]).decode("euc_jp"))
-            except UnicodeDecodeError:
-                pass
     return out
 
 

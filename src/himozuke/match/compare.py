@@ -28,7 +28,9 @@ from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import identifies_expr as kana_identifies
 from himozuke.text.kana import kana_key_expr
 from himozuke.text.kanji import identifies_expr as kanji_identifies
-from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame
+from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame, variants_equal_frame
+from himozuke.text.municipality import AMBIGUOUS
+from himozuke.text.municipality import fold_expr as fold_municipality
 from himozuke.text.sex import identifies_expr as sex_identifies
 from himozuke.text.sex import parse_sex_expr
 
@@ -216,26 +218,37 @@ def _addr(side: str, field: str) -> pl.Expr:
     return _k(C.ADDRESS, side, field)
 
 
+def _same_name() -> pl.Expr:
+    """Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture."""
+    return fold_municipality(_addr("b", "municipality")) == fold_municipality(_addr("r", "municipality"))
+
+
+def _machiaza_alike() -> pl.Expr:
+    """注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢)."""
+    return (_addr("b", "machiaza_key") == _addr("r", "machiaza_key")) | pl.col(MACHIAZA_VARIANT).fill_null(False)
+
+
 ADDRESS = Comparison(
     C.ADDRESS,
     (
         *_missing_levels(C.ADDRESS, Reason.ADDRESS_MISSING_BUSINESS, Reason.ADDRESS_MISSING_REGISTRY),
         _exact_level(C.ADDRESS),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_UNKNOWN,
-              lambda: _addr("b", "municipality").is_null() | _addr("r", "municipality").is_null(),
+              lambda: _addr("b", "city").is_null() | _addr("r", "city").is_null(),
               "市区町村を特定できないときは市区町村不一致（慎重側）"),
-        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_MISMATCH,
-              lambda: _addr("b", "municipality") != _addr("r", "municipality"),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_MISMATCH, lambda: ~_same_name(),
               "§7(6) C 住所（市区町村）が不一致"),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_AMBIGUOUS,
+              lambda: (_addr("b", "city") == AMBIGUOUS) != (_addr("r", "city") == AMBIGUOUS),
+              "issue #16: 複数の都道府県にある市区町村名は、都道府県（記載か団体の都道府県）で決まらなければ"
+              "市区町村不一致（慎重側）"),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_PREFECTURE_MISMATCH,
-              lambda: (_addr("b", "prefecture") != _addr("r", "prefecture")).fill_null(False),
-              "§7(6) C 住所（市区町村）が不一致 — 同名の市区町村で、両側の都道府県が異なる"),
+              lambda: _addr("b", "city") != _addr("r", "city"),
+              "§7(6) C 住所（市区町村）が不一致 — 同名の市区町村で、都道府県が異なる"),
         Level(ItemVerdict.NOTATION, Reason.ADDRESS_NOTATION,
-              lambda: (_addr("b", "machiaza_key") == _addr("r", "machiaza_key"))
-              & (_addr("b", "numbers") == _addr("r", "numbers")),
-              "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12））"),
-        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH,
-              lambda: _addr("b", "machiaza_key") != _addr("r", "machiaza_key"),
+              lambda: _machiaza_alike() & (_addr("b", "numbers") == _addr("r", "numbers")),
+              "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12）: 町字と地番のすべての数字）"),
+        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH, lambda: ~_machiaza_alike(),
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
         Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, _ALWAYS,
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
@@ -276,7 +289,7 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
             for start in range(0, max(len(values), 1), KEY_PIECE)]
 
 
-def _split_keys(differs: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
+def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.DataFrame:
     """``_pair`` + both sides' keys of a :attr:`Comparison.split` item: both sides normalised, then each
     business text parsed, and a registry text only where it does not normalise like its pair's business text
     (that pair's key is the business key: the same text parses the same). Two pieces of each step run side
@@ -288,7 +301,7 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
     texts = pl.concat([norms.get_column("_nb"), norms.get_column("_nr").filter(~alike)]).alias("_t")
     half = (len(texts) + 1) // 2
     parsed = pl.concat([part.get_column("_k") for part in pl.collect_all(
-        [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t")).alias("_k"))
+        [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t"), home).alias("_k"))
          for start in (0, half)])])
     n = norms.height
     # the registry key's row in `parsed`: the business key's (alike) or its own, after all the business keys
@@ -330,7 +343,7 @@ def _row_index(df: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
 
 
-def _prepared_item(df: pl.DataFrame, cmp: Comparison,
+def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
                    extra: Callable[[pl.DataFrame], pl.Series] | None = None) -> pl.DataFrame:
     """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
     are the same. ``extra``: one more column computed from those (in the same thread)."""
@@ -340,7 +353,7 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison,
     if not cmp.key_identical:
         differs = differs.filter(~flag)
     if cmp.split is not None:
-        keyed = _split_keys(differs, cmp)
+        keyed = _split_keys(differs, cmp, home)
     else:
         got = pl.concat(pl.collect_all(_key_pieces(differs, cmp)))
         keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
@@ -349,7 +362,7 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison,
     return part.with_columns(extra(part)) if extra is not None else part
 
 
-def prepare(df: pl.DataFrame) -> pl.DataFrame:
+def prepare(df: pl.DataFrame, home: str | None = None) -> pl.DataFrame:
     """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
 
     Keys are null where the item's texts are identical or missing: the levels before the key levels
@@ -359,8 +372,9 @@ def prepare(df: pl.DataFrame) -> pl.DataFrame:
     cores stay busy. The wide frame is never copied.
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
+    extras = {KANJI.item: _kanji_variant, ADDRESS.item: _machiaza_variant}
     with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
-        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, _kanji_variant if cmp is KANJI else None), items))
+        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, home, extras.get(cmp.item)), items))
     return pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
 
 
@@ -374,6 +388,22 @@ def _kanji_variant(part: pl.DataFrame) -> pl.Series:
     return index.join(
         candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal")),
         on=_ROW_ID, how="left", maintain_order="left").get_column("_kanji_variant_equal")
+
+
+MACHIAZA_VARIANT = "_machiaza_variant_equal"
+
+
+def _machiaza_variant(part: pl.DataFrame) -> pl.Series:
+    """``_machiaza_variant_equal``: the 注11 keys of the pairs whose keys differ, equal up to 異体字 (computed in the
+    住所 item's thread, like the 漢字氏名's)."""
+    kb, kr = f"_key:{C.ADDRESS}:b", f"_key:{C.ADDRESS}:r"
+    index = _row_index(part)
+    keys = part.select(pl.col(kb).struct.field("machiaza_key").alias("b"),
+                       pl.col(kr).struct.field("machiaza_key").alias("r")).with_columns(index.to_series())
+    candidates = keys.filter(pl.col("b").is_not_null() & pl.col("r").is_not_null() & (pl.col("b") != pl.col("r")))
+    return index.join(
+        candidates.select(_ROW_ID, variants_equal_frame(candidates, "b", "r").alias(MACHIAZA_VARIANT)),
+        on=_ROW_ID, how="left", maintain_order="left").get_column(MACHIAZA_VARIANT)
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:

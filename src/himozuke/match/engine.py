@@ -27,6 +27,7 @@ from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
 from himozuke.match.reasons import REASON_TEXT, Reason
+from himozuke.text.municipality import most_given_prefecture
 from himozuke.text.person import person_key_expr as text_person_key_expr
 from himozuke.text.person import person_keys, several_numbers_expr, shared_number_expr
 
@@ -203,9 +204,12 @@ _LONG_TEXTS = (C.KANJI_NAME, C.KANA_NAME, C.ADDRESS)
 
 
 def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
-                 several_numbers: pl.Series | Callable[[], pl.Series] | None = None) -> pl.DataFrame:
+                 several_numbers: pl.Series | Callable[[], pl.Series] | None = None,
+                 home_prefecture: str | None = None) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
+    ``home_prefecture``: the body's 都道府県 (a whole-run fact: see :func:`home_prefecture_of`), which settles a
+    市区町村 name several prefectures have when an address leaves its own out; None: such a name is 市区町村不一致.
     ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass), or a function
     giving them when they are needed (last: the pass may still be running beside this one). Result rows
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
@@ -239,7 +243,8 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
         *equal, (comparable & ~pl.col("_cheap")).alias("_compare"),
     ).filter("_compare").drop("_compare")
-    compared = compare(prepare(to_compare)).select(_IDX, *_VERDICTS, *_REASONS) if to_compare.height else None
+    compared = compare(prepare(to_compare, home_prefecture)).select(_IDX, *_VERDICTS, *_REASONS) \
+        if to_compare.height else None
     if callable(several_numbers):
         several_numbers = several_numbers()
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
@@ -348,16 +353,24 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
     return _finish(frame)
 
 
+def home_prefecture_of(registry: pl.DataFrame | pl.LazyFrame) -> str | None:
+    """The 都道府県 most registry addresses give (:func:`himozuke.text.municipality.most_given_prefecture`): the
+    body's home prefecture when no one said it (a register holds the body's residents)."""
+    addresses = registry.lazy().select(pl.col(C.ADDRESS)).collect().to_series()
+    return most_given_prefecture(addresses)
+
+
 def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: pl.DataFrame | pl.LazyFrame,
-                 business_rejects: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The whole check in memory, as one bucket: result rows in input (行番号) order."""
+                 business_rejects: pl.DataFrame | None = None, home_prefecture: str | None = None) -> pl.DataFrame:
+    """The whole check in memory, as one bucket: result rows in input (行番号) order. ``home_prefecture`` as for
+    :func:`check_bucket` (the pipeline says it, or infers it with :func:`home_prefecture_of`)."""
     business = business_frame(business_rows).collect()
     # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
     # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-several") as pool:
         several = pool.submit(lambda: several_numbers_rows(person_frame(business)))
         registry = one_per_number(registry_rows(registry_records).collect())
-        result = check_bucket(business, registry, several.result)
+        result = check_bucket(business, registry, several.result, home_prefecture)
     if business_rejects is not None and business_rejects.height:
         result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
     elif result.get_column(C.ROW).is_sorted():

@@ -54,6 +54,7 @@ class Reason(StrEnum):
     ADDRESS_MISSING_BUSINESS = "address.missing_business"
     ADDRESS_MISSING_REGISTRY = "address.missing_registry"
     ADDRESS_CITY_UNKNOWN = "address.city_unknown"
+    ADDRESS_CITY_AMBIGUOUS = "address.city_ambiguous"
     ADDRESS_PREFECTURE_MISMATCH = "address.prefecture_mismatch"
     ADDRESS_CITY_MISMATCH = "address.city_mismatch"
     ADDRESS_NOTATION = "address.notation"
@@ -104,6 +105,8 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.ADDRESS_MISSING_BUSINESS: "住所が業務側で空欄です",
     Reason.ADDRESS_MISSING_REGISTRY: "住所が住基側で空欄です",
     Reason.ADDRESS_CITY_UNKNOWN: "住所の市区町村を特定できません（慎重側に市区町村不一致として扱います）",
+    Reason.ADDRESS_CITY_AMBIGUOUS: "住所の市区町村名が複数の都道府県にあり、どの都道府県か決まりません"
+                                   "（都道府県の記載がなく、--home-prefecture でも決まりません）",
     Reason.ADDRESS_PREFECTURE_MISMATCH: "住所の都道府県が一致しません",
     Reason.ADDRESS_CITY_MISMATCH: "住所の市区町村が一致しません（転出の未届の可能性）",
     Reason.ADDRESS_NOTATION: "住所は表記ゆれ（町字の前方2文字と数字）で一致します（§7(6)A 注11・注12）",

@@ -99,17 +99,34 @@ def traditional_numbers() -> dict[str, str]:
     return {run: kanji_number(run) for run in runs if any(m in run for m in KANJI_MULTIPLIERS)}
 
 
+# 旧字の数字 (大字): the same numbers (「弐拾参番地」 = 「二十三番地」), folded before the 漢数字 are read.
+OLD_NUMERALS: dict[str, str] = {
+    "壱": "一",  # U+58F1
+    "壹": "一",  # U+58F9
+    "弐": "二",  # U+5F10
+    "貳": "二",  # U+8CB3
+    "貮": "二",  # U+8CAE
+    "参": "三",  # U+53C2
+    "參": "三",  # U+53C3
+    "拾": "十",  # U+62FE
+}
+
 # 区切り: between two numbers each of these means "-" (「5丁目4番3号」 = 「5の4の3」 = 「5-4-3」).
 NUMBER_SEPARATORS: tuple[str, ...] = (
     "丁目",
     "番地",  # before 番: the longer spelling wins
     "番",  # not in 「一番町」「二番丁」「麻布十番」: only between or after numbers
-    "号",
     "の",
     "ノ",
     "之",
+    "丿",  # U+4E3F, typed for ノ
     "-",  # after unify_dashes every dash is U+002D
 )
+# 号 is no separator: it ends the 住居番号, and a number right after it is a room (「1番1号101」).
+
+# 地番 with a parcel letter: 「ハの74」 = 「ハ74」 (the の between the letter and its number is dropped).
+PARCEL_LETTERS: str = "甲乙丙丁"  # besides any single katakana letter (イロハ …)
+PARCEL_JOINERS: tuple[str, ...] = ("の", "ノ", "之", "丿")
 # A number's own suffix, dropped at the end of the 地番 (「霞が関1丁目」 -> 「霞が関1」) ...
 NUMBER_SUFFIXES: tuple[str, ...] = ("丁目", "番地", "番", "号")
 # ... unless it is part of a word: 「101号室」, 「1番館」, 「1番町」 (仙台市青葉区一番町), 「3番通」.

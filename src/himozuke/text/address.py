@@ -5,7 +5,9 @@ The normalised text is a fold of named pure steps (`ADDRESS_STEPS`); each step e
 shows every intermediate, to explain a 住所判定 to an officer. Tables live in `_address_tables`.
 
 >>> normalize_address("東京都千代田区霞が関１丁目１番１号　コーポ山田１０１")
-'東京都千代田区霞が関1-1-1 コーポ山田101'
+'東京都千代田区霞が関1-1-1コーポ山田101'
+>>> normalize_address("京都市 下京区烏丸通七条下る東塩小路町７２１－１　２０１")
+'京都市下京区烏丸通七条下る東塩小路町721-1 201'
 >>> address_parts("北海道虻田郡倶知安町北一条東二丁目3番地").municipality
 '倶知安町'
 """
@@ -21,6 +23,8 @@ from typing import NamedTuple
 import polars as pl
 
 from himozuke.text import _address_tables as t
+from himozuke.text import municipality as m
+from himozuke.text._tables import VARIATION_SELECTOR_PATTERN
 
 
 class Step(NamedTuple):
@@ -47,28 +51,73 @@ def unify_width_expr(e: pl.Expr) -> pl.Expr:
     return e.str.normalize("NFKC")
 
 
-# ---- 2. 空白 -----------------------------------------------------------------------------------
+# ---- 2. 異体字セレクタ -------------------------------------------------------------------------------
+
+def drop_selectors(s: str) -> str:
+    """Variation selectors (U+FE00–FE0F) and IVS selectors (U+E0100–E01EF) removed: they pick a glyph, not a
+    character (「葛\\U000e0100飾区」 → 「葛飾区」).
+
+    >>> drop_selectors("葛\\U000e0100飾区")
+    '葛飾区'
+    """
+    return _SELECTOR_RE.sub("", s)
+
+
+_SELECTOR_RE = re.compile(VARIATION_SELECTOR_PATTERN)
+
+
+def drop_selectors_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised `drop_selectors`."""
+    return e.str.replace_all(VARIATION_SELECTOR_PATTERN, "")
+
+
+# ---- 3. 空白 -----------------------------------------------------------------------------------
 
 _SPACE_CLASS = "[" + "".join(t.SPACES) + "]+"
+_NUMERAL_CHARS = "0-9" + "".join(t.KANJI_DIGITS) + "".join(t.KANJI_MULTIPLIERS) + "".join(t.OLD_NUMERALS)
+# A space is kept only between a number (or its 番・地・号) and the next number: 「1-1-1 101」, 「1番地 101」
+# keep their room apart. Anywhere else it says nothing (「京都市 下京区」, 「霞が関 1-1」, 「1丁目 1番」).
+_KEEP_AFTER = f"{_NUMERAL_CHARS}番地号"
+_KEPT_SPACE = f"([{_KEEP_AFTER}]) ([{_NUMERAL_CHARS}])"
+_SPACE_MARK = "\ufdd2"  # a noncharacter, held for a kept space between the two passes
 
 
 def unify_spaces(s: str) -> str:
-    """空白類 → one U+0020; runs collapsed, ends stripped (「霞が関　 1-1」 → 「霞が関 1-1」).
+    """空白類 → one U+0020, and kept only between a number and the next (「1-1-1 101」); elsewhere removed.
 
-    >>> unify_spaces(" 霞が関\\u3000 1-1 ")
-    '霞が関 1-1'
+    >>> unify_spaces(" 京都市\\u3000下京区 1-1 "), unify_spaces("1番地　101"), unify_spaces("1丁目 1番")
+    ('京都市下京区1-1', '1番地 101', '1丁目1番')
     """
-    return re.sub(_SPACE_CLASS, " ", s).strip(" ")
+    s = re.sub(_SPACE_CLASS, " ", s).strip(" ")
+    return re.sub(f"(?<![{_KEEP_AFTER}]) | (?![{_NUMERAL_CHARS}])", "", s)
 
 
 def unify_spaces_expr(e: pl.Expr) -> pl.Expr:
-    """Vectorised `unify_spaces`."""
-    return e.str.replace_all(_SPACE_CLASS, " ").str.strip_chars(" ")
+    """Vectorised `unify_spaces` (no look-around in Rust regex: kept spaces are marked in two passes)."""
+    e = e.str.replace_all(_SPACE_CLASS, " ").str.strip_chars(" ")
+    keep = f"${{1}}{_SPACE_MARK}${{2}}"
+    e = e.str.replace_all(_KEPT_SPACE, keep).str.replace_all(_KEPT_SPACE, keep)
+    return e.str.replace_all(" ", "", literal=True).str.replace_all(_SPACE_MARK, " ", literal=True)
 
 
-# ---- 3. ダッシュ ---------------------------------------------------------------------------------
+# ---- 4. ダッシュ ---------------------------------------------------------------------------------
 
 _NUMERALS = "0-9" + "".join(t.KANJI_DIGITS) + "".join(t.KANJI_MULTIPLIERS)
+_OLD_NUMERALS_TRANS = str.maketrans(t.OLD_NUMERALS)
+
+
+def unify_old_numerals(s: str) -> str:
+    """旧字の数字 (壱弐参拾, 壹貳參) → 一二三十: the same number (「弐拾参番地」 == 「二十三番地」).
+
+    >>> unify_old_numerals("弐拾参番地"), unify_old_numerals("壱番町")
+    ('二十三番地', '一番町')
+    """
+    return s.translate(_OLD_NUMERALS_TRANS)
+
+
+def unify_old_numerals_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised `unify_old_numerals`."""
+    return e.str.replace_many(t.OLD_NUMERALS)
 _PROLONGED = "[" + "".join(t.PROLONGED_SOUND_MARKS) + "]"
 _BEFORE_PROLONGED = f"[{_NUMERALS}目番地号]"  # 「1ー2」「5丁目ー4」
 _AFTER_PROLONGED = f"[{_NUMERALS}]"
@@ -104,7 +153,7 @@ def unify_dashes_expr(e: pl.Expr) -> pl.Expr:
     )
 
 
-# ---- 4. 漢数字 ---------------------------------------------------------------------------------
+# ---- 5. 漢数字 ---------------------------------------------------------------------------------
 
 _TOKENS = f"[{_NUMERALS}]+|[^{_NUMERALS}]+"
 _NUMERAL_RUN = f"^[{_NUMERALS}]+$"
@@ -204,28 +253,37 @@ def kanji_numerals_to_digits_expr(e: pl.Expr) -> pl.Expr:
     )
 
 
-# ---- 5. 区切り -------------------------------------------------------------------------------------
+# ---- 6. 区切り -------------------------------------------------------------------------------------
 
 _SUFFIXES = "|".join(t.NUMBER_SUFFIXES)
 
 
+_PARCEL_LETTERS = "ァ-ヺ" + t.PARCEL_LETTERS
+_PARCEL = f"([{_PARCEL_LETTERS}])(?:{'|'.join(t.PARCEL_JOINERS)})([0-9])"
+
+
 def unify_separators(s: str) -> str:
-    """丁目・番地・番・号・の・ノ・之・- between numbers → 「-」; a trailing 丁目/番地/番/号 is dropped.
+    """丁目・番地・番・の・ノ・之・丿・- between numbers → 「-」; a trailing 丁目/番地/番/号 is dropped.
 
     Manual §7(6) A 注12 「１丁目１番１号」と「１－１－１」; SPEC 「５丁目－４－３、５－４－３、５の４の３」.
-    The suffix stays where it is part of a word: 「101号室」, 「1番館」, 「1番町」.
+    The suffix stays where it is part of a word: 「101号室」, 「1番館」, 「1番町」. 号 ends the 地番: a number
+    right after it is a room (「1番1号101」 → 「1-1 101」). A parcel letter keeps its number: 「ハの74」 → 「ハ74」.
 
     >>> unify_separators("5の4の3"), unify_separators("5丁目-4-3"), unify_separators("1丁目1番地1")
     ('5-4-3', '5-4-3', '1-1-1')
-    >>> unify_separators("1丁目1番1号 101号室")
-    '1-1-1 101号室'
+    >>> unify_separators("1丁目1番1号 101号室"), unify_separators("1丁目1番1号101"), unify_separators("字東ハの74")
+    ('1-1-1 101号室', '1-1-1 101', '字東ハ74')
     """
+    s = re.sub(f"(?<![ァ-ヺー]){_PARCEL}", r"\1\2", s)
+    s = re.sub("(?<=[0-9])号(?=[0-9])", " ", s)
     s = re.sub(f"(?<=[0-9]){_SEP_RUN}(?=[0-9])", "-", s)
     return re.sub(f"(?<=[0-9])(?:{_SUFFIXES})+(?![{t.WORD_AFTER_SUFFIX}])", "", s)
 
 
 def unify_separators_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised `unify_separators` (two passes stand in for look-behind: 「1の2の3」)."""
+    e = e.str.replace_all(f"(^|[^ァ-ヺー]){_PARCEL}", "${1}${2}${3}")
+    e = e.str.replace_all("([0-9])号([0-9])", "${1} ${2}").str.replace_all("([0-9])号([0-9])", "${1} ${2}")
     chain = f"([0-9]){_SEP_RUN_NOT_BARE_DASH}([0-9])"
     e = e.str.replace_all(chain, "${1}-${2}").str.replace_all(chain, "${1}-${2}")
     return e.str.replace_all(f"([0-9])(?:{_SUFFIXES})+($|[^{t.WORD_AFTER_SUFFIX}])", "${1}${2}")
@@ -233,8 +291,10 @@ def unify_separators_expr(e: pl.Expr) -> pl.Expr:
 
 ADDRESS_STEPS: tuple[Step, ...] = (
     Step("unify_width", unify_width, unify_width_expr),
+    Step("drop_selectors", drop_selectors, drop_selectors_expr),
     Step("unify_spaces", unify_spaces, unify_spaces_expr),
     Step("unify_dashes", unify_dashes, unify_dashes_expr),
+    Step("unify_old_numerals", unify_old_numerals, unify_old_numerals_expr),
     Step("kanji_numerals_to_digits", kanji_numerals_to_digits, kanji_numerals_to_digits_expr),
     Step("unify_separators", unify_separators, unify_separators_expr),
 )
@@ -272,58 +332,76 @@ class AddressParts(NamedTuple):
     """An address split for comparison; every text is the normalised form (`normalize_address`)."""
 
     prefecture: str | None  #: 都道府県, None when the address leaves it out
-    municipality: str | None  #: 市区町村 (政令指定都市の区, 特別区; no 郡); None when not recognised
+    municipality: str | None  #: 市区町村 as the list spells it (政令指定都市の区, 特別区; no 郡); None: not recognised
+    city: str | None  #: the place (`municipality.resolve`): its code, "?" when several fit, None when not recognised
     machiaza: str  #: 町字: after the 市区町村, up to the 地番
-    machiaza_key: str  #: first two characters of the 町字 for 注11 (大字/字 left out, ケ folded)
-    numbers: str  #: 地番 as 「1-1-1」 (注12), "" when there is none
+    machiaza_key: str  #: 注11: first two characters of the 町字 (大字/字 left out, ケ folded, a number as 「#」)
+    banchi: str  #: 地番 as 「1-1-1」, "" when there is none
+    numbers: str  #: 注12: every number of the 町字 and the 地番, in order (「北11条西2丁目3-4」 → 「11-2-3-4」)
     rest: str  #: 方書 and whatever follows the 地番
 
 
+# The 町字 is the shortest start (none first: 「1-1-1 101」 has no 町字) after which a 地番 follows.
 _TAIL = (
-    r"^(?P<machiaza>(?:.*?[^0-9-])?)"
+    r"^(?P<machiaza>(?:.*?[^0-9-])??)"
     r"(?:(?P<chain>[0-9]+(?:-[0-9]+)+)(?P<chain_rest>(?:[^0-9].*)?)"
     f"|(?P<single>[0-9]+)(?P<single_rest>(?:[^{t.HAN}0-9].*)?))$"
 )
 _MACHIAZA_PREFIX = f"^(?:{'|'.join(t.MACHIAZA_PREFIXES)}) ?"
-_KEY_FOLD = {**t.KE_VARIANTS, **t.MACHIAZA_DIGITS, " ": ""}
+_NUMBER_RUN = f"[{_NUMERALS}]+"
+_KEY_FOLD = {**t.KE_VARIANTS, " ": ""}
 _KEY_TRANS = str.maketrans(_KEY_FOLD)
 
 
 @functools.cache
 def _head() -> re.Pattern[str]:
-    return re.compile(t.head_pattern())
+    return re.compile(m.head_pattern())
 
 
 def machiaza_key(machiaza: str) -> str:
     """The part of the 町字 that manual §7(6) A 注11 compares: its first two characters.
 
-    「大字」「字」 are left out (「大字山田」 == 「山田」), ヶ/ヵ/が/ガ fold to ケ (「霞が関」 == 「霞ヶ関」) and a
-    digit left in a 町名 reads as its 漢数字 (「北1条」 == 「北一条」). 異体字 are *not* folded here.
+    「大字」「字」 are left out (「大字山田」 == 「山田」), ヶ/ヵ/が/ガ fold to ケ (「霞が関」 == 「霞ヶ関」) and a number
+    in a 町名 is 「#」: its value is compared with the other numbers (注12), so 「北1条」 == 「北一条」 == 「北十条」 here
+    and 「北1条」 ≠ 「北十条」 there. 異体字 are *not* folded here (`match` compares the keys with them).
 
-    >>> machiaza_key("霞が関"), machiaza_key("霞ヶ関"), machiaza_key("大字山田字東"), machiaza_key("北1条西")
-    ('霞ケ', '霞ケ', '山田', '北一')
+    >>> machiaza_key("霞が関"), machiaza_key("霞ヶ関"), machiaza_key("大字山田字東"), machiaza_key("北10条西")
+    ('霞ケ', '霞ケ', '山田', '北#')
     """
-    return re.sub(_MACHIAZA_PREFIX, "", machiaza).translate(_KEY_TRANS)[:2]
+    return re.sub(_NUMBER_RUN, "#", re.sub(_MACHIAZA_PREFIX, "", machiaza).translate(_KEY_TRANS))[:2]
 
 
 def _machiaza_key_expr(e: pl.Expr) -> pl.Expr:
-    return e.str.replace(_MACHIAZA_PREFIX, "").str.replace_many(_KEY_FOLD).str.slice(0, 2)
+    return e.str.replace(_MACHIAZA_PREFIX, "").str.replace_many(_KEY_FOLD).str.replace_all(_NUMBER_RUN, "#") \
+        .str.slice(0, 2)
 
 
-def address_parts(s: str | None) -> AddressParts | None:
+def machiaza_numbers(machiaza: str) -> list[str]:
+    """The numbers of a 町名, each by its value (条, 線, 地割, 通り名の数字; 漢数字 or digits alike).
+
+    >>> machiaza_numbers("北十一条西"), machiaza_numbers("河原町通四条上る米屋町"), machiaza_numbers("霞が関")
+    (['11'], ['4'], [])
+    """
+    return [t.kanji_number(run) for run in re.findall(_NUMBER_RUN, machiaza)]
+
+
+def _join_numbers(*parts: str | list[str]) -> str:
+    return "-".join(x for part in parts for x in ([part] if isinstance(part, str) else part) if x)
+
+
+def address_parts(s: str | None, home: str | None = None) -> AddressParts | None:
     """都道府県 / 市区町村 / 町字 / 地番 / 方書 of one address; None for a missing or blank address.
 
-    The 市区町村 is recognised from the offline list in ``data/municipalities.csv``: a ward of a
-    政令指定都市 is the 市区町村 (「横浜市中区」), a 郡 may be written or not and is dropped, and when the
-    address names a 都道府県 that does not have that 市区町村 the municipality is None (cautious).
-    The 地番 is the first run of numbers joined by separators; a lone number directly followed by a
-    漢字 belongs to the 町名 (「北1条西」). What follows the 地番 is ``rest`` (方書).
+    The 市区町村 is recognised and resolved by `himozuke.text.municipality` (``home``: the body's 都道府県, for a
+    name several prefectures have, when the address leaves its own out). The 地番 is the first run of numbers
+    joined by separators; a lone number directly followed by a 漢字 belongs to the 町名 (「北1条西」). What
+    follows the 地番 is ``rest`` (方書). ``numbers`` holds every number of the 町名 and the 地番 (注12).
 
     >>> address_parts("東京都千代田区霞が関１丁目１番１号　コーポ山田１０１")
-    AddressParts(prefecture='東京都', municipality='千代田区', machiaza='霞が関', machiaza_key='霞ケ', \
-numbers='1-1-1', rest='コーポ山田101')
-    >>> address_parts("横浜市中区山下町２７").municipality, address_parts("広島県千代田区").municipality
-    ('横浜市中区', None)
+    AddressParts(prefecture='東京都', municipality='千代田区', city='13101', machiaza='霞が関', machiaza_key='霞ケ', \
+banchi='1-1-1', numbers='1-1-1', rest='コーポ山田101')
+    >>> address_parts("府中市宮町1-1").city, address_parts("府中市宮町1-1", home="東京都").city
+    ('?', '13206')
     """
     if s is None:
         return None
@@ -332,21 +410,20 @@ numbers='1-1-1', rest='コーポ山田101')
         return None
     head = _head().match(norm)
     assert head is not None  # every group is optional
-    prefecture, municipality = head["prefecture"], head["municipality"]
-    if municipality is not None:
-        municipality = t.fold_ke(municipality)
-        if prefecture is not None and f"{prefecture}|{municipality}" not in t.prefecture_municipality_pairs():
-            municipality = None
+    prefecture, found = head["prefecture"], head["municipality"]
+    city = m.resolve(prefecture, found, home)
+    municipality = m.name_by_code().get(city) if city != m.AMBIGUOUS else m.fold(found)
     tail = head["tail"]
-    m = re.match(_TAIL, tail)
-    if m is None:
-        machiaza, numbers, rest = tail, "", ""
+    match = re.match(_TAIL, tail)
+    if match is None:
+        machiaza, banchi, rest = tail, "", ""
     else:
-        machiaza = m["machiaza"]
-        numbers = m["chain"] or m["single"]
-        rest = m["chain_rest"] if m["chain"] else m["single_rest"]
+        machiaza = match["machiaza"]
+        banchi = match["chain"] or match["single"]
+        rest = match["chain_rest"] if match["chain"] else match["single_rest"]
     machiaza = machiaza.strip(" ")
-    return AddressParts(prefecture, municipality, machiaza, machiaza_key(machiaza), numbers, rest.strip(" "))
+    return AddressParts(prefecture, municipality, city, machiaza, machiaza_key(machiaza), banchi,
+                        _join_numbers(machiaza_numbers(machiaza), banchi), rest.strip(" "))
 
 
 def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
@@ -356,8 +433,8 @@ def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
 
 
 def _head_expr(norm: pl.Expr) -> pl.Expr:
-    """`t.head_pattern` as anchored replaces, no capture groups: struct of prefecture, found (ケ folded), tail."""
-    prefectures, guns, names = t.name_patterns()
+    """`m.head_pattern` as anchored replaces, no capture groups: struct of prefecture, found, tail."""
+    prefectures, guns, names = m.name_patterns()
     f = pl.field
     return (
         pl.struct(norm.alias("norm"))
@@ -366,12 +443,12 @@ def _head_expr(norm: pl.Expr) -> pl.Expr:
         .struct.with_fields(f("after_gun").str.replace(f"^(?:{names}) ?", "").alias("tail"))
         .struct.with_fields(
             _name_before(f("norm"), f("after_prefecture")).alias("prefecture"),
-            _name_before(f("after_gun"), f("tail")).str.replace_many({"ヶ": "ケ", "ヵ": "ケ"}).alias("found"),
+            _name_before(f("after_gun"), f("tail")).alias("found"),
         )
     )
 
 
-def address_parts_expr(e: pl.Expr) -> pl.Expr:
+def address_parts_expr(e: pl.Expr, home: str | None = None) -> pl.Expr:
     """Vectorised `address_parts`: a ``pl.Struct`` with the fields of `AddressParts`, null when blank.
 
     Intermediates are struct fields (``struct.with_fields``), so each regex runs once per row.
@@ -380,16 +457,26 @@ def address_parts_expr(e: pl.Expr) -> pl.Expr:
     >>> df.select(address_parts_expr(pl.col("住所")).struct.field("numbers")).to_series().to_list()
     ['1-1-1', None]
     """
-    return parts_of_normalized_expr(normalize_address_expr(e))
+    return parts_of_normalized_expr(normalize_address_expr(e), home)
 
 
-def parts_of_normalized_expr(norm: pl.Expr) -> pl.Expr:
+def _numbers_of_runs_expr(runs: pl.Expr) -> pl.Expr:
+    """Each run of 漢数字 or digits (a list) by its value, like `t.kanji_number`, joined by 「-」."""
+    run = pl.element()
+    value = (
+        pl.when(run.str.contains(f"[{''.join(t.KANJI_MULTIPLIERS)}]"))
+        .then(run.replace_strict(*_traditional_series(), default=run))
+        .otherwise(run.str.replace_many({k: str(v) for k, v in t.KANJI_DIGITS.items()}))
+    )
+    return runs.list.eval(value).list.join("-")
+
+
+def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
     """`address_parts_expr` of a text already normalised by `normalize_address_expr` (the split lets a caller
     parse once when two texts normalise alike)."""
     f = pl.field
     head = f("_head").struct.field
     tail = f("_tail").struct.field
-    pairs = list(t.prefecture_municipality_pairs())
     parts = (
         pl.struct(norm.alias("_norm"))
         .struct.with_fields(_head_expr(f("_norm")).alias("_head"))
@@ -400,14 +487,19 @@ def parts_of_normalized_expr(norm: pl.Expr) -> pl.Expr:
             head("tail").str.extract_groups(_TAIL).alias("_tail"),
         )
         .struct.with_fields(
-            pl.when(f("prefecture").is_null()
-                    | pl.concat_str(f("prefecture"), f("_found"), separator="|").is_in(pairs))
-            .then(f("_found")).alias("municipality"),
+            m.resolve_expr(f("prefecture"), f("_found"), home).alias("city"),
             pl.coalesce(tail("machiaza"), f("_rest_of_head")).str.strip_chars(" ").alias("machiaza"),
-            pl.coalesce(tail("chain"), tail("single"), pl.lit("")).alias("numbers"),
+            pl.coalesce(tail("chain"), tail("single"), pl.lit("")).alias("banchi"),
             pl.coalesce(tail("chain_rest"), tail("single_rest"), pl.lit("")).str.strip_chars(" ").alias("rest"),
         )
-        .struct.with_fields(_machiaza_key_expr(f("machiaza")).alias("machiaza_key"))
+        .struct.with_fields(
+            pl.when(f("city") == m.AMBIGUOUS).then(m.fold_expr(f("_found")))
+            .otherwise(f("city").replace_strict(m.name_by_code(), default=None, return_dtype=pl.String))
+            .alias("municipality"),
+            _machiaza_key_expr(f("machiaza")).alias("machiaza_key"),
+            pl.concat_str([_numbers_of_runs_expr(f("machiaza").str.extract_all(_NUMBER_RUN)), f("banchi")],
+                          separator="-").str.strip_chars("-").alias("numbers"),
+        )
         .struct.with_fields(
             pl.when(f("_norm").is_not_null() & (f("_norm") != ""))
             .then(pl.struct(*(f(name) for name in AddressParts._fields))).alias("_out")
