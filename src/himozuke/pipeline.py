@@ -22,6 +22,7 @@ from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.records import open_records
+from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import check_frames
 from himozuke.match.scale import Tick, Work, run_bucketed
@@ -55,6 +56,9 @@ class RunSummary:
     engine: str = "in-memory"
     rows_per_second: int = 0
     version: str = __version__
+    #: The body's 都道府県 the check used for 市区町村 names several prefectures have, and where it came from.
+    home_prefecture: str | None = None
+    home_prefecture_source: str = ""
 
     @property
     def accounted(self) -> bool:
@@ -75,14 +79,13 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
 #: Rough bytes per business row, to size buckets before the rows are counted.
 BYTES_PER_INPUT_ROW = 90
 
-
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
               business_profile: str | os.PathLike | None = None, registry_profile: str | os.PathLike | None = None,
               memory_limit: int | None = None, buckets: int | None = None, work_dir: str | os.PathLike | None = None,
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None,
-              engine: str = "local") -> tuple[RunSummary, pl.DataFrame | None]:
+              engine: str = "local", home_prefecture: str | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
@@ -92,6 +95,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     both paths give byte-identical outputs. The result rows come back for an in-memory run (``None`` for a
     bucketed one, whose rows are only in the written files).
 
+    ``home_prefecture`` (the body's 都道府県; else a profile's ``home_prefecture``, else the one most registry
+    addresses give) settles a 市区町村 name several prefectures have when an address leaves its own out.
+
     Once both inputs have been opened, an earlier run's files that this run writes (the chosen formats, and
     ``registry_rejects.csv``, which a run without rejected lines does not write) are removed, so the folder
     never holds a previous run's result beside this run's ``run.json``. The removal runs in a thread while
@@ -100,10 +106,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     """
     say = progress or (lambda _msg: None)
     started = dt.datetime.now()
+    home_of.check(home_prefecture)
     if engine == "spark":
         return _run_spark(business, registry, out_dir, started, say, formats=formats, show_number=show_number,
                           buckets=buckets, business_encoding=business_encoding, registry_encoding=registry_encoding,
-                          business_profile=business_profile, registry_profile=registry_profile)
+                          business_profile=business_profile, registry_profile=registry_profile,
+                          home_prefecture=home_prefecture)
     out = Path(out_dir)
     timings: dict[str, float] = {}
     b_path, r_path = Path(business), Path(registry)
@@ -122,6 +130,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         b_prof, r_prof = b.profile, r.profile
         clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES] + [REGISTRY_REJECTS])
         plain = b.plain and r.plain  # only a whole-file read can be plain
+        home, home_source = home_of.given(home_prefecture, (b_prof, b.home_prefecture), (r_prof, r.home_prefecture))
         if bucketed:
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
             # (7 GB at 60 M pairs)
@@ -129,7 +138,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             say("バケットに分割して照合 / bucketed check")
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
-                               estimated_rows=max(1, b_path.stat().st_size // BYTES_PER_INPUT_ROW))
+                               estimated_rows=max(1, b_path.stat().st_size // BYTES_PER_INPUT_ROW),
+                               home_prefecture=home)
+            if home is None:
+                home, home_source = run.home_prefecture, run.home_prefecture_source
             result: pl.DataFrame | pl.LazyFrame = run.result
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
@@ -139,7 +151,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             timings["read"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             say("照合 / comparing")
-            result = check_frames(b_rows, r_rows, b_rejects)
+            if home is None:
+                home, home_source = home_of.inferred(r_rows)
+            result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
             timings["check"] = time.perf_counter() - t0
 
@@ -151,6 +165,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         rows_in=rows_in, counts={str(v): int(verdicts.get(str(v), 0)) for v in Verdict},
         registry_rows=registry_rows, registry_rejected=r_rejects.height,
         started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",
+        home_prefecture=home, home_prefecture_source=home_source,
     )
     notes = []
     if r_rejects.height:
@@ -171,7 +186,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             # xlsxwriter is imported only when a workbook is wanted
             from himozuke.report.xlsx import RunInfo, write_report
 
-            write_report(result, out / OUTPUT_FILES[fmt], RunInfo(b_name, r_name, started, notes),
+            write_report(result, out / OUTPUT_FILES[fmt],
+                         RunInfo(b_name, r_name, started, notes, home_prefecture=home, home_source=home_source),
                          show_number=show_number)
             summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
@@ -207,6 +223,7 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
     say("Spark で照合 / checking on Spark")
     t0 = time.perf_counter()
     counts = run_spark(str(business), str(registry), str(out_dir), formats=tuple(formats), **options)
+    home, home_source = counts.pop("home_prefecture"), counts.pop("home_prefecture_source")
     seconds = time.perf_counter() - t0
     summary = RunSummary(
         business_file=str(business).rstrip("/").rsplit("/", 1)[-1],
@@ -219,6 +236,7 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
         outputs=[OUTPUT_FILES[f] for f in formats] + ([REGISTRY_REJECTS] if counts["registry_rejected"] else []),
         seconds={"check": round(seconds, 3)}, started=started.isoformat(timespec="seconds"), engine="spark",
         rows_per_second=round(counts["rows_in"] / seconds) if seconds else 0,
+        home_prefecture=home, home_prefecture_source=home_source,
     )
     if ":/" not in str(out_dir):  # a local folder gets run.json; on a Hadoop URI the counts are printed only
         with atomic_path(Path(out_dir) / "run.json") as tmp:

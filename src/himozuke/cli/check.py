@@ -57,6 +57,7 @@ def print_summary(summary: RunSummary, out: Path | str) -> None:
     if summary.registry_rejected:
         console.print(f"[yellow]住基側ファイルに読めない行が {summary.registry_rejected} 行あります[/] "
                       f"(registry_rejects.csv)")
+    console.print(f"団体の都道府県 / home prefecture: {summary.home_prefecture or '—'}（{summary.home_prefecture_source}）")
     speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
     console.print(f"速度 / speed: {speed}")
     console.print("出力 / outputs: " + ", ".join(f"{str(out).rstrip('/')}/{o}" for o in summary.outputs))
@@ -83,6 +84,10 @@ def check(
     resume: bool = typer.Option(False, "--resume", help="中断した分割照合を続きから / continue an interrupted run"),
     engine: Engine = typer.Option(Engine.local, "--engine",
                                   help="照合エンジン local / spark（Apache Spark。docs/spark.md）"),
+    home_prefecture: str | None = typer.Option(
+        None, "--home-prefecture",
+        help="団体の都道府県（例 東京都）。都道府県の書かれていない同名の市区町村（府中市・伊達市・北区など）をこれで決める。"
+             "既定: プロファイルの home_prefecture、なければ住基側の住所で最も多い都道府県"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -119,6 +124,7 @@ def check(
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
+            home_prefecture=home_prefecture,
         )
     print_summary(summary, out)
 

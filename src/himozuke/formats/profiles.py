@@ -25,6 +25,7 @@ from typing import Literal
 
 from himozuke.errors import ProfileError
 from himozuke.formats import columns as C
+from himozuke.text._address_tables import PREFECTURES
 
 Format = Literal["csv", "fixed"]
 _FORMATS = ("csv", "fixed")
@@ -34,7 +35,8 @@ _NEWLINES = ("crlf", "lf", "none")
 _ROLES = ("business", "registry", "request", "any")
 _FIELD_KEYS = {"column", "header", "offset", "length", "type", "const", "pad"}
 _TOP_KEYS = {"name", "description", "format", "encoding", "role", "assumption", "record_length", "newline",
-             "header_line", "header_record", "fields", "values", "dates", "join", "eras", "detect"}
+             "header_line", "header_record", "fields", "values", "dates", "join", "eras", "detect",
+             "home_prefecture"}
 #: Columns a profile may map besides the standard ones (J-LIS bookkeeping; kept through to the records).
 EXTRA_COLUMNS: tuple[str, ...] = ("要求通番", "照会区分", "結果コード", "要求種別", "レコード区分")
 KNOWN_COLUMNS: tuple[str, ...] = (*C.STANDARD, *C.OPTIONAL, C.INQUIRY_RESULT, *EXTRA_COLUMNS)
@@ -75,6 +77,9 @@ class Profile:
     header_record: tuple[str, ...] = ()
     assumption: bool = False
     source: str = ""
+    #: The body's 都道府県 (issue #16): settles a 市区町村 name several prefectures have when an address leaves
+    #: its own out. A run's --home-prefecture wins over it.
+    home_prefecture: str | None = None
 
     def headers_for(self, column: str) -> tuple[str, ...]:
         """File headers that make up ``column``, in file order (several are joined with ``join``)."""
@@ -225,6 +230,9 @@ def parse_profile(data: dict, *, source: str = "<profile>") -> Profile:
     if not isinstance(header_record, list) or not all(isinstance(x, str) for x in header_record):
         problems.append("header_record: 文字列の配列です / must be a list of strings")
         header_record = []
+    home = data.get("home_prefecture")
+    if home is not None and home not in PREFECTURES:
+        problems.append(f"home_prefecture: 「{home}」は都道府県名ではありません / not a prefecture (e.g. 東京都)")
     if problems:
         raise ProfileError("プロファイルに誤りがあります", "invalid profile: " + "; ".join(sorted(problems)),
                            file=source)
@@ -233,6 +241,7 @@ def parse_profile(data: dict, *, source: str = "<profile>") -> Profile:
         format=fmt, encoding=encoding, role=role, fields=fields, values=values, dates=dates, join=join,
         eras=eras, record_length=record_length, newline=newline, header_line=bool(data.get("header_line", True)),
         header_record=tuple(header_record), assumption=bool(data.get("assumption", False)), source=source,
+        home_prefecture=home,
     )
 
 

@@ -69,6 +69,8 @@ class Records:
     profile: str = "standard"
     #: No value holds a comma, quote or line break (a plain CSV read through a profile that adds none).
     plain: bool = False
+    #: The profile's ``home_prefecture`` (None when it has none).
+    home_prefecture: str | None = None
 
 
 def parse_date_expr(e: pl.Expr, eras: dict[str, str]) -> pl.Expr:
@@ -193,7 +195,8 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
                 )
             rows, _ = _apply(t, prof, role)
             yield Records(name=t.name, rows=rows, rejects=t.rejects.select(C.ROW, REJECT_REASON),
-                          encoding=t.encoding, profile=prof.name, plain=t.plain and _adds_no_specials(prof))
+                          encoding=t.encoding, profile=prof.name, plain=t.plain and _adds_no_specials(prof),
+                          home_prefecture=prof.home_prefecture)
     except OSError as e:
         # Polars takes a file starting with compression magic bytes (zlib "x\x01", gzip, zstd) for a
         # compressed file and fails when it is not one (while reading the header or collecting the rows).

@@ -27,7 +27,6 @@ from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
 from himozuke.match.reasons import REASON_TEXT, Reason
-from himozuke.text.municipality import most_given_prefecture
 from himozuke.text.person import person_key_expr as text_person_key_expr
 from himozuke.text.person import person_keys, several_numbers_expr, shared_number_expr
 
@@ -208,7 +207,7 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
                  home_prefecture: str | None = None) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
-    ``home_prefecture``: the body's 都道府県 (a whole-run fact: see :func:`home_prefecture_of`), which settles a
+    ``home_prefecture``: the body's 都道府県 (a whole-run fact: :mod:`himozuke.match.home`), which settles a
     市区町村 name several prefectures have when an address leaves its own out; None: such a name is 市区町村不一致.
     ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass), or a function
     giving them when they are needed (last: the pass may still be running beside this one). Result rows
@@ -353,17 +352,10 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
     return _finish(frame)
 
 
-def home_prefecture_of(registry: pl.DataFrame | pl.LazyFrame) -> str | None:
-    """The 都道府県 most registry addresses give (:func:`himozuke.text.municipality.most_given_prefecture`): the
-    body's home prefecture when no one said it (a register holds the body's residents)."""
-    addresses = registry.lazy().select(pl.col(C.ADDRESS)).collect().to_series()
-    return most_given_prefecture(addresses)
-
-
 def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: pl.DataFrame | pl.LazyFrame,
                  business_rejects: pl.DataFrame | None = None, home_prefecture: str | None = None) -> pl.DataFrame:
     """The whole check in memory, as one bucket: result rows in input (行番号) order. ``home_prefecture`` as for
-    :func:`check_bucket` (the pipeline says it, or infers it with :func:`home_prefecture_of`)."""
+    :func:`check_bucket` (decided by :mod:`himozuke.match.home`)."""
     business = business_frame(business_rows).collect()
     # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
     # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.

@@ -36,6 +36,7 @@ from himozuke import __version__, mynumber
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
+from himozuke.match import home as home_of
 from himozuke.match.engine import (
     PERSON,
     RESULT_SCHEMA,
@@ -167,7 +168,11 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
             several.append(several_numbers_rows(pl.read_parquet(pieces, hive_partitioning=False)).to_frame())
     flagged = pl.concat(several) if several else pl.DataFrame(schema={C.ROW: pl.Int64})
     flagged.write_parquet(tmp / "several.parquet")
+    registry_files = tmp / "registry" / "**" / "*.parquet"
     counts = {
+        # the body's home prefecture, should no one say it: the one most registry addresses give (a global fact)
+        "home_prefecture": home_of.inferred(pl.scan_parquet(registry_files, hive_partitioning=False))
+        if (tmp / "registry").exists() else home_of.of_counts({}),
         "business_rows": pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
         .select(pl.len()).collect().item() if (tmp / "business").exists() else 0,
         "business_rejects": pl.scan_parquet(tmp / "business_rejects.parquet").select(pl.len()).collect().item(),
@@ -179,7 +184,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     return counts
 
 
-def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
+def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None) -> None:
     """Phase 2: check every bucket not yet done; each bucket's pieces appear atomically."""
     work.results.mkdir(exist_ok=True)
     several = pl.read_parquet(work.partition / "several.parquet")[C.ROW]
@@ -202,7 +207,7 @@ def check_buckets(work: Work, plan: Plan, tick: Tick | None = None) -> None:
             else:
                 reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
                     schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect())
-                result = check_bucket(b, reg, several)
+                result = check_bucket(b, reg, several, home_prefecture)
         tmp = work.results / f"bucket-{name}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
@@ -243,22 +248,28 @@ class BucketRun:
     registry_rows: int
     plan: Plan
     resumed: bool
+    home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
+    home_prefecture_source: str  #: … and, when inferred, how (:mod:`himozuke.match.home`); "" when given
 
 
 def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame, *,
                  work: Work, inputs: list[Path], memory_limit: int, buckets: int | None, resume: bool,
-                 tick: Tick | None = None, estimated_rows: int) -> BucketRun:
-    """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``."""
+                 tick: Tick | None = None, estimated_rows: int, home_prefecture: str | None = None) -> BucketRun:
+    """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``.
+    ``home_prefecture``: as for :func:`himozuke.match.engine.check_bucket`; None: the one most registry
+    addresses give (found while partitioning)."""
     manifest = {
         "version": __version__,
         "inputs": [fingerprint(p) for p in inputs],
+        "home_prefecture": home_prefecture,
     }
     resumed = False
     if resume and work.manifest.exists():
         old = json.loads(work.manifest.read_text(encoding="utf-8"))
-        if old["version"] != manifest["version"] or old["inputs"] != manifest["inputs"]:
-            raise UsageError("入力ファイルかバージョンが前回の実行と違うため再開できません（--resume なしで実行してください）",
-                             "inputs or version differ from the interrupted run; run without --resume")
+        if any(old.get(k) != manifest[k] for k in manifest):
+            raise UsageError("入力ファイル・バージョン・団体の都道府県のいずれかが前回の実行と違うため再開できません"
+                             "（--resume なしで実行してください）",
+                             "inputs, version or home prefecture differ from the interrupted run; run without --resume")
         plan = Plan(**old["plan"])
         resumed = True
     else:
@@ -275,11 +286,12 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
         if tick:
             tick("partition", 1, 1)
     counts = json.loads((work.partition / "counts.json").read_text())
-    check_buckets(work, plan, tick)
+    home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
+    check_buckets(work, plan, home, tick)
     files = assemble(work, tick)
     result = pl.scan_parquet(files) if files else pl.LazyFrame(schema=RESULT_SCHEMA)
     return BucketRun(result, counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], plan,
-                     resumed)
+                     resumed, home, source)
 
 
 @contextlib.contextmanager

@@ -38,6 +38,7 @@ from himozuke.formats import columns as C
 from himozuke.formats.profiles import Profile, resolve
 from himozuke.formats.records import _apply, open_records
 from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines
+from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import (
     NUMBER_KEY,
@@ -52,6 +53,7 @@ from himozuke.match.engine import (
 )
 from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.report.tables import displayed, write_csv, write_parquet
+from himozuke.text.municipality import leading_prefecture_expr
 
 _BYTES = "_bytes"
 _KIND = "_kind"  # what a read row is: a record, a rejected line, or the first line the codec cannot read
@@ -151,7 +153,14 @@ def _several(table):
     return to_arrow(several_numbers_rows(persons).to_frame(), {C.ROW: pl.Int64()})
 
 
-def _checker(several) -> Callable:
+def _prefectures(batches: Iterator) -> Iterator:
+    """The 都道府県 each registry address opens with (for the home prefecture, :mod:`himozuke.match.home`)."""
+    for batch in batches:
+        frame = pl.from_arrow(batch).select(leading_prefecture_expr(pl.col(C.ADDRESS)).alias("p"))
+        yield from to_arrow(frame, {"p": pl.String()}).to_batches()
+
+
+def _checker(several, home_prefecture: str | None) -> Callable:
     """Phase 4 on one bucket: the local engine's check of that bucket's business and registry rows."""
 
     def check(business_table, registry_table):
@@ -162,7 +171,7 @@ def _checker(several) -> Callable:
         registry = registry_frame(pl.from_arrow(registry_table).sort(C.ROW).select(
             C.MY_NUMBER, *C.ITEMS, C.INQUIRY_RESULT)).collect()
         flagged = pl.Series(C.ROW, several.value, dtype=pl.Int64)
-        return to_arrow(check_bucket(business, registry, flagged), RESULT_SCHEMA)
+        return to_arrow(check_bucket(business, registry, flagged, home_prefecture), RESULT_SCHEMA)
 
     return check
 
@@ -281,7 +290,7 @@ def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int |
             ("--encoding utf-8 を試してください", "try --encoding utf-8")
         raise InputFileError(f"{codec} として読めないバイトがあります（{hint[0]}）",
                              f"bytes that are not {codec} ({hint[1]})", file=table.name, line=bad)
-    return frame, table, n, {k: count for k, (count, _) in kinds.items()}
+    return frame, table, n, {k: count for k, (count, _) in kinds.items()}, profile
 
 
 def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dict[str, pl.DataType]) -> None:
@@ -306,13 +315,14 @@ def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dic
 def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: int | None = None,
               encoding: str | None = None, show_number: bool = False, formats=("csv",),
               business_encoding: str | None = None, registry_encoding: str | None = None,
-              business_profile=None, registry_profile=None) -> dict[str, int]:
+              business_profile=None, registry_profile=None, home_prefecture: str | None = None) -> dict:
     """Check ``business`` against ``registry`` on Spark and write ``formats`` into ``out``.
 
     Inputs and ``out`` may be any Hadoop-compatible path. Returns the count per 判定, ``rows_in`` (business rows
     and unreadable lines), ``registry_rows`` and ``registry_rejected``. Results equal the local engine's.
     ``<side>_encoding`` and ``<side>_profile`` (a built-in name, a local TOML path) mean what they mean for
-    :func:`himozuke.pipeline.run_check`; ``encoding`` is the default of both sides.
+    :func:`himozuke.pipeline.run_check`; ``encoding`` is the default of both sides. ``home_prefecture`` and
+    where it came from are decided as locally (:mod:`himozuke.match.home`) and returned with the counts.
     """
     from pyspark.sql import functions as F
 
@@ -321,11 +331,11 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
         raise UsageError(f"Spark エンジンの出力形式は csv, parquet です（ローカル出力なら xlsx も）: {', '.join(bad)}",
                          f"the spark engine writes csv and parquet (and xlsx to a local folder): {', '.join(bad)}")
     spark = spark or default_session()
-    b_frame, b_table, n, kinds = _read_side(spark, business, "business", business_encoding or encoding, buckets,
+    b_frame, b_table, n, kinds, b_profile = _read_side(spark, business, "business", business_encoding or encoding, buckets,
                                             business_profile)
     persisted = [b_frame]
     try:
-        r_frame, r_table, _, r_kinds = _read_side(spark, registry, "registry", registry_encoding or encoding, n,
+        r_frame, r_table, _, r_kinds, r_profile = _read_side(spark, registry, "registry", registry_encoding or encoding, n,
                                                   registry_profile)
         persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
@@ -333,8 +343,13 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
             _PERSON).applyInArrow(_several, _spark_schema({C.ROW: pl.Int64()}))
         flagged = spark.sparkContext.broadcast(sorted(r[C.ROW] for r in several.collect()))
         registry_rows = r_frame.where(F.col(_KIND) == _ROW_KIND)
+        home, home_source = home_of.given(home_prefecture, (b_profile.name, b_profile.home_prefecture),
+                                          (r_profile.name, r_profile.home_prefecture))
+        if home is None:
+            given = registry_rows.select(C.ADDRESS).mapInArrow(_prefectures, "p string").where(F.col("p").isNotNull())
+            home, home_source = home_of.of_counts({r["p"]: r["count"] for r in given.groupBy("p").count().collect()})
         checked = rows.groupBy(BUCKET).cogroup(registry_rows.groupBy(BUCKET)).applyInArrow(
-            _checker(flagged), _spark_schema(RESULT_SCHEMA))
+            _checker(flagged, home), _spark_schema(RESULT_SCHEMA))
         rejected = b_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON).mapInArrow(
             _rejected, _spark_schema(RESULT_SCHEMA))
         result = checked.unionByName(rejected)
@@ -343,16 +358,17 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
                   "registry_rejected": r_kinds.get(_REJECT_KIND, 0)}
         r_rejects = r_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON)
         verdicts = _write(result, r_rejects if counts["registry_rejected"] else None, out, formats, show_number,
-                          b_table, r_table)
-        return {str(v): int(verdicts.get(str(v), 0)) for v in Verdict} | counts
+                          b_table, r_table, (home, home_source))
+        return {str(v): int(verdicts.get(str(v), 0)) for v in Verdict} | counts | {
+            "home_prefecture": home, "home_prefecture_source": home_source}
     finally:
         for frame in persisted:
             with contextlib.suppress(Exception):
                 frame.unpersist()
 
 
-def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table
-           ) -> dict[str, int]:
+def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table,
+           home: tuple[str | None, str]) -> dict[str, int]:
     """Phase 5: the outputs, in 行番号 order; returns the count per 判定."""
     rejects_schema = {C.ROW: pl.Int64(), REJECT_REASON: pl.String()}
     if ":/" in out:  # a URI (file:// too) is written by Spark; a plain path is a local folder
@@ -385,7 +401,7 @@ def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Tab
         elif fmt == "parquet":
             write_parquet(frame, folder / "result.parquet", show_number=show_number)
         else:
-            write_report(frame, folder / "report.xlsx", RunInfo(b_table.name, r_table.name, dt.datetime.now(), notes),
+            write_report(frame, folder / "report.xlsx", RunInfo(b_table.name, r_table.name, dt.datetime.now(), notes, *home),
                          show_number=show_number)
     return dict(frame.group_by(C.VERDICT).len().rows())
 

@@ -39,6 +39,8 @@ class RunInfo:
     registry_file: str
     started: dt.datetime = field(default_factory=dt.datetime.now)
     notes: Sequence[str] = ()
+    home_prefecture: str | None = None  #: the body's 都道府県 the run used for shared 市区町村 names
+    home_source: str = ""  #: where it came from
 
 
 def _detail_frame(rows: pl.DataFrame) -> pl.DataFrame:
@@ -126,6 +128,9 @@ def _summary(wb: xlsxwriter.Workbook, stats: Stats, info: RunInfo, formats: dict
     ws.write(4, 1, info.started.strftime("%Y-%m-%d %H:%M"))
     ws.write(5, 0, "点検対象件数（入力行数）")
     ws.write_number(5, 1, stats.rows)
+    ws.write(6, 0, "団体の都道府県")
+    ws.write(6, 1, f"{info.home_prefecture or '—'}（{info.home_source or '不明'}）"
+                   "：同名の市区町村（府中市など）で都道府県の記載がない住所に使います")
 
     counts = stats.verdicts
     top = 7

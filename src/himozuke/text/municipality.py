@@ -204,15 +204,24 @@ def leading_prefecture_expr(e: pl.Expr) -> pl.Expr:
     return e.str.extract(_LEADING_PREFECTURE, 1)
 
 
-def most_given_prefecture(addresses: pl.Series) -> str | None:
-    """The 都道府県 most of ``addresses`` give (a register's addresses are the body's residents': its home
-    prefecture); None when none gives one. Ties go to the prefecture first in the list's order.
+def given_prefectures(addresses: pl.LazyFrame, column: str) -> dict[str, int]:
+    """How many of the addresses in ``column`` open with each 都道府県 (streamed: a register of any size).
 
-    >>> most_given_prefecture(pl.Series(["広島県府中市", "広島県福山市", "東京都府中市", "府中市"]))
-    '広島県'
+    >>> given_prefectures(pl.LazyFrame({"a": ["広島県府中市", "広島県福山市", "東京都府中市", "府中市"]}), "a")
+    {'東京都': 1, '広島県': 2}
     """
-    given = pl.select(leading_prefecture_expr(pl.lit(addresses)).alias("p")).to_series().drop_nulls()
-    if given.len() == 0:
-        return None
+    counts = (addresses.select(leading_prefecture_expr(pl.col(column)).alias("p")).drop_nulls()
+              .group_by("p").len().collect(engine="streaming"))
     order = {p: i for i, p in enumerate(t.PREFECTURES)}
-    return min(given.value_counts().iter_rows(), key=lambda row: (-row[1], order[row[0]]))[0]
+    return dict(sorted(counts.iter_rows(), key=lambda row: order[row[0]]))
+
+
+def most_given_prefecture(counts: dict[str, int]) -> str | None:
+    """The 都道府県 most addresses give (:func:`given_prefectures`): a register's addresses are the body's
+    residents', so this is its home prefecture; None when none gives one. A tie goes to the first in list order.
+
+    >>> most_given_prefecture({"広島県": 2, "東京都": 2, "岡山県": 1}), most_given_prefecture({})
+    ('東京都', None)
+    """
+    order = {p: i for i, p in enumerate(t.PREFECTURES)}
+    return min(counts, key=lambda p: (-counts[p], order[p])) if counts else None
