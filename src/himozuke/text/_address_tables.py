@@ -45,6 +45,19 @@ PROLONGED_SOUND_MARKS: tuple[str, ...] = (
 # table of blank characters of the package (`himozuke.text.blank`).
 SPACES: tuple[str, ...] = _tables.SPACES
 
+# 旧字の数字 (大字): the same numbers (「弐拾参番地」 = 「二十三番地」), read in a number context only
+# (「壱岐市」 keeps its 壱).
+OLD_NUMERALS: dict[str, str] = {
+    "壱": "一",  # U+58F1
+    "壹": "一",  # U+58F9
+    "弐": "二",  # U+5F10
+    "貳": "二",  # U+8CB3
+    "貮": "二",  # U+8CAE
+    "参": "三",  # U+53C2
+    "參": "三",  # U+53C3
+    "拾": "十",  # U+62FE
+}
+
 # 漢数字 read digit by digit (「一〇五」 = 105) and as multipliers (「百五」 = 105).
 KANJI_DIGITS: dict[str, int] = {
     "〇": 0,  # U+3007 IDEOGRAPHIC NUMBER ZERO
@@ -66,11 +79,13 @@ KANJI_MULTIPLIERS: dict[str, int] = {
 
 
 def kanji_number(run: str) -> str:
-    """A run of 漢数字 and digits as digits: 「一〇五」 → 「105」, 「百五」 → 「105」; a malformed run unchanged.
+    """A run of 漢数字 (旧字 too) or digits as digits: 「一〇五」 → 「105」, 「百五」 → 「105」, 「弐拾参」 → 「23」; a
+    malformed run unchanged.
 
-    >>> kanji_number("一〇五"), kanji_number("二千三"), kanji_number("十十")
-    ('105', '2003', '十十')
+    >>> kanji_number("一〇五"), kanji_number("二千三"), kanji_number("十十"), kanji_number("弐拾参")
+    ('105', '2003', '十十', '23')
     """
+    run = run.translate(_OLD_TRANS)
     if not any(c in KANJI_MULTIPLIERS for c in run):
         return "".join(str(KANJI_DIGITS.get(c, c)) for c in run)
     total, digit, last_unit = 0, None, 10_000
@@ -99,17 +114,7 @@ def traditional_numbers() -> dict[str, str]:
     return {run: kanji_number(run) for run in runs if any(m in run for m in KANJI_MULTIPLIERS)}
 
 
-# 旧字の数字 (大字): the same numbers (「弐拾参番地」 = 「二十三番地」), folded before the 漢数字 are read.
-OLD_NUMERALS: dict[str, str] = {
-    "壱": "一",  # U+58F1
-    "壹": "一",  # U+58F9
-    "弐": "二",  # U+5F10
-    "貳": "二",  # U+8CB3
-    "貮": "二",  # U+8CAE
-    "参": "三",  # U+53C2
-    "參": "三",  # U+53C3
-    "拾": "十",  # U+62FE
-}
+_OLD_TRANS = str.maketrans(OLD_NUMERALS)
 
 # 区切り: between two numbers each of these means "-" (「5丁目4番3号」 = 「5の4の3」 = 「5-4-3」).
 NUMBER_SEPARATORS: tuple[str, ...] = (

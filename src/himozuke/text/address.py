@@ -102,22 +102,9 @@ def unify_spaces_expr(e: pl.Expr) -> pl.Expr:
 
 # ---- 4. ダッシュ ---------------------------------------------------------------------------------
 
-_NUMERALS = "0-9" + "".join(t.KANJI_DIGITS) + "".join(t.KANJI_MULTIPLIERS)
-_OLD_NUMERALS_TRANS = str.maketrans(t.OLD_NUMERALS)
-
-
-def unify_old_numerals(s: str) -> str:
-    """旧字の数字 (壱弐参拾, 壹貳參) → 一二三十: the same number (「弐拾参番地」 == 「二十三番地」).
-
-    >>> unify_old_numerals("弐拾参番地"), unify_old_numerals("壱番町")
-    ('二十三番地', '一番町')
-    """
-    return s.translate(_OLD_NUMERALS_TRANS)
-
-
-def unify_old_numerals_expr(e: pl.Expr) -> pl.Expr:
-    """Vectorised `unify_old_numerals`."""
-    return e.str.replace_many(t.OLD_NUMERALS)
+#: 漢数字 (旧字 too: 壱弐参拾 are numbers in a number context, 「弐拾参番地」 == 「二十三番地」; 「壱岐市」 keeps its 壱).
+_KANJI_NUMERALS = "".join(t.KANJI_DIGITS) + "".join(t.KANJI_MULTIPLIERS) + "".join(t.OLD_NUMERALS)
+_NUMERALS = "0-9" + _KANJI_NUMERALS
 _PROLONGED = "[" + "".join(t.PROLONGED_SOUND_MARKS) + "]"
 _BEFORE_PROLONGED = f"[{_NUMERALS}目番地号]"  # 「1ー2」「5丁目ー4」
 _AFTER_PROLONGED = f"[{_NUMERALS}]"
@@ -155,7 +142,8 @@ def unify_dashes_expr(e: pl.Expr) -> pl.Expr:
 
 # ---- 5. 漢数字 ---------------------------------------------------------------------------------
 
-_TOKENS = f"[{_NUMERALS}]+|[^{_NUMERALS}]+"
+# Digits and 漢数字 are runs of their own: 「六分一７番地」 is the 町名 六分一 and the 番地 7, not 17.
+_TOKENS = f"[0-9]+|[{_KANJI_NUMERALS}]+|[^{_NUMERALS}]+"
 _NUMERAL_RUN = f"^[{_NUMERALS}]+$"
 _WORD_SEPS = "|".join(sep for sep in t.NUMBER_SEPARATORS if sep != "-")
 # Separators between two numbers; a space is allowed only around a dash: 「1-1-1 101」 keeps its room apart.
@@ -200,8 +188,8 @@ def kanji_numerals_to_digits(s: str) -> str:
 
 # Polars: mark each run holding a 漢数字 in a number context (3 regex passes, no look-around in Rust), convert
 # marked runs by one table, split rows with a rarer run (「一〇五〇」「三百」「十十」) at the markers (noncharacters).
-_OPEN, _CLOSE, _CHARS = "\ufdd0", "\ufdd1", [*t.KANJI_DIGITS, *"0123456789"]
-_KANJI_RUN = f"[{_NUMERALS}]*[{''.join(t.KANJI_DIGITS)}{''.join(t.KANJI_MULTIPLIERS)}][{_NUMERALS}]*"
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"
+_KANJI_RUN = f"[{_KANJI_NUMERALS}]+"
 # Chained to the number before it (「5の四」): the number's last character, separators, the run.
 _AFTER_NUMBER = f"([{_NUMERALS}])({_SEP_RUN})({_KANJI_RUN})"
 _AFTER_MARKED = f"({_CLOSE})({_SEP_RUN})({_KANJI_RUN})"  # 「一の二の三」: the 三 a first pass skips
@@ -213,7 +201,7 @@ _BEFORE_NUMBER = f"({_KANJI_RUN})({_STRONG}|{_SEP_RUN}[{_NUMERALS}{_OPEN}])"
 @functools.cache
 def _marked_numbers() -> dict[str, str]:
     """Marked runs → digits for the usual numbers: 1–99 with 十, positional runs of 1–2 characters."""
-    runs = [*t.KANJI_DIGITS, *(a + b for a in _CHARS for b in _CHARS if {a, b} & set(t.KANJI_DIGITS))]
+    runs = [*t.KANJI_DIGITS, *(a + b for a in t.KANJI_DIGITS for b in t.KANJI_DIGITS)]
     usual = {run: t.kanji_number(run) for run in runs} | {r: v for r, v in t.traditional_numbers().items() if len(v) < 3}
     return {f"{_OPEN}{run}{_CLOSE}": value for run, value in usual.items()}
 
@@ -226,7 +214,7 @@ def _traditional_series() -> tuple[pl.Series, pl.Series]:  # built once: a dict 
 def _convert_marked_expr(e: pl.Expr) -> pl.Expr:
     """Every marked run read like `t.kanji_number` (the pieces of the split are one flat column)."""
     piece = pl.element().str.split_exact(_CLOSE, 1)
-    run, after = piece.struct.field("field_0"), piece.struct.field("field_1")
+    run, after = piece.struct.field("field_0").str.replace_many(t.OLD_NUMERALS), piece.struct.field("field_1")
     value = (
         pl.when(run.str.contains(f"[{''.join(t.KANJI_MULTIPLIERS)}]"))
         .then(run.replace_strict(*_traditional_series(), default=run))
@@ -266,8 +254,9 @@ def unify_separators(s: str) -> str:
     """丁目・番地・番・の・ノ・之・丿・- between numbers → 「-」; a trailing 丁目/番地/番/号 is dropped.
 
     Manual §7(6) A 注12 「１丁目１番１号」と「１－１－１」; SPEC 「５丁目－４－３、５－４－３、５の４の３」.
-    The suffix stays where it is part of a word: 「101号室」, 「1番館」, 「1番町」. 号 ends the 地番: a number
-    right after it is a room (「1番1号101」 → 「1-1 101」). A parcel letter keeps its number: 「ハの74」 → 「ハ74」.
+    The suffix stays where it is part of a word: 「101号室」, 「1番館」, 「1番町」. 号 after 番 ends the 地番: a
+    number right after it is a room (「1番1号101」 → 「1-1 101」); 号 before a 番地 is a 町名 (北海道の 「10号」).
+    A parcel letter keeps its number: 「ハの74」 → 「ハ74」.
 
     >>> unify_separators("5の4の3"), unify_separators("5丁目-4-3"), unify_separators("1丁目1番地1")
     ('5-4-3', '5-4-3', '1-1-1')
@@ -275,18 +264,18 @@ def unify_separators(s: str) -> str:
     ('1-1-1 101号室', '1-1-1 101', '字東ハ74')
     """
     s = re.sub(f"(?<![ァ-ヺー]){_PARCEL}", r"\1\2", s)
-    s = re.sub("(?<=[0-9])号(?=[0-9])", " ", s)
+    s = re.sub("(番[0-9]+)号(?=[0-9])", r"\1 ", s)
     s = re.sub(f"(?<=[0-9]){_SEP_RUN}(?=[0-9])", "-", s)
-    return re.sub(f"(?<=[0-9])(?:{_SUFFIXES})+(?![{t.WORD_AFTER_SUFFIX}])", "", s)
+    return re.sub(f"(?<=[0-9])(?:{_SUFFIXES})+(?![0-9{t.WORD_AFTER_SUFFIX}])", "", s)
 
 
 def unify_separators_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised `unify_separators` (two passes stand in for look-behind: 「1の2の3」)."""
     e = e.str.replace_all(f"(^|[^ァ-ヺー]){_PARCEL}", "${1}${2}${3}")
-    e = e.str.replace_all("([0-9])号([0-9])", "${1} ${2}").str.replace_all("([0-9])号([0-9])", "${1} ${2}")
+    e = e.str.replace_all("(番[0-9]+)号([0-9])", "${1} ${2}")
     chain = f"([0-9]){_SEP_RUN_NOT_BARE_DASH}([0-9])"
     e = e.str.replace_all(chain, "${1}-${2}").str.replace_all(chain, "${1}-${2}")
-    return e.str.replace_all(f"([0-9])(?:{_SUFFIXES})+($|[^{t.WORD_AFTER_SUFFIX}])", "${1}${2}")
+    return e.str.replace_all(f"([0-9])(?:{_SUFFIXES})+($|[^0-9{t.WORD_AFTER_SUFFIX}])", "${1}${2}")
 
 
 ADDRESS_STEPS: tuple[Step, ...] = (
@@ -294,7 +283,6 @@ ADDRESS_STEPS: tuple[Step, ...] = (
     Step("drop_selectors", drop_selectors, drop_selectors_expr),
     Step("unify_spaces", unify_spaces, unify_spaces_expr),
     Step("unify_dashes", unify_dashes, unify_dashes_expr),
-    Step("unify_old_numerals", unify_old_numerals, unify_old_numerals_expr),
     Step("kanji_numerals_to_digits", kanji_numerals_to_digits, kanji_numerals_to_digits_expr),
     Step("unify_separators", unify_separators, unify_separators_expr),
 )
@@ -341,14 +329,15 @@ class AddressParts(NamedTuple):
     rest: str  #: 方書 and whatever follows the 地番
 
 
-# The 町字 is the shortest start (none first: 「1-1-1 101」 has no 町字) after which a 地番 follows.
+# The 地番 is the last chain of numbers (「5-3川平3-21-2」: 弥富市 五之三川平 三丁目; 「10号1-5」: 東神楽町 10号) after
+# which nothing but a 方書 without a chain follows; with no chain, the first lone number that no 漢字 or の/ノ
+# continues (「北1条西2」, 「太田1の通り」 is a 町名). What comes before it is the 町字.
 _TAIL = (
-    r"^(?P<machiaza>(?:.*?[^0-9-])??)"
-    r"(?:(?P<chain>[0-9]+(?:-[0-9]+)+)(?P<chain_rest>(?:[^0-9].*)?)"
-    f"|(?P<single>[0-9]+)(?P<single_rest>(?:[^{t.HAN}0-9].*)?))$"
+    r"^(?:(?P<machiaza>(?:.*[^0-9-])?)(?P<chain>[0-9]+(?:-[0-9]+)+)(?P<chain_rest>(?:[^0-9-][^-]*)?)"
+    f"|(?P<machiaza1>(?:.*?[^0-9-])??)(?P<single>[0-9]+)(?P<single_rest>(?:[^{t.HAN}0-9のノ-].*)?))$"
 )
 _MACHIAZA_PREFIX = f"^(?:{'|'.join(t.MACHIAZA_PREFIXES)}) ?"
-_NUMBER_RUN = f"[{_NUMERALS}]+"
+_NUMBER_RUN = f"[0-9]+|[{_KANJI_NUMERALS}]+"
 _KEY_FOLD = {**t.KE_VARIANTS, " ": ""}
 _KEY_TRANS = str.maketrans(_KEY_FOLD)
 
@@ -368,12 +357,17 @@ def machiaza_key(machiaza: str) -> str:
     >>> machiaza_key("霞が関"), machiaza_key("霞ヶ関"), machiaza_key("大字山田字東"), machiaza_key("北10条西")
     ('霞ケ', '霞ケ', '山田', '北#')
     """
-    return re.sub(_NUMBER_RUN, "#", re.sub(_MACHIAZA_PREFIX, "", machiaza).translate(_KEY_TRANS))[:2]
+    key = re.sub(_MACHIAZA_PREFIX, "", machiaza).translate(_KEY_TRANS)
+    return re.sub(_NUMBER_RUN, "#", re.sub(_LAST_SUFFIX, "#", key))[:2]
+
+
+# A number that ends the 町字 with its suffix (「20号」 before 「28番地」, or written 「20 28-13」) is one 「#」.
+_LAST_SUFFIX = f"(?:{_NUMBER_RUN})(?:{_SUFFIXES})$"
 
 
 def _machiaza_key_expr(e: pl.Expr) -> pl.Expr:
-    return e.str.replace(_MACHIAZA_PREFIX, "").str.replace_many(_KEY_FOLD).str.replace_all(_NUMBER_RUN, "#") \
-        .str.slice(0, 2)
+    return e.str.replace(_MACHIAZA_PREFIX, "").str.replace_many(_KEY_FOLD).str.replace(_LAST_SUFFIX, "#") \
+        .str.replace_all(_NUMBER_RUN, "#").str.slice(0, 2)
 
 
 def machiaza_numbers(machiaza: str) -> list[str]:
@@ -417,10 +411,10 @@ banchi='1-1-1', numbers='1-1-1', rest='コーポ山田101')
     match = re.match(_TAIL, tail)
     if match is None:
         machiaza, banchi, rest = tail, "", ""
+    elif match["chain"] is not None:
+        machiaza, banchi, rest = match["machiaza"], match["chain"], match["chain_rest"]
     else:
-        machiaza = match["machiaza"]
-        banchi = match["chain"] or match["single"]
-        rest = match["chain_rest"] if match["chain"] else match["single_rest"]
+        machiaza, banchi, rest = match["machiaza1"], match["single"], match["single_rest"]
     machiaza = machiaza.strip(" ")
     return AddressParts(prefecture, municipality, city, machiaza, machiaza_key(machiaza), banchi,
                         _join_numbers(machiaza_numbers(machiaza), banchi), rest.strip(" "))
@@ -462,7 +456,7 @@ def address_parts_expr(e: pl.Expr, home: str | None = None) -> pl.Expr:
 
 def _numbers_of_runs_expr(runs: pl.Expr) -> pl.Expr:
     """Each run of 漢数字 or digits (a list) by its value, like `t.kanji_number`, joined by 「-」."""
-    run = pl.element()
+    run = pl.element().str.replace_many(t.OLD_NUMERALS)
     value = (
         pl.when(run.str.contains(f"[{''.join(t.KANJI_MULTIPLIERS)}]"))
         .then(run.replace_strict(*_traditional_series(), default=run))
@@ -488,7 +482,7 @@ def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
         )
         .struct.with_fields(
             m.resolve_expr(f("prefecture"), f("_found"), home).alias("city"),
-            pl.coalesce(tail("machiaza"), f("_rest_of_head")).str.strip_chars(" ").alias("machiaza"),
+            pl.coalesce(tail("machiaza"), tail("machiaza1"), f("_rest_of_head")).str.strip_chars(" ").alias("machiaza"),
             pl.coalesce(tail("chain"), tail("single"), pl.lit("")).alias("banchi"),
             pl.coalesce(tail("chain_rest"), tail("single_rest"), pl.lit("")).str.strip_chars(" ").alias("rest"),
         )
