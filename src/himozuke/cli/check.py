@@ -57,7 +57,8 @@ def print_summary(summary: RunSummary, out: Path | str) -> None:
     if summary.registry_rejected:
         console.print(f"[yellow]住基側ファイルに読めない行が {summary.registry_rejected} 行あります[/] "
                       f"(registry_rejects.csv)")
-    console.print(f"団体の都道府県 / home prefecture: {summary.home_prefecture or '—'}（{summary.home_prefecture_source}）")
+    console.print(f"団体の都道府県 / home prefecture: {summary.home_prefecture or '—'}（{summary.home_prefecture_source}）",
+                  soft_wrap=True)
     speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
     console.print(f"速度 / speed: {speed}")
     console.print("出力 / outputs: " + ", ".join(f"{str(out).rstrip('/')}/{o}" for o in summary.outputs))
@@ -154,5 +155,12 @@ def demo(
         console.print(f"{i}. {escape(files)} — {escape(what)}")
     print_summary(result.summary, out)
     console.print(f"仕込んだ行の答え合わせ / answer key: {result.expected_matched:,} / {result.expected_total:,} 行が期待どおり")
+    auc, wrong, correct = result.priority
+    if wrong and correct:
+        console.print(f"優先度の順位 / priority ranking: 仕込んだ紐付け誤り {wrong:,} 件が他の B・C {correct:,} 件より先に来る"
+                      f"確率 (AUC) = {auc:.3f}", soft_wrap=True)
+    else:
+        console.print("優先度の順位 / priority ranking: 仕込んだ紐付け誤りがなく測れません（--people を増やしてください）",
+                      soft_wrap=True)
     if result.mismatched.height:
         console.print(result.mismatched.head(20))

@@ -21,6 +21,7 @@ from enum import StrEnum
 import polars as pl
 
 from himozuke.formats import columns as C
+from himozuke.match import evidence as ev
 from himozuke.match.compare import MATCHING, ItemVerdict
 
 
@@ -139,21 +140,48 @@ class Tier:
     evidence: str
 
 
+@dataclass(frozen=True)
+class Is(Cond):
+    """An evidence column (:mod:`himozuke.match.evidence`) holds ``value`` (null: it does not)."""
+
+    column: str
+    value: bool | str
+
+    def expr(self) -> pl.Expr:
+        return (pl.col(self.column) == self.value).fill_null(False)
+
+
+@dataclass(frozen=True)
+class Not(Cond):
+    part: Cond
+
+    def expr(self) -> pl.Expr:
+        return ~self.part.expr()
+
+
 _REAL_MISMATCH = (ItemVerdict.MISMATCH,)
 
-#: Lower = look first. Seed 004 (健康保険証の試行実施): 生年月日・性別不一致 were real errors in 3.6 % of cases,
-#: 氏名等不一致 in 0.025 % — 144× apart; twins and family members swapped were the typical real errors.
-#: A value that is merely missing (未収集) is no evidence of another person, so tiers 2–3 need a real 不一致.
+#: Lower = look first; integers; the first tier that holds. Evidence: 「マイナンバー情報総点検について（全体像）」
+#: (デジタル庁 マイナンバー情報総点検本部, 令和5年12月) — the 健康保険証 trial found 17 wrong links among the
+#: mismatches, 4 pairs of twins and 2 of family members; a 生年月日・性別 mismatch was a wrong link in 3.6 % of
+#: cases, an 氏名等 mismatch in 0.025 % (144× apart); the causes were a family member's number on the same form,
+#: same-name people, several people answering a 2-information inquiry, typos in the number; most C were an
+#: unreported marriage or move, or カナ・性別 never collected. A value that is merely missing (未収集) is no
+#: evidence of another person: tiers 2–4 need a real 不一致.
 PRIORITY_TIERS: tuple[Tier, ...] = (
-    Tier(1, Flag(NUMBER_SHARED), "同じ番号が別人に使われている: 少なくとも一方は誤り"),
-    Tier(2, AllOf((AnyOf((VerdictIs(C.BIRTH_DATE, _REAL_MISMATCH), VerdictIs(C.SEX, _REAL_MISMATCH))),
-                   VerdictIs(C.KANA_NAME, _REAL_MISMATCH))),
-         "生年月日・性別の不一致（3.6 %）にカナ氏名の不一致も重なる: 家族・双子の取り違えの形"),
-    Tier(3, AnyOf((VerdictIs(C.BIRTH_DATE, _REAL_MISMATCH), VerdictIs(C.SEX, _REAL_MISMATCH))),
-         "生年月日・性別の不一致: seed 004 で 3.6 % が実際の誤り"),
-    Tier(4, Always(), "C のうち氏名・市区町村の不一致や空欄: seed 004 で 0.025 %（改姓・転居の未届が多い）"),
+    Tier(1, Flag(NUMBER_SHARED), "同じ番号が業務側で別人に使われている: 少なくとも一方は誤り"),
+    Tier(2, AllOf((Is(ev.GIVEN_DIFFERS, True), Is(ev.SURNAME_AGREES, True), Not(Is(ev.BIRTH, "typo")))),
+         "姓は同じで名（カナ）が違い、生年月日は同じか別人のように違う: 双子・家族の取り違えの形"
+         "（総点検の試行実施で誤登録 17 件のうち双子 4 組・家族内 2 組。申請書の家族の番号）"),
+    Tier(3, AnyOf((Is(ev.BIRTH, "far"), AllOf((Is(ev.GIVEN_DIFFERS, True), Not(Is(ev.SURNAME_AGREES, True)))))),
+         "生年月日が入力誤りでは説明できないほど違う、または姓も名も違う: 別人の形"
+         "（同姓同名の別人・複数人該当からの選び違い。生年月日・性別不一致の 3.6 % が誤登録）"),
+    Tier(4, AnyOf((VerdictIs(C.SEX, _REAL_MISMATCH), Is(ev.BIRTH, "typo"))),
+         "性別の不一致、または生年月日が一桁違い・隣り合う数字の入れ違い・一日違い・月日の入れ違い: 入力誤りの形"),
+    Tier(5, Always(), "姓だけの違い（改姓の未届）・市区町村の違い（転居の未届）・カナや性別の未収集など: "
+                      "C の多くはこれ（氏名等不一致の誤登録は 0.025 %）"),
 )
-B_PRIORITY = 5
+B_PRIORITY = 6
 
 
 def priority_expr() -> pl.Expr:

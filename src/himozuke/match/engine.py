@@ -26,6 +26,8 @@ from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
+from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
+from himozuke.match.evidence import evidence
 from himozuke.match.reasons import REASON_TEXT, Reason
 from himozuke.text.person import person_key_expr as text_person_key_expr
 from himozuke.text.person import person_keys, several_numbers_expr, shared_number_expr
@@ -242,8 +244,11 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
         pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
         *equal, (comparable & ~pl.col("_cheap")).alias("_compare"),
     ).filter("_compare").drop("_compare")
-    compared = compare(prepare(to_compare, home_prefecture)).select(_IDX, *_VERDICTS, *_REASONS) \
-        if to_compare.height else None
+    compared = None
+    if to_compare.height:
+        compared = compare(prepare(to_compare, home_prefecture))
+        compared = compared.select(_IDX, *_VERDICTS, *_REASONS).with_columns(
+            evidence(compared, (f"_key:{C.BIRTH_DATE}:b", f"_key:{C.BIRTH_DATE}:r")).get_columns())
     if callable(several_numbers):
         several_numbers = several_numbers()
     several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
@@ -282,7 +287,8 @@ def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:
     others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), K.E_REASON, "_cross", "_several",
                        K.NUMBER_SHARED, "_cheap", (~plain).alias("_rest")).filter("_rest")
     if compared is None:
-        compared = pl.DataFrame(schema={_IDX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String)})
+        compared = pl.DataFrame(schema={_IDX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String),
+                                        **EVIDENCE_SCHEMA})
     others = others.join(compared, on=_IDX, how="left", maintain_order="left").with_columns(
         pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).otherwise(pl.col(v)).alias(v)
         for v in _VERDICTS)  # a flagged cheap-path row: every item identical
@@ -348,7 +354,7 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
             K.NUMBER_SHARED: pl.Series([False] * n, dtype=pl.Boolean),
             _REJECT_DETAIL: rejects[REJECT_REASON],
         }
-    )
+    ).with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in EVIDENCE_SCHEMA.items())
     return _finish(frame)
 
 

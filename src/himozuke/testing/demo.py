@@ -30,7 +30,7 @@ from himozuke.formats.validate import validate_file, write_xlsx
 from himozuke.pipeline import RunSummary, run_check
 from himozuke.report.tables import write_csv
 from himozuke.testing.jlis import simulate_jlis, write_case_ro
-from himozuke.testing.perturb import EXPECTED, PLANTED, business_copy
+from himozuke.testing.perturb import EXPECTED, PLANTED, business_copy, priority_auc
 from himozuke.testing.population import generate_population
 
 FILES = {
@@ -52,6 +52,8 @@ class DemoResult:
     expected_matched: int
     expected_total: int
     mismatched: pl.DataFrame  # planted rows whose 判定 differs from the answer key (should be empty)
+    #: 優先度 against the planted truth: (AUC, wrong links, other B/C rows) — see ``perturb.priority_auc``
+    priority: tuple[float, int, int] = (float("nan"), 0, 0)
 
 
 def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
@@ -92,4 +94,5 @@ def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
     write_csv(key, out / "answer_key.csv", show_number=True)
     joined = key.join(result.select(C.ROW, C.VERDICT, C.REASONS), on=C.ROW).filter(pl.col(EXPECTED).is_not_null())
     wrong = joined.filter(pl.col(EXPECTED) != pl.col(C.VERDICT))
-    return DemoResult(summary, out, steps, joined.height - wrong.height, joined.height, wrong)
+    return DemoResult(summary, out, steps, joined.height - wrong.height, joined.height, wrong,
+                      priority_auc(result, key))

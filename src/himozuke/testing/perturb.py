@@ -530,3 +530,32 @@ def _apply_notation(f: pl.DataFrame, kind: str, rng: np.random.Generator) -> pl.
     if f.schema[BIRTH_DATE] == pl.Date:
         f = f.with_columns(birth.dt.to_string("%Y-%m-%d"))
     return f.select(cols)
+
+
+#: The planted kinds that are a wrong link (the number is another person's): the swaps.
+WRONG_LINKS: frozenset[str] = frozenset(LABEL[k] for k in _PAIRS)
+
+
+def priority_auc(result: pl.DataFrame, key: pl.DataFrame) -> tuple[float, int, int]:
+    """How well 優先度 ranks the planted wrong links first among the B and C rows: the probability that a wrong
+    link has a smaller (earlier) 優先度 than a correct link, ties counting half (ROC AUC). Returns (AUC, wrong
+    links, correct links). ``result`` has 行番号, 判定, 優先度; ``key`` has 行番号 and 仕込み.
+
+    >>> r = pl.DataFrame({"行番号": [2, 3, 4, 5], "判定": ["C", "C", "B", "A"], "優先度": [2, 5, 6, None]})
+    >>> k = pl.DataFrame({"行番号": [2, 3, 4, 5], "仕込み": ["双子取違え", "婚姻改姓未届", "番地違い", ""]})
+    >>> priority_auc(r, k)
+    (1.0, 1, 2)
+    """
+    rows = result.select("行番号", "判定", "優先度").join(key.select("行番号", PLANTED), on="行番号").filter(
+        pl.col("判定").is_in(["B", "C"]))
+    wrong = rows.get_column(PLANTED).str.split("+").list.first().is_in(list(WRONG_LINKS))
+    pos = rows.filter(wrong).get_column("優先度").to_numpy()
+    neg = rows.filter(~wrong).get_column("優先度").to_numpy()
+    if pos.size == 0 or neg.size == 0:
+        return float("nan"), int(pos.size), int(neg.size)
+    # earlier tier = higher score: count pairs (wrong, correct) ordered right, ties half
+    neg_sorted = np.sort(neg)
+    below = np.searchsorted(neg_sorted, pos, side="left")  # correct links with a smaller (earlier) tier
+    equal = np.searchsorted(neg_sorted, pos, side="right") - below
+    better = neg.size - below - equal
+    return float((better + 0.5 * equal).sum() / (pos.size * neg.size)), int(pos.size), int(neg.size)
