@@ -21,7 +21,7 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
-from himozuke.text.address import address_parts_expr, normalize_address_expr, parts_of_normalized_expr
+from himozuke.text.address import address_parts_expr, normalize_address_frame, parts_of_normalized_expr
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
 from himozuke.text.dates import parse_date_expr
@@ -92,13 +92,17 @@ class Comparison:
     #: date, an unknown sex code — is never 一致, not even against the same text (issue #16): the levels before
     #: 一致 catch it, and the engine's cheap path (all five texts identical → A) leaves such rows to them.
     identifies: Callable[[pl.Expr], pl.Expr] = lambda e: ~is_blank_expr(e)
+    #: ``identifies`` parses (dates, codes): test each distinct value once, not every row (a regex is cheaper
+    #: over every row than a distinct pass).
+    identifies_per_distinct: bool = False
     #: Normalise each distinct text once (names and dates repeat across pairs). Off for the address: among the
     #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
     #: (two string joins) cost more than normalising both sides of each pair directly.
     distinct_first: bool = True
-    #: ``keys`` as (normalise, parse of the normalised text), when parsing costs enough to be worth doing once
-    #: for a pair whose two texts normalise alike (most address pairs that differ only in notation).
-    split: tuple[Callable[[pl.Expr], pl.Expr], Callable[[pl.Expr], pl.Expr]] | None = None
+    #: ``keys`` as (normalise every column of a frame, parse of the normalised text), when parsing costs enough
+    #: to be worth doing once for a pair whose two texts normalise alike (most address pairs that differ only in
+    #: notation).
+    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr]] | None = None
     #: Keys also for identical texts: a level before 一致 reads them (an unreadable date on both sides).
     key_identical: bool = False
 
@@ -193,6 +197,7 @@ BIRTH = Comparison(
     ),
     parse_date_expr,
     identifies=date_identifies,
+    identifies_per_distinct=True,
     key_identical=True,
 )
 
@@ -210,6 +215,7 @@ SEX = Comparison(
     ),
     parse_sex_expr,
     identifies=sex_identifies,
+    identifies_per_distinct=True,
     key_identical=True,
 )
 
@@ -219,8 +225,9 @@ def _addr(side: str, field: str) -> pl.Expr:
 
 
 def _same_name() -> pl.Expr:
-    """Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture."""
-    return fold_municipality(_addr("b", "municipality")) == fold_municipality(_addr("r", "municipality"))
+    """Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture. The same
+    place is the same name; the names are compared only where the places differ (:func:`_address_extras`)."""
+    return (_addr("b", "city") == _addr("r", "city")) | pl.col(SAME_NAME).fill_null(False)
 
 
 def _machiaza_alike() -> pl.Expr:
@@ -255,7 +262,7 @@ ADDRESS = Comparison(
     ),
     address_parts_expr,
     distinct_first=False,
-    split=(normalize_address_expr, parts_of_normalized_expr),
+    split=(normalize_address_frame, parts_of_normalized_expr),
 )
 
 #: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
@@ -296,7 +303,8 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     by side."""
     normalise, parse = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
-    norms = differs.select(_ROW_ID, normalise(pl.col(b)).alias("_nb"), normalise(pl.col(r)).alias("_nr"))
+    norms = normalise(differs.select(pl.col(b).alias("_nb"), pl.col(r).alias("_nr"))).with_columns(
+        differs.get_column(_ROW_ID))
     alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
     texts = pl.concat([norms.get_column("_nb"), norms.get_column("_nr").filter(~alike)]).alias("_t")
     half = (len(texts) + 1) // 2
@@ -344,7 +352,7 @@ def _row_index(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
-                   extra: Callable[[pl.DataFrame], pl.Series] | None = None) -> pl.DataFrame:
+                   extra: Callable[[pl.DataFrame], pl.Series | list[pl.Series]] | None = None) -> pl.DataFrame:
     """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
     are the same. ``extra``: one more column computed from those (in the same thread)."""
     flag = _same_flag(df, cmp)
@@ -359,7 +367,7 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
         keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
     # narrow join: only this item's two key columns are gathered into df's row order
     part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
-    return part.with_columns(extra(part)) if extra is not None else part
+    return part.with_columns(extra(part)) if extra is not None else part  # one Series or several
 
 
 def prepare(df: pl.DataFrame, home: str | None = None) -> pl.DataFrame:
@@ -372,7 +380,7 @@ def prepare(df: pl.DataFrame, home: str | None = None) -> pl.DataFrame:
     cores stay busy. The wide frame is never copied.
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
-    extras = {KANJI.item: _kanji_variant, ADDRESS.item: _machiaza_variant}
+    extras = {KANJI.item: _kanji_variant, ADDRESS.item: _address_extras}
     with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
         parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, home, extras.get(cmp.item)), items))
     return pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
@@ -391,19 +399,24 @@ def _kanji_variant(part: pl.DataFrame) -> pl.Series:
 
 
 MACHIAZA_VARIANT = "_machiaza_variant_equal"
+SAME_NAME = "_same_municipality_name"
 
 
-def _machiaza_variant(part: pl.DataFrame) -> pl.Series:
-    """``_machiaza_variant_equal``: the 注11 keys of the pairs whose keys differ, equal up to 異体字 (computed in the
-    住所 item's thread, like the 漢字氏名's)."""
+def _address_extras(part: pl.DataFrame) -> list[pl.Series]:
+    """Computed in the 住所 item's thread, each for the few pairs that need it (null elsewhere):
+    ``_machiaza_variant_equal`` — the 注11 keys of the pairs whose keys differ, equal up to 異体字; and
+    ``_same_municipality_name`` — the 市区町村 names of the pairs whose places differ, alike once folded."""
     kb, kr = f"_key:{C.ADDRESS}:b", f"_key:{C.ADDRESS}:r"
     index = _row_index(part)
-    keys = part.select(pl.col(kb).struct.field("machiaza_key").alias("b"),
-                       pl.col(kr).struct.field("machiaza_key").alias("r")).with_columns(index.to_series())
-    candidates = keys.filter(pl.col("b").is_not_null() & pl.col("r").is_not_null() & (pl.col("b") != pl.col("r")))
-    return index.join(
-        candidates.select(_ROW_ID, variants_equal_frame(candidates, "b", "r").alias(MACHIAZA_VARIANT)),
-        on=_ROW_ID, how="left", maintain_order="left").get_column(MACHIAZA_VARIANT)
+    fields = part.select(*(pl.col(k).struct.field(f).alias(f"{f}:{side}") for k, side in ((kb, "b"), (kr, "r"))
+                           for f in ("machiaza_key", "city", "municipality"))).with_columns(index.to_series())
+    keys = fields.filter(pl.col("machiaza_key:b") != pl.col("machiaza_key:r"))
+    places = fields.filter(pl.col("city:b") != pl.col("city:r")).select(
+        _ROW_ID, (fold_municipality(pl.col("municipality:b")) == fold_municipality(pl.col("municipality:r")))
+        .alias(SAME_NAME))
+    variant = keys.select(_ROW_ID, variants_equal_frame(keys, "machiaza_key:b", "machiaza_key:r").alias(MACHIAZA_VARIANT))
+    return [index.join(found, on=_ROW_ID, how="left", maintain_order="left").get_column(name)
+            for found, name in ((variant, MACHIAZA_VARIANT), (places, SAME_NAME))]
 
 
 def compare(df: pl.DataFrame) -> pl.DataFrame:

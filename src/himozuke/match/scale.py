@@ -158,7 +158,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     for i in range(n):
         frame = _scan_bucket(tmp / "business", i)
         if frame is not None:
-            persons = person_frame(frame).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
+            persons = person_frame(frame, portable=True).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
             persons.write_parquet(tmp / "persons" / f"from={i}", partition_by=BUCKET, mkdir=True)
     several = []
     for i in range(n):

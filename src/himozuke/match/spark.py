@@ -133,7 +133,7 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
         standard, _ = _apply(Table(table.name, table.header, rows, rejects, table.encoding), profile, role)
         if role == "business":
             frame = business_frame(standard).collect()
-            persons = person_frame(frame).select(C.ROW, pl.col(PERSON).alias("_hash"))
+            persons = person_frame(frame, portable=True).select(C.ROW, pl.col(PERSON).alias("_hash"))
             records = frame.join(persons, on=C.ROW, how="left").lazy().with_columns(
                 bucket_expr(buckets), (pl.col("_hash") % buckets).cast(pl.Int32).alias(_PERSON),
                 pl.col("_hash").reinterpret(signed=True).alias(_PERSON_KEY))
