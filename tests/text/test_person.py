@@ -51,10 +51,10 @@ def test_expr_and_frame_equal_scalar(rows):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(_KANA), max_size=30))
 def test_the_lookup_by_hash_is_the_lookup_by_text(values):
-    """person._look_up takes the values' hashes when the distinct ones do not collide: the same answer."""
-    from himozuke.text.person import _look_up
+    """_paths.look_up takes the values' hashes when the distinct ones do not collide: the same answer."""
+    from himozuke.text._paths import look_up
 
     s = pl.Series(values, dtype=pl.String)
     distinct = s.unique().drop_nulls()
     keys = pl.Series(range(distinct.len()), dtype=pl.UInt64)
-    assert _look_up(s, distinct, keys).to_list() == _look_up(s, distinct, keys, by_hash=False).to_list()
+    assert look_up(s, distinct, keys).to_list() == look_up(s, distinct, keys, by_hash=False).to_list()

@@ -21,6 +21,7 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
+from himozuke.text._paths import look_up
 from himozuke.text.address import address_parts_expr, normalize_address_frame, parts_of_normalized_expr
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
@@ -103,8 +104,6 @@ class Comparison:
     #: to be worth doing once for a pair whose two texts normalise alike (most address pairs that differ only in
     #: notation).
     split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr]] | None = None
-    #: Keys also for identical texts: a level before 一致 reads them (an unreadable date on both sides).
-    key_identical: bool = False
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
@@ -141,6 +140,13 @@ def _unusable_levels(business: tuple[Reason, Condition], registry: tuple[Reason,
     """不一致 when a side's value identifies no one (checked before 一致: the same unusable text on both sides
     is no match)."""
     return tuple(Level(ItemVerdict.MISMATCH, reason, condition, _NO_ONE_CITE) for reason, condition in (business, registry))
+
+
+def _unreadable(item: str, side: str) -> pl.Expr:
+    """A side's value does not read (its key is null where the texts differ; where they are the same the
+    business side says it for both: :func:`_same_unusable`)."""
+    differ = ~pl.col(f"_same:{item}") & _k(item, side).is_null()
+    return differ | pl.col(f"_unusable:{item}").fill_null(False) if side == "b" else differ
 
 
 def _exact_level(item: str) -> Level:
@@ -187,9 +193,10 @@ BIRTH = Comparison(
     C.BIRTH_DATE,
     (
         *_missing_levels(C.BIRTH_DATE, Reason.BIRTH_MISSING_BUSINESS, Reason.BIRTH_MISSING_REGISTRY),
-        # the prepared key is the parsed date (dates.identifies: it reads), computed for identical texts too
-        *_unusable_levels((Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _k(C.BIRTH_DATE, "b").is_null()),
-                          (Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _k(C.BIRTH_DATE, "r").is_null())),
+        # the prepared key is the parsed date (null: it does not read); the same text on both sides has no key,
+        # and its own flag (:func:`_same_unusable`)
+        *_unusable_levels((Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _unreadable(C.BIRTH_DATE, "b")),
+                          (Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _unreadable(C.BIRTH_DATE, "r"))),
         _exact_level(C.BIRTH_DATE),
         Level(ItemVerdict.NOTATION, Reason.BIRTH_NOTATION,
               lambda: _k(C.BIRTH_DATE, "b") == _k(C.BIRTH_DATE, "r"), "和暦・西暦など表記の違い"),
@@ -198,16 +205,16 @@ BIRTH = Comparison(
     parse_date_expr,
     identifies=date_identifies,
     identifies_per_distinct=True,
-    key_identical=True,
 )
 
 SEX = Comparison(
     C.SEX,
     (
         *_missing_levels(C.SEX, Reason.SEX_MISSING_BUSINESS, Reason.SEX_MISSING_REGISTRY),
-        # the prepared key is the parsed code (sex.identifies: it reads), computed for identical texts too
-        *_unusable_levels((Reason.SEX_UNKNOWN_BUSINESS, lambda: _k(C.SEX, "b").is_null()),
-                          (Reason.SEX_UNKNOWN_REGISTRY, lambda: _k(C.SEX, "r").is_null())),
+        # the prepared key is the parsed code (null: it does not read); the same text on both sides has no key,
+        # and its own flag (:func:`_same_unusable`)
+        *_unusable_levels((Reason.SEX_UNKNOWN_BUSINESS, lambda: _unreadable(C.SEX, "b")),
+                          (Reason.SEX_UNKNOWN_REGISTRY, lambda: _unreadable(C.SEX, "r"))),
         _exact_level(C.SEX),
         Level(ItemVerdict.NOTATION, Reason.SEX_NOTATION, lambda: _k(C.SEX, "b") == _k(C.SEX, "r"),
               "1/2・男/女など表記の違い"),
@@ -216,7 +223,6 @@ SEX = Comparison(
     parse_sex_expr,
     identifies=sex_identifies,
     identifies_per_distinct=True,
-    key_identical=True,
 )
 
 
@@ -280,11 +286,13 @@ _ROW_ID = "_pair"
 KEY_PIECE = 500_000
 
 
-def _key_pieces(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
+def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, pl.Series] | None = None
+                ) -> list[pl.LazyFrame]:
     """The normalising work of one item, in pieces of about ``KEY_PIECE`` texts.
 
     ``distinct_first``: each distinct text of either side with its key (``_v`` → ``_k``), each normalised
-    once; else ``_pair`` with both sides' keys, computed per pair."""
+    once — or looked up in ``known`` (texts, keys) when it is there; else ``_pair`` with both sides' keys,
+    computed per pair."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
     if not cmp.distinct_first:
         kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
@@ -292,8 +300,14 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison) -> list[pl.LazyFrame]:
                     _ROW_ID, cmp.keys(pl.col(b)).alias(kb), cmp.keys(pl.col(r)).alias(kr))
                 for start in range(0, max(differs.height, 1), KEY_PIECE // 2)]
     values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
-    return [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
-            for start in range(0, max(len(values), 1), KEY_PIECE)]
+    pieces = []
+    if known is not None:
+        texts, keys = known
+        had = texts.is_in(values.implode())
+        pieces.append(pl.LazyFrame({"_v": texts.filter(had), "_k": keys.filter(had)}))
+        values = values.filter(~values.is_in(texts.implode()))
+    return pieces + [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+                     for start in range(0, max(len(values), 1), KEY_PIECE)]
 
 
 def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.DataFrame:
@@ -303,8 +317,14 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     by side."""
     normalise, parse = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
-    norms = normalise(differs.select(pl.col(b).alias("_nb"), pl.col(r).alias("_nr"))).with_columns(
-        differs.get_column(_ROW_ID))
+    # a registry address is often a household's: each distinct text normalised once (71 % are distinct among
+    # the pairs that differ, against 93 % of business texts, which are normalised as they come)
+    registry = differs.get_column(r)
+    distinct = registry.unique().drop_nulls()
+    padded = distinct.extend_constant(None, differs.height - distinct.len())  # one frame: the columns run side by side
+    both = normalise(pl.DataFrame({"_nb": differs.get_column(b), "_nr": padded}))
+    norms = pl.DataFrame({_ROW_ID: differs.get_column(_ROW_ID), "_nb": both.get_column("_nb"),
+                          "_nr": look_up(registry, distinct, both.get_column("_nr").head(distinct.len()))})
     alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
     texts = pl.concat([norms.get_column("_nb"), norms.get_column("_nr").filter(~alike)]).alias("_t")
     half = (len(texts) + 1) // 2
@@ -352,37 +372,50 @@ def _row_index(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
-                   extra: Callable[[pl.DataFrame], pl.Series | list[pl.Series]] | None = None) -> pl.DataFrame:
+                   extra: Callable[[pl.DataFrame], pl.Series | list[pl.Series]] | None = None,
+                   known: Callable[[], dict] | None = None) -> pl.DataFrame:
     """``_same:<item>`` and both sides' keys of one item, in ``df``'s row order; keys are null where the texts
-    are the same. ``extra``: one more column computed from those (in the same thread)."""
+    are the same. ``extra``: one more column computed from those (in the same thread); ``known``: texts
+    already normalised, by item (see :func:`prepare`)."""
     flag = _same_flag(df, cmp)
     index = _row_index(df)
-    differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series())
-    if not cmp.key_identical:
-        differs = differs.filter(~flag)
+    differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
     if cmp.split is not None:
         keyed = _split_keys(differs, cmp, home)
     else:
-        got = pl.concat(pl.collect_all(_key_pieces(differs, cmp)))
+        lent = known().get(cmp.item) if known is not None and cmp.distinct_first else None
+        got = pl.concat(pl.collect_all(_key_pieces(differs, cmp, lent)))
         keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
     # narrow join: only this item's two key columns are gathered into df's row order
     part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
+    if cmp.identifies_per_distinct:
+        part = part.with_columns(_same_unusable(df, cmp, flag))
     return part.with_columns(extra(part)) if extra is not None else part  # one Series or several
 
 
-def prepare(df: pl.DataFrame, home: str | None = None) -> pl.DataFrame:
+def _same_unusable(df: pl.DataFrame, cmp: Comparison, same: pl.Series) -> pl.Series:
+    """``_unusable:<item>``: the two texts are the same and identify no one (``Comparison.identifies``), each
+    distinct text tested once — the levels before 一致 need it, and the same texts get no key."""
+    values = df.select(pl.when(same).then(_b(cmp.item))).to_series()
+    distinct = values.unique().drop_nulls()
+    bad = distinct.filter(~pl.select(cmp.identifies(pl.lit(distinct))).to_series())
+    return values.is_in(bad.implode()).fill_null(False).alias(f"_unusable:{cmp.item}")
+
+
+def prepare(df: pl.DataFrame, home: str | None = None, known: Callable[[], dict] | None = None) -> pl.DataFrame:
     """Add the normalised key of both sides of every item (and the 異体字/外字 equality of 漢字氏名).
 
     Keys are null where the item's texts are identical or missing: the levels before the key levels
     (未登録, 一致) decide those pairs. Cheap paths: identical texts get no key, and (names, dates) each distinct
     text is normalised once. Each item runs in a thread of its own (Polars releases the GIL): one item's
     serial steps (flags, distinct texts, the join back) overlap the others' parallel normalising, so both
-    cores stay busy. The wide frame is never copied.
+    cores stay busy. The wide frame is never copied. ``known`` gives texts already normalised by the same
+    normaliser, by item (item → (texts, keys): the person pass's), so that only the others are normalised.
     """
     items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
     extras = {KANJI.item: _kanji_variant, ADDRESS.item: _address_extras}
     with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
-        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, home, extras.get(cmp.item)), items))
+        parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, home, extras.get(cmp.item), known), items))
     return pl.concat([df, *parts], how="horizontal")  # _same:<item> is the 一致 level
 
 
@@ -429,4 +462,5 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS))
+    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS),
+           *(f"_unusable:{c.item}" for c in COMPARISONS if c.identifies_per_distinct))

@@ -29,7 +29,14 @@ from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, pre
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
 from himozuke.match.evidence import evidence
 from himozuke.match.reasons import REASON_TEXT, Reason
-from himozuke.text.person import person_ids, person_keys, several_numbers_expr, shared_number_expr
+from himozuke.text.person import (
+    PartTables,
+    part_tables,
+    person_ids,
+    person_keys,
+    several_numbers_expr,
+    shared_number_expr,
+)
 from himozuke.text.person import person_key_expr as text_person_key_expr
 
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -149,18 +156,22 @@ def person_key_expr() -> pl.Expr:
     return pl.when(key.is_not_null()).then(key.hash(seed=0x6D6F))
 
 
-def person_frame(business: pl.DataFrame, *, portable: bool = False) -> pl.DataFrame:
+def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: PartTables | None = None) -> pl.DataFrame:
     """行番号, ``_number_key`` and ``_person`` (the person key as an integer) of the business rows with a valid
     number whose person can be told (the input of :func:`several_numbers_rows`). Each distinct value of a column
     is normalised once. ``portable``: a hash of the key that means the same in every frame (to route rows of one
     person to one bucket); else exact ids that are only compared within ``business`` (cheaper:
-    :func:`himozuke.text.person.person_ids`)."""
+    :func:`himozuke.text.person.person_ids`). ``tables``: the frame's part tables, when the caller has them."""
     business = _with_key(business)
-    valid = business.select(mynumber.is_valid_integer_expr(pl.col(_KEY))).to_series()
-    rows = business.filter(valid)
     columns = tuple(C.business(i) for i in _PERSON_ITEMS)
-    keys = person_keys(rows, *columns).hash(seed=0x6D6F) if portable else person_ids(rows, *columns)
-    return rows.select(C.ROW, _KEY).with_columns(keys.alias(PERSON)).filter(keys.is_not_null())
+    if portable:
+        texts = person_keys(business, *columns)
+        keys = pl.select(pl.when(pl.lit(texts).is_not_null()).then(pl.lit(texts).hash(seed=0x6D6F))).to_series()
+    else:
+        keys = person_ids(business, *columns, tables=tables)
+    # the key of every row, then the narrow filter (filtering the wide frame first would gather every column)
+    return business.select(C.ROW, _KEY).with_columns(keys.alias(PERSON)).filter(
+        mynumber.is_valid_integer_expr(pl.col(_KEY)) & pl.col(PERSON).is_not_null())
 
 
 def several_numbers_rows(persons: pl.DataFrame) -> pl.Series:
@@ -209,11 +220,13 @@ _LONG_TEXTS = (C.KANJI_NAME, C.KANA_NAME, C.ADDRESS)
 
 def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
                  several_numbers: pl.Series | Callable[[], pl.Series] | None = None,
-                 home_prefecture: str | None = None) -> pl.DataFrame:
+                 home_prefecture: str | None = None, known: Callable[[], dict] | None = None) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
     ``home_prefecture``: the body's 都道府県 (a whole-run fact: :mod:`himozuke.match.home`), which settles a
     市区町村 name several prefectures have when an address leaves its own out; None: such a name is 市区町村不一致.
+    ``known``: a function giving texts already normalised for an item (item → (texts, keys)), which the item
+    comparisons need not normalise again (:func:`check_frames` lends the person pass's).
     ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass), or a function
     giving them when they are needed (last: the pass may still be running beside this one). Result rows
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
@@ -249,7 +262,7 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     ).filter("_compare").drop("_compare")
     compared = None
     if to_compare.height:
-        compared = compare(prepare(to_compare, home_prefecture))
+        compared = compare(prepare(to_compare, home_prefecture, known))
         compared = compared.select(_IDX, *_VERDICTS, *_REASONS).with_columns(
             evidence(compared, (f"_key:{C.BIRTH_DATE}:b", f"_key:{C.BIRTH_DATE}:r")).get_columns())
     if callable(several_numbers):
@@ -372,10 +385,14 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     business = business_frame(business_rows).collect()
     # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
     # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-several") as pool:
-        several = pool.submit(lambda: several_numbers_rows(person_frame(business)))
+    # The business texts it normalises are lent to the item comparisons, which would normalise them again.
+    columns = tuple(C.business(i) for i in _PERSON_ITEMS)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="himozuke-several") as pool:
+        tables = pool.submit(part_tables, business, *columns)
+        several = pool.submit(lambda: several_numbers_rows(person_frame(business, tables=tables.result())))
         registry = one_per_number(registry_rows(registry_records).collect())
-        result = check_bucket(business, registry, several.result, home_prefecture)
+        result = check_bucket(business, registry, several.result, home_prefecture,
+                              lambda: dict(zip(_PERSON_ITEMS, tables.result(), strict=True)))
     if business_rejects is not None and business_rejects.height:
         result = pl.concat([result, rejected_rows(business_rejects)], how="vertical")
     elif result.get_column(C.ROW).is_sorted():

@@ -37,3 +37,14 @@ def two_paths(e: pl.Expr, plain: ExprFn, cheap: ExprFn, full: ExprFn, dtype: pl.
         return out.alias(values.name)
 
     return e.map_batches(run, return_dtype=dtype)
+
+
+def look_up(values: pl.Series, distinct: pl.Series, keys: pl.Series, *, by_hash: bool = True) -> pl.Series:
+    """``keys[i]`` for each value equal to ``distinct[i]``. Through the values' 64-bit hashes when the distinct
+    values' hashes are distinct (an exact lookup then, and half the cost of one on text); else on the text."""
+    hashes = distinct.hash(seed=0x7065)
+    if not by_hash or hashes.n_unique() < distinct.len():
+        return values.replace_strict(distinct, keys, default=None, return_dtype=keys.dtype)
+    return pl.select(pl.when(pl.lit(values).is_not_null()).then(
+        pl.lit(values).hash(seed=0x7065).replace_strict(hashes, keys, default=None, return_dtype=keys.dtype))
+    ).to_series()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from himozuke.text._paths import look_up
 from himozuke.text.dates import parse_date, parse_date_expr
 from himozuke.text.kana import kana_key, kana_key_expr
 from himozuke.text.kanji import kanji_name_key, kanji_name_key_expr
@@ -60,29 +61,31 @@ def person_key_expr(kanji: pl.Expr, kana: pl.Expr, birth: pl.Expr, sex: pl.Expr)
 _NORMALISERS = (kanji_name_key_expr, kana_key_expr, parse_date_expr, parse_sex_expr)
 
 
-def _part_keys(frame: pl.DataFrame, columns: tuple[str, str, str, str], dense: bool) -> list[pl.Series]:
-    """Per column, each row's normalised part (each distinct value normalised once: at a million rows about a
-    tenth of the values are distinct); ``dense``: as the dense rank of the part (equal parts, equal ranks)."""
+#: Per person column: its distinct values and their normalised parts (the check lends them to its item
+#: comparisons, which normalise the same values: :func:`himozuke.match.compare.prepare`).
+PartTables = list[tuple[pl.Series, pl.Series]]
+
+
+def part_tables(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str) -> PartTables:
+    """Each distinct value of the four columns with its normalised part (normalised once: at a million rows
+    about a tenth of the values are distinct), in column order."""
     out = []
-    for name, normalise in zip(columns, _NORMALISERS, strict=True):
-        values = frame.get_column(name)
-        distinct = values.unique().drop_nulls()
-        keys = pl.select(normalise(pl.lit(distinct))).to_series()
-        if dense:
-            keys = keys.rank("dense").cast(pl.UInt64)
-        out.append(_look_up(values, distinct, keys).alias(name))
+    for name, normalise in zip((kanji, kana, birth, sex), _NORMALISERS, strict=True):
+        distinct = frame.get_column(name).unique().drop_nulls()
+        out.append((distinct, pl.select(normalise(pl.lit(distinct))).to_series()))
     return out
 
 
-def _look_up(values: pl.Series, distinct: pl.Series, keys: pl.Series, *, by_hash: bool = True) -> pl.Series:
-    """``keys[i]`` for each value equal to ``distinct[i]``. Through the values' 64-bit hashes when the distinct
-    values' hashes are distinct (an exact lookup then, and half the cost of one on text); else on the text."""
-    hashes = distinct.hash(seed=0x7065)
-    if not by_hash or hashes.n_unique() < distinct.len():
-        return values.replace_strict(distinct, keys, default=None, return_dtype=keys.dtype)
-    return pl.select(pl.when(pl.lit(values).is_not_null()).then(
-        pl.lit(values).hash(seed=0x7065).replace_strict(hashes, keys, default=None, return_dtype=keys.dtype))
-    ).to_series()
+def _part_keys(frame: pl.DataFrame, columns: tuple[str, str, str, str], dense: bool,
+               tables: PartTables | None = None) -> list[pl.Series]:
+    """Per column, each row's normalised part (from :func:`part_tables`); ``dense``: as the dense rank of the
+    part (equal parts, equal ranks)."""
+    out = []
+    for name, (distinct, keys) in zip(columns, tables or part_tables(frame, *columns), strict=True):
+        if dense:
+            keys = keys.rank("dense").cast(pl.UInt64)
+        out.append(look_up(frame.get_column(name), distinct, keys).alias(name))
+    return out
 
 
 def person_keys(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str) -> pl.Series:
@@ -100,10 +103,12 @@ def person_keys(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str
                             separator=_SEPARATOR)).alias("person")).to_series()
 
 
-def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str) -> pl.Series:
+def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str, *,
+               tables: PartTables | None = None) -> pl.Series:
     """:func:`person_keys` as integers, for comparing rows within ``frame``: two rows have the same id exactly
     when they have the same person key (the four parts' dense ranks packed into 64 bits, or hashed together
-    when they do not fit); null when the row identifies no one. Ids mean nothing across frames.
+    when they do not fit); null when the row identifies no one. Ids mean nothing across frames. ``tables``: the
+    frame's :func:`part_tables`, when the caller has them.
 
     >>> df = pl.DataFrame({"k": ["山田　太郎", "山田太郎", "山田　花子"], "n": ["ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ", "ヤマダ　ハナコ"],
     ...                    "b": ["1975-01-02", "S50.1.2", "1975-01-02"], "s": ["1", "男", "2"]})
@@ -111,7 +116,7 @@ def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str)
     >>> ids[0] == ids[1], ids[0] == ids[2]
     (True, False)
     """
-    parts = _part_keys(frame, (kanji, kana, birth, sex), dense=True)
+    parts = _part_keys(frame, (kanji, kana, birth, sex), dense=True, tables=tables)
     bits = [max(1, int(p.max() or 0).bit_length()) for p in parts]  # a null part is 0
     k, n, b, s = (pl.col(p.name).fill_null(0) for p in parts)
     if sum(bits) <= 64:
