@@ -33,6 +33,11 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
     person = pop.filter(pl.col(C.MY_NUMBER) == a).select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(str))
     extra = pl.concat([person.with_columns(pl.lit(b).alias(C.MY_NUMBER)), person.with_columns(
         pl.lit(pop[C.MY_NUMBER][5]).alias(C.MY_NUMBER))])
+    # Two rows that identify no one (every item blank), under numbers of different buckets: no person to join.
+    c, d_ = (numbers.filter(pl.col(BUCKET) == k)[C.MY_NUMBER][1] for k in (2, 3))
+    anonymous = pl.DataFrame({C.MY_NUMBER: [c, d_]}).with_columns(
+        *(pl.lit(None, dtype=pl.String).alias(item) for item in C.ITEMS)).select(C.STANDARD)
+    extra = pl.concat([extra, anonymous])
     registry = pop.filter(pl.col("状態") != "消除者").select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(str))
     bp, rp = d / "business.csv", d / "registry.csv"
     pl.concat([business, extra]).write_csv(bp)
@@ -71,6 +76,16 @@ def test_cross_record_checks_hold_across_buckets(inputs, tmp_path):
     several = result.filter(pl.col(C.REASONS).str.contains("cross.person_several_numbers"))
     assert several[C.MY_NUMBER].n_unique() >= 2
     assert result.filter(pl.col(C.REASONS).str.contains("cross.number_shared")).height >= 2
+
+
+def test_rows_that_identify_no_one_are_no_one_person_in_any_engine(inputs, in_memory, tmp_path):
+    """Two blank rows are not one person under two numbers: the portable key stays null (a hash of null would
+    be a number, and would join them across buckets)."""
+    run_check(*inputs, tmp_path, formats=("csv",), buckets=BUCKETS)
+    for out in (tmp_path, in_memory):
+        result = pl.read_csv(out / "result.csv", infer_schema=False)
+        last = result.sort(pl.col(C.ROW).cast(int)).tail(2)
+        assert last[C.REASONS].str.contains("cross.person_several_numbers").not_().all(), out
 
 
 def test_memory_limit_alone_switches_to_buckets(inputs, in_memory, tmp_path):
