@@ -93,9 +93,9 @@ class Comparison:
     #: date, an unknown sex code — is never 一致, not even against the same text (issue #16): the levels before
     #: 一致 catch it, and the engine's cheap path (all five texts identical → A) leaves such rows to them.
     identifies: Callable[[pl.Expr], pl.Expr] = lambda e: ~is_blank_expr(e)
-    #: ``identifies`` parses (dates, codes): test each distinct value once, not every row (a regex is cheaper
-    #: over every row than a distinct pass).
-    identifies_per_distinct: bool = False
+    #: ``identifies`` is "``keys`` reads it" (a parse: dates, codes): each distinct value is tested once, not every
+    #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
+    identified_by_key: bool = False
     #: Normalise each distinct text once (names and dates repeat across pairs). Off for the address: among the
     #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
     #: (two string joins) cost more than normalising both sides of each pair directly.
@@ -204,7 +204,7 @@ BIRTH = Comparison(
     ),
     parse_date_expr,
     identifies=date_identifies,
-    identifies_per_distinct=True,
+    identified_by_key=True,
 )
 
 SEX = Comparison(
@@ -222,7 +222,7 @@ SEX = Comparison(
     ),
     parse_sex_expr,
     identifies=sex_identifies,
-    identifies_per_distinct=True,
+    identified_by_key=True,
 )
 
 
@@ -380,26 +380,35 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
     flag = _same_flag(df, cmp)
     index = _row_index(df)
     differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
+    lent = known().get(cmp.item) if known is not None and cmp.distinct_first else None
     if cmp.split is not None:
         keyed = _split_keys(differs, cmp, home)
     else:
-        lent = known().get(cmp.item) if known is not None and cmp.distinct_first else None
         got = pl.concat(pl.collect_all(_key_pieces(differs, cmp, lent)))
         keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
     # narrow join: only this item's two key columns are gathered into df's row order
     part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
-    if cmp.identifies_per_distinct:
-        part = part.with_columns(_same_unusable(df, cmp, flag))
+    if cmp.identified_by_key:
+        part = part.with_columns(_same_unusable(df, cmp, flag, lent))
     return part.with_columns(extra(part)) if extra is not None else part  # one Series or several
 
 
-def _same_unusable(df: pl.DataFrame, cmp: Comparison, same: pl.Series) -> pl.Series:
+def _same_unusable(df: pl.DataFrame, cmp: Comparison, same: pl.Series,
+                   lent: tuple[pl.Series, pl.Series] | None = None) -> pl.Series:
     """``_unusable:<item>``: the two texts are the same and identify no one (``Comparison.identifies``), each
-    distinct text tested once — the levels before 一致 need it, and the same texts get no key."""
+    distinct text tested once — the levels before 一致 need it, and the same texts get no key. ``lent``: every
+    business text of the item with its key (:func:`prepare`'s ``known``)."""
     values = df.select(pl.when(same).then(_b(cmp.item))).to_series()
-    distinct = values.unique().drop_nulls()
-    bad = distinct.filter(~pl.select(cmp.identifies(pl.lit(distinct))).to_series())
+    bad = no_one(cmp, *(lent or (values.unique().drop_nulls(), None)))
     return values.is_in(bad.implode()).fill_null(False).alias(f"_unusable:{cmp.item}")
+
+
+def no_one(cmp: Comparison, values: pl.Series, keys: pl.Series | None = None) -> pl.Series:
+    """The ``values`` (distinct, no null) that identify no one (``Comparison.identifies``); ``keys``: their keys
+    (``Comparison.keys``), which say it for an item identified by its key without parsing again."""
+    if keys is not None and cmp.identified_by_key:
+        return values.filter(keys.is_null())
+    return values.filter(~pl.select(cmp.identifies(pl.lit(values))).to_series())
 
 
 def prepare(df: pl.DataFrame, home: str | None = None, known: Callable[[], dict] | None = None) -> pl.DataFrame:
@@ -463,4 +472,4 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
         [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
     ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS),
-           *(f"_unusable:{c.item}" for c in COMPARISONS if c.identifies_per_distinct))
+           *(f"_unusable:{c.item}" for c in COMPARISONS if c.identified_by_key))

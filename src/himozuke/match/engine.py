@@ -25,7 +25,7 @@ from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
-from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, prepare
+from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, no_one, prepare
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
 from himozuke.match.evidence import evidence
 from himozuke.match.reasons import REASON_TEXT, Reason
@@ -157,8 +157,8 @@ def person_key_expr() -> pl.Expr:
 
 
 def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: PartTables | None = None) -> pl.DataFrame:
-    """行番号, ``_number_key`` and ``_person`` (the person key as an integer) of the business rows with a valid
-    number whose person can be told (the input of :func:`several_numbers_rows`). Each distinct value of a column
+    """行番号, ``_number_key`` and ``_person`` (the person key as an integer) of the business rows whose person
+    can be told (the input of :func:`several_numbers_rows`, which tests the numbers). Each distinct value of a column
     is normalised once. ``portable``: a hash of the key that means the same in every frame (to route rows of one
     person to one bucket); else exact ids that are only compared within ``business`` (cheaper:
     :func:`himozuke.text.person.person_ids`). ``tables``: the frame's part tables, when the caller has them."""
@@ -170,20 +170,21 @@ def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: Part
     else:
         keys = person_ids(business, *columns, tables=tables)
     # the key of every row, then the narrow filter (filtering the wide frame first would gather every column)
-    return business.select(C.ROW, _KEY).with_columns(keys.alias(PERSON)).filter(
-        mynumber.is_valid_integer_expr(pl.col(_KEY)) & pl.col(PERSON).is_not_null())
+    return business.select(C.ROW, _KEY).with_columns(keys.alias(PERSON)).filter(pl.col(PERSON).is_not_null())
 
 
 def several_numbers_rows(persons: pl.DataFrame) -> pl.Series:
     """行番号 of the rows of :func:`person_frame` whose person appears under several valid numbers.
 
     Needs every row of a person together (the whole file, or a bucket of person keys). Cheap path: most
-    people appear once, so only rows whose key repeats (a sort) have their numbers counted.
+    people appear once, so only rows whose key repeats (a sort) have their check digits tested and numbers
+    counted — in a filter after the first, which the optimiser cannot merge into it (the shifts see every row).
     """
     person = pl.col(PERSON)
     return (
         persons.sort(PERSON)  # equal keys side by side: a repeat is next to its twin (3× cheaper than is_duplicated)
         .filter((person == person.shift(1)) | (person == person.shift(-1)))
+        .filter(mynumber.is_valid_integer_expr(pl.col(_KEY)))
         .filter(several_numbers_expr(pl.col(_KEY), pl.col(PERSON)))
         .get_column(C.ROW)
     )
@@ -248,7 +249,7 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     equal = [EQUAL.format(i) for i in C.ITEMS]
     df = df.with_columns((pl.col(C.business(i)) == pl.col(C.registry(i))).alias(e) for i, e in zip(C.ITEMS, equal, strict=True))
     df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias("_cheap"))
-    df = df.with_columns(pl.col("_cheap") & ~_identifies_no_one(df, df.get_column("_cheap")))
+    df = df.with_columns(pl.col("_cheap") & ~_identifies_no_one(df, df.get_column("_cheap"), known))
     # Where the texts are identical the registry column takes the business row's string (the same bytes). The
     # join left the registry strings in the registry file's order, scattered over memory; the result is written
     # in business order, so this way the writer reads ~90 % of them in order: 30 % less write time at 1 M rows.
@@ -272,21 +273,25 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")), compared)
 
 
-def _identifies_no_one(df: pl.DataFrame, among: pl.Series) -> pl.Series:
+def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], dict] | None = None) -> pl.Series:
     """Rows where some business value identifies no one (``Comparison.identifies``: blank, only 外字, no kana, an
     unreadable date, an unknown sex code): they leave the all-identical cheap path for the levels that say so.
     A regex test runs over the rows ``among`` (the others are null: cheap); a test that parses (dates, sex
-    codes) runs once per distinct value."""
+    codes) runs once per distinct value. ``known`` (as for :func:`check_bucket`): an item's distinct values are
+    already listed, so each is tested once."""
+    listed = known() if known is not None else {}
     flags = []
     for cmp in COMPARISONS:
-        values = df.select(pl.when(among).then(pl.col(C.business(cmp.item)))).to_series()
-        if not cmp.identifies_per_distinct:
-            flags.append(pl.select(~cmp.identifies(pl.lit(values)).fill_null(True)).to_series())
-            continue
-        distinct = values.unique().drop_nulls()
-        bad = distinct.filter(~pl.select(cmp.identifies(pl.lit(distinct))).to_series())
+        if cmp.item in listed:  # every row may be looked up: the caller keeps only the rows ``among``
+            values, bad = df.get_column(C.business(cmp.item)), no_one(cmp, *listed[cmp.item])
+        else:
+            values = df.select(pl.when(among).then(pl.col(C.business(cmp.item)))).to_series()
+            if not cmp.identified_by_key:
+                flags.append(pl.select(~cmp.identifies(pl.lit(values)).fill_null(True)).to_series())
+                continue
+            bad = no_one(cmp, values.unique().drop_nulls())
         if bad.len():
-            flags.append(values.is_in(bad.implode()))
+            flags.append(values.is_in(bad.implode()).fill_null(False))
     return pl.select(pl.any_horizontal(flags)).to_series() if flags else pl.repeat(False, df.height, eager=True)
 
 
