@@ -128,17 +128,25 @@ ADDRESS_PAIRS = [  # (業務, 住基): alike after normalising, different, one s
 ]
 
 
-def test_address_keys_parsed_once_for_alike_pairs_equal_keys_of_each_side():
-    """The address is parsed once for a pair whose texts normalise alike (compare._split_keys); the keys must
-    be those of parsing each side on its own."""
+def test_address_keys_of_alike_pairs_hold_what_parsing_each_side_would():
+    """A pair whose texts normalise alike gets only its 市区町村 (compare._split_keys): the premise is that both
+    sides then parse to the same parts, with that city; every other pair has the keys of parsing each side."""
     from himozuke.match import compare
     from himozuke.text.address import address_parts_expr
 
     b, r = C.business(C.ADDRESS), C.registry(C.ADDRESS)
+    kb, kr = f"_key:{C.ADDRESS}:b", f"_key:{C.ADDRESS}:r"
     pairs = pl.DataFrame({b: [p[0] for p in ADDRESS_PAIRS] * 3, r: [p[1] for p in ADDRESS_PAIRS] * 3},
                          schema={b: pl.String, r: pl.String}).with_row_index("_pair")
-    got = compare._split_keys(pairs, compare.ADDRESS, None)
-    expected = pairs.select("_pair", address_parts_expr(pl.col(b)).alias(f"_key:{C.ADDRESS}:b"),
-                            address_parts_expr(pl.col(r)).alias(f"_key:{C.ADDRESS}:r"))
-    assert got.to_dicts() == expected.to_dicts()
+    got = compare._split_keys(pairs, compare.ADDRESS, None).sort("_pair")
+    expected = pairs.select("_pair", address_parts_expr(pl.col(b)).alias(kb), address_parts_expr(pl.col(r)).alias(kr))
+    assert got["_pair"].to_list() == expected["_pair"].to_list()
+    kinds = set()
+    for g, e in zip(got.to_dicts(), expected.to_dicts(), strict=True):
+        kinds.add(g[f"_alike:{C.ADDRESS}"])
+        if g[f"_alike:{C.ADDRESS}"]:
+            assert e[kb] == e[kr] and g[kb] == g[kr] and g[kb]["city"] == e[kb]["city"], (g, e)
+        else:
+            assert (g[kb], g[kr]) == (e[kb], e[kr])
+    assert kinds == {True, False}
     assert compare._split_keys(pairs.head(0), compare.ADDRESS, None).height == 0

@@ -21,6 +21,7 @@ from himozuke.text.address import (
     address_parts,
     address_parts_expr,
     address_steps,
+    city_of_normalized_expr,
     kanji_numerals_to_digits,
     kanji_numerals_to_digits_expr,
     machiaza_key,
@@ -282,6 +283,7 @@ def test_address_parts(raw: str, expected: AddressParts) -> None:
 def test_a_shared_name_is_resolved_never_assumed(raw: str, home: str | None, city: str) -> None:
     assert address_parts(raw, home).city == city
     assert _expr(lambda e: address_parts_expr(e, home).struct.field("city"), [raw]) == [city]
+    assert _expr(lambda e: city_of_normalized_expr(normalize_address_expr(e), home), [raw]) == [city]
 
 
 @pytest.mark.parametrize("raw", [None, "", " \u3000 "])
@@ -401,6 +403,9 @@ _ALPHABET = "0123456789０１２３一二三十百千〇丁目番地号のノ之
 def test_parts_expr_equals_scalar(values: list[str]) -> None:
     expected = [p._asdict() if (p := address_parts(v)) else None for v in values]
     assert _expr(address_parts_expr, values) == expected
+    # the check reads only the 市区町村 of a pair whose texts normalise alike (match.compare._split_keys)
+    assert _expr(lambda e: city_of_normalized_expr(normalize_address_expr(e)), values) == [
+        p and p["city"] for p in expected]
 
 
 @pytest.mark.parametrize("step", ADDRESS_STEPS, ids=lambda s: s.name)

@@ -22,7 +22,13 @@ import polars as pl
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason
 from himozuke.text._paths import look_up
-from himozuke.text.address import address_parts_expr, normalize_address_frame, parts_of_normalized_expr
+from himozuke.text.address import (
+    AddressParts,
+    address_parts_expr,
+    city_of_normalized_expr,
+    normalize_address_frame,
+    parts_of_normalized_expr,
+)
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
 from himozuke.text.dates import parse_date_expr
@@ -100,10 +106,11 @@ class Comparison:
     #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
     #: (two string joins) cost more than normalising both sides of each pair directly.
     distinct_first: bool = True
-    #: ``keys`` as (normalise every column of a frame, parse of the normalised text), when parsing costs enough
-    #: to be worth doing once for a pair whose two texts normalise alike (most address pairs that differ only in
-    #: notation).
-    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr]] | None = None
+    #: ``keys`` as (normalise every column of a frame, parse of a normalised text, the 市区町村 alone of one), when
+    #: parsing costs enough to be avoided for a pair whose two texts normalise alike (most address pairs that
+    #: differ only in notation): such a pair has the same parts on both sides, so only its 市区町村 is read, and
+    #: ``_alike:<item>`` says so to the levels.
+    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr], Callable[..., pl.Expr]] | None = None
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
@@ -236,6 +243,11 @@ def _same_name() -> pl.Expr:
     return (_addr("b", "city") == _addr("r", "city")) | pl.col(SAME_NAME).fill_null(False)
 
 
+def _alike(item: str) -> pl.Expr:
+    """The two texts normalise alike (a :attr:`Comparison.split` item; false where they are the same text)."""
+    return pl.col(f"_alike:{item}").fill_null(False)
+
+
 def _machiaza_alike() -> pl.Expr:
     """注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢)."""
     return (_addr("b", "machiaza_key") == _addr("r", "machiaza_key")) | pl.col(MACHIAZA_VARIANT).fill_null(False)
@@ -259,8 +271,9 @@ ADDRESS = Comparison(
               lambda: _addr("b", "city") != _addr("r", "city"),
               "§7(6) C 住所（市区町村）が不一致 — 同名の市区町村で、都道府県が異なる"),
         Level(ItemVerdict.NOTATION, Reason.ADDRESS_NOTATION,
-              lambda: _machiaza_alike() & (_addr("b", "numbers") == _addr("r", "numbers")),
-              "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12）: 町字と地番のすべての数字）"),
+              lambda: _alike(C.ADDRESS) | (_machiaza_alike() & (_addr("b", "numbers") == _addr("r", "numbers"))),
+              "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12）: 町字と地番のすべての数字。"
+              "正規化して同じ文字列なら町字も地番も同じ）"),
         Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH, lambda: ~_machiaza_alike(),
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
         Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, _ALWAYS,
@@ -268,7 +281,7 @@ ADDRESS = Comparison(
     ),
     address_parts_expr,
     distinct_first=False,
-    split=(normalize_address_frame, parts_of_normalized_expr),
+    split=(normalize_address_frame, parts_of_normalized_expr, city_of_normalized_expr),
 )
 
 #: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
@@ -311,12 +324,13 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, 
 
 
 def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.DataFrame:
-    """``_pair`` + both sides' keys of a :attr:`Comparison.split` item: both sides normalised, then each
-    business text parsed, and a registry text only where it does not normalise like its pair's business text
-    (that pair's key is the business key: the same text parses the same). Two pieces of each step run side
-    by side."""
-    normalise, parse = cmp.split
+    """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: both sides normalised;
+    a pair whose texts normalise alike has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are
+    most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides. Pieces
+    of the work run side by side."""
+    normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
+    kb, kr, alike_col = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r", f"_alike:{cmp.item}"
     # a registry address is often a household's: each distinct text normalised once (71 % are distinct among
     # the pairs that differ, against 93 % of business texts, which are normalised as they come)
     registry = differs.get_column(r)
@@ -326,17 +340,22 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     norms = pl.DataFrame({_ROW_ID: differs.get_column(_ROW_ID), "_nb": both.get_column("_nb"),
                           "_nr": look_up(registry, distinct, both.get_column("_nr").head(distinct.len()))})
     alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
-    texts = pl.concat([norms.get_column("_nb"), norms.get_column("_nr").filter(~alike)]).alias("_t")
+    same, other = norms.filter(alike), norms.filter(~alike)
+    texts = pl.concat([other.get_column("_nb"), other.get_column("_nr")]).alias("_t")
     half = (len(texts) + 1) // 2
-    parsed = pl.concat([part.get_column("_k") for part in pl.collect_all(
-        [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t"), home).alias("_k"))
-         for start in (0, half)])])
-    n = norms.height
-    # the registry key's row in `parsed`: the business key's (alike) or its own, after all the business keys
-    at = pl.select(pl.when(alike).then(pl.int_range(n, dtype=pl.UInt32))
-                   .otherwise(n + (~alike).cum_sum().cast(pl.UInt32) - 1)).to_series()
-    return pl.DataFrame({_ROW_ID: norms.get_column(_ROW_ID), f"_key:{cmp.item}:b": parsed.head(n),
-                         f"_key:{cmp.item}:r": parsed.gather(at)})
+    places, *parsed = pl.collect_all(
+        [same.lazy().select(_ROW_ID, pl.struct(*(city(pl.col("_nb"), home) if name == "city"
+                                                  else pl.lit(None, dtype=pl.String).alias(name)
+                                                  for name in AddressParts._fields)).alias(kb))]
+        + [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t"), home).alias("_k"))
+           for start in (0, half)])
+    keys = pl.concat([part.get_column("_k") for part in parsed])
+    n = other.height
+    return pl.concat([
+        places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),
+        pl.DataFrame({_ROW_ID: other.get_column(_ROW_ID), kb: keys.head(n), kr: keys.slice(n),
+                      alike_col: pl.repeat(False, n, eager=True)}),
+    ], how="vertical_relaxed")
 
 
 def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
@@ -471,5 +490,5 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(
         [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS),
+    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS), *(f"_alike:{c.item}" for c in COMPARISONS if c.split),
            *(f"_unusable:{c.item}" for c in COMPARISONS if c.identified_by_key))

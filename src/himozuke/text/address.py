@@ -467,6 +467,26 @@ banchi='1-1-1', numbers='1-1-1', rest='コーポ山田101')
                         _join_numbers(machiaza_numbers(machiaza), banchi), rest.strip(" "))
 
 
+def city_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
+    """`AddressParts.city` alone of a text already normalised by `normalize_address_expr` (null when blank): the
+    head of `parts_of_normalized_expr` without the 町字 and 地番. Two texts that normalise alike have the same parts,
+    so the check asks of them only this — is the 市区町村 recognised (`match.compare`).
+
+    >>> df = pl.DataFrame({"n": ["府中市宮町1-1", "東京都千代田区霞が関1-1-1", "架空市1-1", ""]})
+    >>> df.select(city_of_normalized_expr(pl.col("n"), home="東京都"))["city"].to_list()
+    ['13206', '13101', None, None]
+    """
+    f = pl.field
+    head = f("_head").struct.field
+    city = (
+        pl.struct(norm.alias("_norm"))
+        .struct.with_fields(_head_expr(f("_norm")).alias("_head"))
+        .struct.with_fields(m.resolve_expr(head("prefecture"), head("found"), home).alias("city"))
+        .struct.field("city")
+    )
+    return pl.when(norm.is_not_null() & (norm != "")).then(city).alias("city")
+
+
 def _name_before(whole: pl.Expr, rest: pl.Expr) -> pl.Expr:
     """What ``whole`` holds before its suffix ``rest`` (a name and its space), null when nothing."""
     name = whole.str.head(whole.str.len_chars() - rest.str.len_chars()).str.strip_chars_end(" ")
