@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 from importlib import resources
 from typing import NamedTuple
 
@@ -176,15 +175,6 @@ class Municipality(NamedTuple):
     municipality: str
 
 
-def fold_ke(s: str) -> str:
-    """ヶ/ヵ → ケ, the spelling 市区町村 keys use: 「茅ヶ崎市」 → 「茅ケ崎市」.
-
-    >>> fold_ke("茅ヶ崎市")
-    '茅ケ崎市'
-    """
-    return s.replace("ヶ", "ケ").replace("ヵ", "ケ")
-
-
 @functools.cache
 def municipalities() -> tuple[Municipality, ...]:
     """The 市区町村 of Japan, wards of 政令指定都市 as their own entries (住民基本台帳法 §38).
@@ -195,35 +185,3 @@ def municipalities() -> tuple[Municipality, ...]:
     path = resources.files("himozuke.text") / "data" / "municipalities.csv"
     with path.open(encoding="utf-8", newline="") as f:
         return tuple(Municipality(**row) for row in csv.DictReader(f))
-
-
-def _alternation(names: set[str]) -> str:
-    """Longest first, so that the leftmost-first regex picks 「大阪市北区」 over a shorter name."""
-    return "|".join(re.escape(n).replace("ケ", "[ケヶヵ]") for n in sorted(names, key=lambda n: (-len(n), n)))
-
-
-@functools.cache
-def name_patterns() -> tuple[str, str, str]:
-    """Alternations of the 都道府県, the 郡 and the 市区町村 names (ケ matches ヶ/ヵ too), longest first."""
-    ms = municipalities()
-    guns = _alternation({m.gun for m in ms if m.gun})
-    return "|".join(PREFECTURES), guns, _alternation({fold_ke(m.municipality) for m in ms})
-
-
-@functools.cache
-def head_pattern() -> str:
-    """Regex for 都道府県, 郡 and 市区町村 at the start of a normalised address (Python ``re`` and Rust agree).
-
-    Groups: ``prefecture``, ``municipality``, ``tail``. Every part is optional; a space may follow each.
-    """
-    prefectures, guns, names = name_patterns()
-    return (
-        f"^(?:(?P<prefecture>{prefectures}) ?)?(?:(?:{guns}) ?)?"
-        f"(?:(?P<municipality>{names}) ?)?(?P<tail>.*)$"
-    )
-
-
-@functools.cache
-def prefecture_municipality_pairs() -> frozenset[str]:
-    """「東京都|府中市」: the (都道府県, 市区町村) pairs that exist, for a prefecture given with its city."""
-    return frozenset(f"{m.prefecture}|{fold_ke(m.municipality)}" for m in municipalities())
