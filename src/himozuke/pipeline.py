@@ -17,11 +17,12 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, mynumber
+from himozuke import __version__, identity, mynumber
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.records import open_records
+from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import check_frames
@@ -59,6 +60,15 @@ class RunSummary:
     #: The body's 都道府県 the check used for 市区町村 names several prefectures have, and where it came from.
     home_prefecture: str | None = None
     home_prefecture_source: str = ""
+    #: The run identity (:mod:`himozuke.identity`): the body and 事務, the inputs' SHA-256, the rules' version.
+    body_code: str | None = None
+    body_name: str | None = None
+    jimu: str | None = None
+    inputs_sha256: dict[str, str | None] = field(default_factory=dict)
+    rule_version: str = RULE_VERSION
+    #: Business columns carried through to the result and never compared (宛名番号, 方書, DV等支援対象, a
+    #: profile's passthrough fields).
+    carried: list[str] = field(default_factory=list)
 
     @property
     def accounted(self) -> bool:
@@ -85,7 +95,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               business_profile: str | os.PathLike | None = None, registry_profile: str | os.PathLike | None = None,
               memory_limit: int | None = None, buckets: int | None = None, work_dir: str | os.PathLike | None = None,
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None,
-              engine: str = "local", home_prefecture: str | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
+              engine: str = "local", home_prefecture: str | None = None,
+              body: identity.Body | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
@@ -97,6 +108,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
     ``home_prefecture`` (the body's 都道府県; else a profile's ``home_prefecture``, else the one most registry
     addresses give) settles a 市区町村 name several prefectures have when an address leaves its own out.
+    ``body``: the 団体 and 事務 of the run identity (:func:`himozuke.identity.body`).
+
+    The business file's optional columns (宛名番号, 方書, DV等支援対象) and a profile's ``passthrough`` fields
+    are carried through to the result after the result columns, never compared.
 
     Once both inputs have been opened, an earlier run's files that this run writes (the chosen formats, and
     ``registry_rejects.csv``, which a run without rejected lines does not write) are removed, so the folder
@@ -107,8 +122,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     say = progress or (lambda _msg: None)
     started = dt.datetime.now()
     home_of.check(home_prefecture)
+    body = body or identity.Body()
     if engine == "spark":
-        return _run_spark(business, registry, out_dir, started, say, formats=formats, show_number=show_number,
+        return _run_spark(business, registry, out_dir, started, say, body, formats=formats, show_number=show_number,
                           buckets=buckets, business_encoding=business_encoding, registry_encoding=registry_encoding,
                           business_profile=business_profile, registry_profile=registry_profile,
                           home_prefecture=home_prefecture)
@@ -118,6 +134,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     limit = memory_limit or default_memory_limit()
     bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
+    digests = identity.Digests({"business": b_path, "registry": r_path})
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
     say("読み込み / reading")
@@ -143,6 +160,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
             result: pl.DataFrame | pl.LazyFrame = run.result
+            if b.carried:  # collected while the business file is open (a cp932 copy is gone after)
+                result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
         else:
@@ -154,6 +173,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if home is None:
                 home, home_source = home_of.inferred(r_rows)
             result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
+            if b.carried:
+                result = _carry(result, b_rows.select(C.ROW, *b.carried))
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
             timings["check"] = time.perf_counter() - t0
 
@@ -166,6 +187,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         registry_rows=registry_rows, registry_rejected=r_rejects.height,
         started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",
         home_prefecture=home, home_prefecture_source=home_source,
+        body_code=body.code, body_name=body.name, jimu=body.jimu, inputs_sha256=digests.result(),
+        carried=list(b.carried),
     )
     notes = []
     if r_rejects.height:
@@ -187,7 +210,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             from himozuke.report.xlsx import RunInfo, write_report
 
             write_report(result, out / OUTPUT_FILES[fmt],
-                         RunInfo(b_name, r_name, started, notes, home_prefecture=home, home_source=home_source),
+                         RunInfo(b_name, r_name, started, notes, home_prefecture=home, home_source=home_source,
+                                 identity=identity_lines(summary)),
                          show_number=show_number)
             summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
@@ -200,6 +224,26 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:
+    """``result`` with the business rows' carried columns (keyed by 行番号) after its own; null for a rejected
+    line, whose values were never read."""
+    return result.join(carried.lazy() if isinstance(result, pl.LazyFrame) else carried, on=C.ROW, how="left",
+                       maintain_order="left")
+
+
+def identity_lines(summary: RunSummary) -> list[tuple[str, str]]:
+    """The run identity as (label, value) lines for the report's 集計 sheet and the screen."""
+    sha = summary.inputs_sha256
+    return [
+        ("団体 / body", " ".join(x for x in (summary.body_code, summary.body_name) if x) or "—（--body-code で指定）"),
+        ("事務 / jimu", summary.jimu or "—（--jimu で指定）"),
+        ("業務側 SHA-256", sha.get("business") or "—"),
+        ("住基側 SHA-256", sha.get("registry") or "—"),
+        ("規則の版 / rule version", summary.rule_version),
+        ("エンジン / engine", summary.engine),
+    ]
 
 
 def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
@@ -215,8 +259,8 @@ def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
     return thread
 
 
-def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, *, formats: Sequence[str],
-               **options) -> tuple[RunSummary, None]:
+def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, body: identity.Body, *,
+               formats: Sequence[str], **options) -> tuple[RunSummary, None]:
     """``engine="spark"``: :func:`himozuke.match.spark.run_spark` (inputs and ``out_dir`` may be Hadoop URIs)."""
     from himozuke.match.spark import run_spark
 
@@ -237,6 +281,9 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
         seconds={"check": round(seconds, 3)}, started=started.isoformat(timespec="seconds"), engine="spark",
         rows_per_second=round(counts["rows_in"] / seconds) if seconds else 0,
         home_prefecture=home, home_prefecture_source=home_source,
+        body_code=body.code, body_name=body.name, jimu=body.jimu,
+        inputs_sha256={role: identity.sha256_of(p) if ":/" not in str(p) else None
+                       for role, p in (("business", business), ("registry", registry))},
     )
     if ":/" not in str(out_dir):  # a local folder gets run.json; on a Hadoop URI the counts are printed only
         with atomic_path(Path(out_dir) / "run.json") as tmp:

@@ -99,6 +99,23 @@ def test_result_csv_is_utf8_with_bom_and_matches_the_golden_file(checked):
     assert data == GOLDEN.read_bytes()
 
 
+#: The golden result.csv of each rule version (the SHA-256 of its bytes). A change that alters the golden file
+#: alters some 判定, 理由 or 優先度: bump ``himozuke.match.RULE_VERSION`` and add the new file's digest here.
+GOLDEN_BY_RULE_VERSION = {
+    "2": "865c8e7b5f28f5192d52c4f7b037d95f38c25d5ff5530bee8f852c83b467beb5",
+}
+
+
+def test_a_changed_outcome_bumps_the_rule_version():
+    import hashlib
+
+    from himozuke.match import RULE_VERSION
+
+    digest = hashlib.sha256(GOLDEN.read_bytes()).hexdigest()
+    assert GOLDEN_BY_RULE_VERSION.get(RULE_VERSION) == digest, (
+        f"result.golden.csv changed (sha256 {digest}) under RULE_VERSION {RULE_VERSION}: bump the version")
+
+
 def test_no_full_number_anywhere_a_person_reads(checked):
     out, output = checked
     assert not FULL_NUMBER.search(output)

@@ -59,6 +59,9 @@ def print_summary(summary: RunSummary, out: Path | str) -> None:
                       f"(registry_rejects.csv)")
     console.print(f"団体の都道府県 / home prefecture: {summary.home_prefecture or '—'}（{summary.home_prefecture_source}）",
                   soft_wrap=True)
+    if summary.body_code or summary.jimu:
+        console.print(f"団体・事務 / body: {' '.join(x for x in (summary.body_code, summary.body_name, summary.jimu) if x)}"
+                      f"（規則の版 {summary.rule_version}）", soft_wrap=True)
     speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
     console.print(f"速度 / speed: {speed}")
     console.print("出力 / outputs: " + ", ".join(f"{str(out).rstrip('/')}/{o}" for o in summary.outputs))
@@ -89,6 +92,10 @@ def check(
         None, "--home-prefecture",
         help="団体の都道府県（例 東京都）。都道府県の書かれていない同名の市区町村（府中市・伊達市・北区など）をこれで決める。"
              "既定: プロファイルの home_prefecture、なければ住基側の住所で最も多い都道府県"),
+    body_code: str | None = typer.Option(None, "--body-code",
+                                         help="団体コード（全国地方公共団体コード 5 桁か 6 桁）。run.json と報告書に記録"),
+    body_name: str | None = typer.Option(None, "--body-name", help="団体名（既定: 団体コードから）"),
+    jimu: str | None = typer.Option(None, "--jimu", help="事務（例 障害者手帳情報）。run.json と報告書に記録"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -99,6 +106,9 @@ def check(
     例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
     例 / example:  himozuke check hdfs:///c/抽出.csv hdfs:///c/住基結果.csv --engine spark --out hdfs:///c/out
     """
+    from himozuke import identity
+
+    run_body = identity.body(body_code, body_name, jimu)
     limit = memory.parse_size(memory_limit) if memory_limit else None
     if engine is Engine.local and memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets,
                                                         resume=resume):
@@ -125,7 +135,7 @@ def check(
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
-            home_prefecture=home_prefecture,
+            home_prefecture=home_prefecture, body=run_body,
         )
     print_summary(summary, out)
 

@@ -5,6 +5,8 @@ Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生�
 
 from __future__ import annotations
 
+import polars as pl
+
 MY_NUMBER = "個人番号"
 KANJI_NAME = "漢字氏名"
 KANA_NAME = "カナ氏名"
@@ -20,6 +22,30 @@ ITEMS: tuple[str, ...] = (KANJI_NAME, KANA_NAME, BIRTH_DATE, SEX, ADDRESS)
 #: Required columns of a standard record.
 STANDARD: tuple[str, ...] = (MY_NUMBER, *ITEMS)
 OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG)
+
+#: DV等支援対象 values that mean "not a victim" (「総点検マニュアル」第2.1版 §7(6) ※: a DV・虐待等被害者's refuge
+#: address must never reach the offender). Any other non-blank value — 「1」「有」「○」「対象」, or a code this
+#: list does not know — counts as flagged: the cautious reading, which hides an address rather than shows it.
+DV_NOT_FLAGGED: frozenset[str] = frozenset({"0", "無", "なし", "無し", "非該当", "対象外", "false", "no", "n", "-", "－"})
+#: What an output shows instead of a flagged record's addresses.
+DV_HIDDEN = "（DV等支援対象のため非表示）"
+
+
+def is_dv(value: str | None) -> bool:
+    """The DV等支援対象 flag is set (see :data:`DV_NOT_FLAGGED`).
+
+    >>> is_dv("1"), is_dv("有"), is_dv("要確認"), is_dv("0"), is_dv(" 無 "), is_dv(""), is_dv(None)
+    (True, True, True, False, False, False, False)
+    """
+    v = (value or "").strip(" \u3000").lower()
+    return bool(v) and v not in DV_NOT_FLAGGED
+
+
+def is_dv_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`is_dv` (null → False)."""
+    v = e.str.strip_chars(" \u3000").str.to_lowercase().fill_null("")
+    return (v != "") & ~v.is_in(pl.Series(sorted(DV_NOT_FLAGGED)).implode())
+
 
 # Result columns
 VERDICT = "判定"

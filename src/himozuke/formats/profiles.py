@@ -33,13 +33,17 @@ _ENCODINGS = {"csv": ("auto", "utf-8", "utf-8-sig", "cp932"), "fixed": ("cp932",
 _DATE_FORMATS = ("as-is", "iso", "yyyymmdd", "era-yymmdd", "wareki", "auto")
 _NEWLINES = ("crlf", "lf", "none")
 _ROLES = ("business", "registry", "request", "any")
-_FIELD_KEYS = {"column", "header", "offset", "length", "type", "const", "pad"}
+_FIELD_KEYS = {"column", "header", "offset", "length", "type", "const", "pad", "passthrough"}
 _TOP_KEYS = {"name", "description", "format", "encoding", "role", "assumption", "record_length", "newline",
              "header_line", "header_record", "fields", "values", "dates", "join", "eras", "detect",
              "home_prefecture"}
 #: Columns a profile may map besides the standard ones (J-LIS bookkeeping; kept through to the records).
 EXTRA_COLUMNS: tuple[str, ...] = ("要求通番", "照会区分", "結果コード", "要求種別", "レコード区分")
 KNOWN_COLUMNS: tuple[str, ...] = (*C.STANDARD, *C.OPTIONAL, C.INQUIRY_RESULT, *EXTRA_COLUMNS)
+#: Names a passthrough column may not take: the result's own columns and the engine's working columns.
+RESERVED_COLUMNS: frozenset[str] = frozenset(
+    {C.ROW, C.VERDICT, C.REASONS, C.PRIORITY, "理由説明", *(C.item_verdict(i) for i in C.ITEMS),
+     *(c for i in C.ITEMS for c in (C.business(i), C.registry(i)))})
 #: Default era codes (ASSUMPTION: 住基 convention 1 明治 … 5 令和); a profile's ``[eras]`` replaces it.
 DEFAULT_ERAS: dict[str, str] = {"1": "明治", "2": "大正", "3": "昭和", "4": "平成", "5": "令和"}
 
@@ -55,6 +59,9 @@ class Field:
     type: Literal["x", "n"] = "x"  # fixed: x = single-byte (ASCII / cp932), n = two-byte JIS90 text
     const: str | None = None  # writers: a constant value instead of a column
     pad: Literal["right", "zero"] = "right"  # writers (fixed): spaces on the right, or zeros on the left
+    #: Carried through to the result under ``column`` and never compared (the business system's own record
+    #: key, 受給者番号 …): a case found in the check can be found again in the system it came from.
+    passthrough: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,13 @@ class Profile:
     def columns(self) -> tuple[str, ...]:
         """The columns this profile maps, in first-appearance order."""
         return tuple(dict.fromkeys(f.column for f in self.fields if f.column))
+
+    @property
+    def passthrough_columns(self) -> tuple[str, ...]:
+        """Columns carried through to the result: the optional ones of the standard record and the fields marked
+        ``passthrough``, in that order."""
+        own = [f.column for f in self.fields if f.passthrough and f.column]
+        return tuple(dict.fromkeys([c for c in C.OPTIONAL if c in self.columns] + own))
 
     @property
     def read_headers(self) -> tuple[str, ...]:
@@ -136,9 +150,18 @@ def _check_fields(raw: object, fmt: str, problems: list[str]) -> tuple[Field, ..
         for k in sorted(set(f) - _FIELD_KEYS):
             problems.append(f"{where}: 不明なキー「{k}」 / unknown key {k!r}")
         column = f.get("column")
-        if column is not None and column not in KNOWN_COLUMNS:
-            problems.append(f"{where}: 列「{column}」は標準レコードにありません / column {column!r} is not a "
-                            f"standard column ({', '.join(KNOWN_COLUMNS)})")
+        passthrough = f.get("passthrough", False)
+        if not isinstance(passthrough, bool):
+            problems.append(f"{where}: passthrough は true か false です / passthrough must be true or false")
+            passthrough = False
+        if passthrough and (not isinstance(column, str) or column in KNOWN_COLUMNS or column in RESERVED_COLUMNS
+                            or not column.strip()):
+            problems.append(f"{where}: 持ち回る列「{column}」は標準レコードや結果の列と別の名前にしてください / "
+                            f"a passthrough column needs a name of its own (not {column!r})")
+        elif column is not None and not passthrough and column not in KNOWN_COLUMNS:
+            problems.append(f"{where}: 列「{column}」は標準レコードにありません（業務システムの番号などをそのまま"
+                            f"結果に残すなら passthrough = true） / column {column!r} is not a standard column "
+                            f"({', '.join(KNOWN_COLUMNS)}); mark it passthrough = true to carry it to the result")
         header = f.get("header", column or "")
         if not isinstance(header, str) or (fmt == "csv" and header == ""):
             problems.append(f"{where}: header が必要です / header is required")
@@ -163,7 +186,7 @@ def _check_fields(raw: object, fmt: str, problems: list[str]) -> tuple[Field, ..
         if const is not None and not isinstance(const, str):
             problems.append(f"{where} {header}: const は文字列です / const must be a string")
             const = str(const)
-        out.append(Field(column, header, offset, length, kind, const, pad))
+        out.append(Field(column, header, offset, length, kind, const, pad, passthrough))
     headers = [f.header for f in out if f.column and f.const is None]
     for dup in sorted({h for h in headers if headers.count(h) > 1}):
         problems.append(f"[[fields]] {dup}: 同じ header が2回あります / header {dup!r} is used twice")
@@ -185,7 +208,7 @@ def parse_profile(data: dict, *, source: str = "<profile>") -> Profile:
     >>> parse_profile({"name": "x", "format": "tsv", "fields": [{"column": "年齢"}]})
     Traceback (most recent call last):
     ...
-    himozuke.errors.ProfileError: <profile>: プロファイルに誤りがあります / invalid profile: [[fields]] #1: 列「年齢」は標準レコードにありません / column '年齢' is not a standard column (個人番号, 漢字氏名, カナ氏名, 生年月日, 性別, 住所, 宛名番号, 方書, DV等支援対象, 照会結果, 要求通番, 照会区分, 結果コード, 要求種別, レコード区分); format: 「tsv」は使えません / must be one of csv, fixed
+    himozuke.errors.ProfileError: <profile>: プロファイルに誤りがあります / invalid profile: [[fields]] #1: 列「年齢」は標準レコードにありません（業務システムの番号などをそのまま結果に残すなら passthrough = true） / column '年齢' is not a standard column (個人番号, 漢字氏名, カナ氏名, 生年月日, 性別, 住所, 宛名番号, 方書, DV等支援対象, 照会結果, 要求通番, 照会区分, 結果コード, 要求種別, レコード区分); mark it passthrough = true to carry it to the result; format: 「tsv」は使えません / must be one of csv, fixed
     """
     problems: list[str] = []
     for k in sorted(set(data) - _TOP_KEYS):

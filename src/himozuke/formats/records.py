@@ -71,6 +71,9 @@ class Records:
     plain: bool = False
     #: The profile's ``home_prefecture`` (None when it has none).
     home_prefecture: str | None = None
+    #: Columns of ``rows`` carried through to the result and never compared (宛名番号, 方書, DV等支援対象 and the
+    #: profile's ``passthrough`` fields that the file has).
+    carried: tuple[str, ...] = ()
 
 
 def parse_date_expr(e: pl.Expr, eras: dict[str, str]) -> pl.Expr:
@@ -193,10 +196,11 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
                     f"必要な列がありません（プロファイル {prof.name}、見出し: {'、'.join(t.header)}）",
                     "missing required columns: " + "; ".join(missing), file=t.name, line=1,
                 )
-            rows, _ = _apply(t, prof, role)
+            rows, present = _apply(t, prof, role)
             yield Records(name=t.name, rows=rows, rejects=t.rejects.select(C.ROW, REJECT_REASON),
                           encoding=t.encoding, profile=prof.name, plain=t.plain and _adds_no_specials(prof),
-                          home_prefecture=prof.home_prefecture)
+                          home_prefecture=prof.home_prefecture,
+                          carried=tuple(c for c in prof.passthrough_columns if c in present))
     except OSError as e:
         # Polars takes a file starting with compression magic bytes (zlib "x\x01", gzip, zstd) for a
         # compressed file and fails when it is not one (while reading the header or collecting the rows).

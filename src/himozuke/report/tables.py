@@ -17,8 +17,19 @@ from himozuke.formats import columns as C
 Frame = pl.DataFrame | pl.LazyFrame
 
 
+#: Columns an output never shows for a DV等支援対象 record (its refuge address may be either side's, or the 方書).
+DV_HIDDEN_COLUMNS: tuple[str, ...] = (C.business(C.ADDRESS), C.registry(C.ADDRESS), C.KATAGAKI)
+
+
 def displayed(result: Frame, *, show_number: bool) -> Frame:
-    """``result`` with 個人番号 masked unless ``show_number``."""
+    """``result`` as a person may read it: 個人番号 masked unless ``show_number``, and the addresses of a
+    DV等支援対象 record replaced by :data:`himozuke.formats.columns.DV_HIDDEN` whatever ``show_number`` says
+    (「総点検マニュアル」第2.1版 §7(6) ※: 避難先の住所等が加害者等に特定されないよう)."""
+    names = result.collect_schema().names()
+    if C.DV_FLAG in names:
+        flagged = C.is_dv_expr(pl.col(C.DV_FLAG))
+        result = result.with_columns(pl.when(flagged).then(pl.lit(C.DV_HIDDEN)).otherwise(pl.col(c)).alias(c)
+                                     for c in DV_HIDDEN_COLUMNS if c in names)
     if show_number:
         return result
     return result.with_columns(mynumber.mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER))

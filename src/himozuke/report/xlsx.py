@@ -23,6 +23,7 @@ from himozuke.atomic import atomic_path
 from himozuke.formats import columns as C
 from himozuke.match.classify import B_PRIORITY, PRIORITY_TIERS, VERDICT_LABEL, Verdict
 from himozuke.match.compare import ItemVerdict
+from himozuke.match.engine import RESULT_COLUMNS
 from himozuke.report.tables import displayed
 
 EXCEL_MAX_DATA_ROWS = 1_048_575  # 1,048,576 rows less the header
@@ -41,11 +42,16 @@ class RunInfo:
     notes: Sequence[str] = ()
     home_prefecture: str | None = None  #: the body's 都道府県 the run used for shared 市区町村 names
     home_source: str = ""  #: where it came from
+    #: The run identity as (label, value) lines (:func:`himozuke.pipeline.identity_lines`).
+    identity: Sequence[tuple[str, str]] = ()
 
 
 def _detail_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    # the columns carried from the business file (宛名番号, the system's own key …) next to the number: what
+    # an officer looks a case up by in the business system
+    carried = [pl.col(c) for c in rows.columns if c not in RESULT_COLUMNS]
     cols: list[pl.Expr] = [
-        pl.col(C.ROW), pl.col(C.MY_NUMBER), pl.col(C.VERDICT), pl.col(C.PRIORITY), pl.col("理由説明"),
+        pl.col(C.ROW), pl.col(C.MY_NUMBER), *carried, pl.col(C.VERDICT), pl.col(C.PRIORITY), pl.col("理由説明"),
     ]
     for item in C.ITEMS:
         cols += [
@@ -188,6 +194,12 @@ def _summary(wb: xlsxwriter.Workbook, stats: Stats, info: RunInfo, formats: dict
         notes.append(f"{SHEET_NAMES[v]} は {n:,} 件あり Excel で扱える量を超えるため、行は result.csv / result.parquet にのみあります。")
     for i, note in enumerate(notes):
         ws.write(row + i, 0, note)
+    if info.identity:
+        row += len(notes) + 1
+        ws.write(row, 0, "この実行 / run identity", formats["subtitle"])
+        for i, (label, value) in enumerate(info.identity, start=1):
+            ws.write(row + i, 0, label)
+            ws.write(row + i, 1, value)
     ws.activate()
 
 
