@@ -35,6 +35,11 @@ OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
 OUTPUT_FILES = {"csv": "result.csv", "xlsx": "report.xlsx", "parquet": "result.parquet"}
 REGISTRY_REJECTS = "registry_rejects.csv"
 Progress = Callable[[str], None]
+#: Takes the B/C/E rows, with full numbers, and the run's summary once the outputs are written (the case store's
+#: import: :func:`himozuke.cases.store.import_result`), so that no plaintext file stands between the two.
+HandOver = Callable[[pl.DataFrame, "RunSummary"], None]
+#: The 判定 that become follow-up cases (「総点検マニュアル」第2.1版 §7(6) B)・C), and E: not compared at all).
+CASE_VERDICTS = ("B", "C", "E")
 
 
 @dataclass
@@ -96,7 +101,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               memory_limit: int | None = None, buckets: int | None = None, work_dir: str | os.PathLike | None = None,
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None,
               engine: str = "local", home_prefecture: str | None = None,
-              body: identity.Body | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
+              body: identity.Body | None = None, hand_over: HandOver | None = None,
+              ) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
@@ -108,7 +114,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
     ``home_prefecture`` (the body's 都道府県; else a profile's ``home_prefecture``, else the one most registry
     addresses give) settles a 市区町村 name several prefectures have when an address leaves its own out.
-    ``body``: the 団体 and 事務 of the run identity (:func:`himozuke.identity.body`).
+    ``body``: the 団体 and 事務 of the run identity (:func:`himozuke.identity.body`). ``hand_over``: called with
+    the B/C/E rows (full numbers) and the summary after the outputs are written — before a bucketed run's work
+    folder is removed — for the case store; not with ``engine="spark"``.
 
     The business file's optional columns (宛名番号, 方書, DV等支援対象) and a profile's ``passthrough`` fields
     are carried through to the result after the result columns, never compared.
@@ -124,6 +132,11 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     home_of.check(home_prefecture)
     body = body or identity.Body()
     if engine == "spark":
+        if hand_over is not None:
+            raise UsageError("Spark での照合の結果は台帳に直接取り込めません（result.parquet を --show-number で書き、"
+                             "cases import で取り込んでください）",
+                             "a Spark run cannot hand its cases to the store (write result.parquet with "
+                             "--show-number and use cases import)")
         return _run_spark(business, registry, out_dir, started, say, body, formats=formats, show_number=show_number,
                           buckets=buckets, business_encoding=business_encoding, registry_encoding=registry_encoding,
                           business_profile=business_profile, registry_profile=registry_profile,
@@ -215,6 +228,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          show_number=show_number)
             summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
+    if hand_over is not None:
+        hand_over(result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect(), summary)
     if bucketed:
         work.remove()  # the work folder holds personal data: gone once the outputs are written
         result = None
@@ -231,6 +246,14 @@ def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.Dat
     line, whose values were never read."""
     return result.join(carried.lazy() if isinstance(result, pl.LazyFrame) else carried, on=C.ROW, how="left",
                        maintain_order="left")
+
+
+def store_identity(summary: RunSummary) -> dict:
+    """The run identity the case store keeps with a run's cases (no personal data)."""
+    return {"body_code": summary.body_code, "body_name": summary.body_name, "jimu": summary.jimu,
+            "inputs_sha256": json.dumps(summary.inputs_sha256, sort_keys=True), "rule_version": summary.rule_version,
+            "home_prefecture": summary.home_prefecture, "engine": summary.engine, "counts": dict(summary.counts),
+            "started": summary.started}
 
 
 def identity_lines(summary: RunSummary) -> list[tuple[str, str]]:

@@ -21,3 +21,16 @@ def test_demo_runs_the_round_trip_and_meets_the_answer_key(tmp_path):
     result = pl.read_csv(tmp_path / "result.csv", infer_schema=False)
     assert result.height == 2000
     assert not FULL_NUMBER.search(res.output)
+    # issue #17: the B/C/E rows in the case store, worked through every state by two users, and the report
+    from himozuke.cases.audit import verify
+    from himozuke.cases.store import open_store
+    from himozuke.report.progress import read_progress
+    from himozuke.testing.demo_cases import DEMO_PASSPHRASE
+
+    with open_store(tmp_path / "cases.db", DEMO_PASSPHRASE) as db:
+        states = dict(db.query("SELECT state, count(*) FROM cases GROUP BY state"))
+        assert states["完了"] == 4 and states["確認結果記録済"] == 1  # the one sent back by the 確認者
+        assert verify(db) == []
+    (report,) = (tmp_path / "progress").glob("*.xlsx")
+    (row,) = [r for r in read_progress(report) if r.resolved]
+    assert (row.jimu, row.targets, row.resolved, row.wrong_links) == ("障害者手帳情報", 2000, 2, 3)  # 別人のもの ×2 (one sent back) + 確認不能

@@ -131,3 +131,47 @@ def test_a_column_a_profile_does_not_know_must_be_declared_passthrough(files, tm
                      encoding="utf-8")
     res = invoke("check", str(b), str(r), "--out", str(tmp_path / "o"), "--business-profile", str(clash))
     assert res.exit_code == 2 and "passthrough" in res.output
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """A case store with one 担当者 (cheap KDF costs: the same code path, faster)."""
+    from himozuke.cases import store as store_mod
+    from himozuke.cases import users as users_mod
+
+    monkeypatch.setattr(store_mod, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(users_mod, "PASSWORD_N", 2**10)
+    monkeypatch.setenv("HIMOZUKE_PASSPHRASE", "台帳のパスフレーズは十二文字以上")
+    monkeypatch.setenv("HIMOZUKE_PASSWORD", "pw-tanaka")
+    path = tmp_path / "cases.db"
+    with store_mod.open_store(path, "台帳のパスフレーズは十二文字以上", create=True) as db:
+        admin = users_mod.add_user(db, None, "yamada", "管理者", "pw-admin")
+        users_mod.add_user(db, admin, "tanaka", "担当者", "pw-tanaka")
+    return path
+
+
+def test_check_hands_its_cases_to_the_store_without_a_file_between(files, tmp_path, store):
+    from himozuke.cases.store import open_store
+    from himozuke.cases.views import list_cases
+
+    res = _run(files, tmp_path / "out", "--store", str(store), "--user", "tanaka", "--buckets", "2")
+    assert "案件 3 件" in res.output  # B, C, C of the four rows; the A is no case
+    with open_store(store, "台帳のパスフレーズは十二文字以上") as db:
+        cases = list_cases(db, db.login("tanaka", "pw-tanaka"))
+        assert len(cases) == 3
+        runs = db.query("SELECT body_code, jimu, rule_version FROM runs")
+        assert runs == [("131016", "障害者手帳情報", RULE_VERSION)]
+    again = _run(files, tmp_path / "out", "--store", str(store), "--user", "tanaka")
+    assert "実行 1、" in again.output  # the same inputs and rules: the same run, no second set of cases
+    with open_store(store, "台帳のパスフレーズは十二文字以上") as db:
+        assert db.query("SELECT count(*) FROM runs") == [(1,)] and db.query("SELECT count(*) FROM cases") == [(3,)]
+    assert not list((tmp_path / "out").glob(".himozuke-work*"))
+
+
+def test_a_wrong_password_stops_before_the_check(files, tmp_path, store, monkeypatch):
+    monkeypatch.setenv("HIMOZUKE_PASSWORD", "wrong")
+    b, r, _ = files
+    res = invoke("check", str(b), str(r), "--out", str(tmp_path / "out"), "--body-code", "13101", "--jimu", "x",
+                 "--store", str(store), "--user", "tanaka")
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert not (tmp_path / "out" / "result.csv").exists()

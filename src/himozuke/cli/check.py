@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -96,6 +97,11 @@ def check(
                                          help="団体コード（全国地方公共団体コード 5 桁か 6 桁）。run.json と報告書に記録"),
     body_name: str | None = typer.Option(None, "--body-name", help="団体名（既定: 団体コードから）"),
     jimu: str | None = typer.Option(None, "--jimu", help="事務（例 障害者手帳情報）。run.json と報告書に記録"),
+    store: Path | None = typer.Option(None, "--store", help="B・C・E を案件として取り込むフォローアップ台帳（暗号化 DB）。"
+                                                           "--body-code・--jimu・--user が必要"),
+    user: str | None = typer.Option(None, "--user", help="台帳の利用者名（パスワードは環境変数 HIMOZUKE_PASSWORD か入力）"),
+    passphrase_file: Path | None = typer.Option(None, "--passphrase-file",
+                                                help="台帳のパスフレーズのファイル（既定: HIMOZUKE_PASSPHRASE か入力）"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -105,10 +111,43 @@ def check(
     例 / example:  himozuke check 抽出.csv 住基結果.csv --out result/
     例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
     例 / example:  himozuke check hdfs:///c/抽出.csv hdfs:///c/住基結果.csv --engine spark --out hdfs:///c/out
+    例 / example:  himozuke check 抽出.csv 住基結果.csv --body-code 062014 --jimu 障害者手帳情報 --store 台帳.db --user tanaka
     """
     from himozuke import identity
 
     run_body = identity.body(body_code, body_name, jimu)
+    with contextlib.ExitStack() as stack:
+        hand_over = _store_hand_over(stack, store, user, passphrase_file, run_body) if store else None
+        _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
+               business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
+               run_body, hand_over)
+
+
+def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None, passphrase_file: Path | None,
+                     run_body):
+    """Open the case store and log in *before* the check (a wrong passphrase or password costs no check), and
+    return the hand-over that imports the run's B/C/E rows into it."""
+    from himozuke.cases.store import import_result, open_store, passphrase_from
+    from himozuke.cases.users import password_from
+    from himozuke.errors import UsageError
+    from himozuke.pipeline import store_identity
+
+    if not (run_body.code and run_body.jimu and user):
+        raise UsageError("--store には --body-code・--jimu・--user が必要です（案件は団体と事務ごとに管理します）",
+                         "--store needs --body-code, --jimu and --user (cases are kept per body and 事務)")
+    db = stack.enter_context(open_store(store, passphrase_from(passphrase_file)))
+    who = db.login(user, password_from())
+
+    def hand_over(cases, summary) -> None:
+        run_id = import_result(db, cases, store_identity(summary), actor=who)
+        console.print(f"台帳 / case store: {store} 実行 {run_id}、案件 {cases.height:,} 件（B・C・E）", soft_wrap=True)
+
+    return hand_over
+
+
+def _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
+           business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
+           run_body, hand_over) -> None:
     limit = memory.parse_size(memory_limit) if memory_limit else None
     if engine is Engine.local and memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets,
                                                         resume=resume):
@@ -135,7 +174,7 @@ def check(
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
-            home_prefecture=home_prefecture, body=run_body,
+            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over,
         )
     print_summary(summary, out)
 
@@ -172,5 +211,10 @@ def demo(
     else:
         console.print("優先度の順位 / priority ranking: 仕込んだ紐付け誤りがなく測れません（--people を増やしてください）",
                       soft_wrap=True)
+    from himozuke.testing.demo_cases import DEMO_PASSPHRASE, DEMO_PASSWORD, STORE
+
+    console.print(f"台帳を見る / the case store: HIMOZUKE_PASSPHRASE={DEMO_PASSPHRASE} HIMOZUKE_PASSWORD={DEMO_PASSWORD} "
+                  f"himozuke cases --store {out / STORE} --user tanaka list --state 未着手 --verdict C",
+                  soft_wrap=True, highlight=False)
     if result.mismatched.height:
         console.print(result.mismatched.head(20))

@@ -5,7 +5,10 @@ Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生�
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the column names are read by modules that load no Polars (the case store)
+    import polars as pl
 
 MY_NUMBER = "個人番号"
 KANJI_NAME = "漢字氏名"
@@ -43,6 +46,8 @@ def is_dv(value: str | None) -> bool:
 
 def is_dv_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised :func:`is_dv` (null → False)."""
+    import polars as pl
+
     v = e.str.strip_chars(" \u3000").str.to_lowercase().fill_null("")
     return (v != "") & ~v.is_in(pl.Series(sorted(DV_NOT_FLAGGED)).implode())
 

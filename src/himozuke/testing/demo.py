@@ -9,6 +9,8 @@ Manual §7(1)–(6), in order, each step's file written into ``out``:
 5. ``06_照会結果.csv`` / ``06_照会結果.DAT`` — the simulated J-LIS's answer, as 結果CSV and as the
    fixed-length JIS90 本人確認情報照会結果ファイル;
 6. ``result.csv``, ``report.xlsx`` — the check of the extract against the JIS90 result file;
+7. ``cases.db``, ``progress/`` — the B/C/E rows in the encrypted case store, a few worked by two officers,
+   and the month's progress report (:mod:`himozuke.testing.demo_cases`);
 
 plus ``answer_key.csv`` (the planted kind of every row and the class it must get). Everything is synthetic: no
 real person's data.
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from himozuke import identity
 from himozuke.formats import columns as C
 from himozuke.formats.jlis import write_request
 from himozuke.formats.merge import merge_files
@@ -33,6 +36,8 @@ from himozuke.testing.jlis import simulate_jlis, write_case_ro
 from himozuke.testing.perturb import EXPECTED, PLANTED, business_copy, priority_auc
 from himozuke.testing.population import generate_population
 
+#: The demo's body and 事務 (a synthetic register: the code only names the run).
+DEMO_BODY, DEMO_JIMU = "13101", "障害者手帳情報"
 FILES = {
     "book": "01_宛名簿.csv",
     "map": "02_番号対応.csv",
@@ -87,8 +92,13 @@ def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
     counts = "、".join(f"{k} {v:,}" for k, v in answer.counts.items())
     steps.append((f"{FILES['result_csv']}, {FILES['result_fixed']}", f"照会結果 {counts}"))
     say("照合 / check")
-    summary, result = run_check(f["extract"], f["result_fixed"], out, progress=progress)
+    summary, result = run_check(f["extract"], f["result_fixed"], out, progress=progress,
+                                body=identity.body(DEMO_BODY, jimu=DEMO_JIMU))
     steps.append(("result.csv, report.xlsx", "照合と A/B/C/E の分類（JIS90 固定長の結果ファイルから）"))
+    say("フォローアップ / follow-up")
+    from himozuke.testing.demo_cases import run_cases_demo  # the case store loads SQLCipher: only here
+
+    steps.extend(run_cases_demo(result, summary, out))
 
     key = business.select(PLANTED, EXPECTED).with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64))
     write_csv(key, out / "answer_key.csv", show_number=True)

@@ -1,0 +1,68 @@
+"""定期報告 figures (「総点検マニュアル」第2.1版 §7(8)) from the store: one row per body, 事務 and month.
+
+Why from recorded times: a month's report must show the state *at the end of that month*, even when it is made
+later. Each case carries the times of its milestones (left 未着手, 確認結果 recorded, counted as 紐付け誤り, wrong
+link removed), set by :mod:`himozuke.cases.workflow` when the step committed; a month counts the milestones up to
+its end (JST). Runs of the same body and 事務 add up (they are separate extracts of one 事務). Purged runs are
+no longer counted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+from himozuke.errors import UsageError
+from himozuke.report.progress import ProgressRow
+
+if TYPE_CHECKING:
+    from himozuke.cases.store import CaseStore
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _next_month(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:])
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _end(month: str) -> str:
+    """The first instant after ``month`` in the store's time text (JST), for ``at < end`` comparisons."""
+    return f"{_next_month(month)}-01T00:00:00+09:00"
+
+
+def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
+    """Every (body, 事務, month) from the first run's month through ``month`` ("YYYY-MM")."""
+    if not _MONTH.match(month):
+        raise UsageError(f"月「{month}」は YYYY-MM で指定してください", f"month must be YYYY-MM (got {month!r})")
+    runs = store.query("SELECT id, identity, created_at FROM runs WHERE purged_at IS NULL ORDER BY id")
+    if not runs:
+        return []
+    first = min(created[:7] for _, _, created in runs)
+    months = []
+    m = first
+    while m <= month:
+        months.append(m)
+        m = _next_month(m)
+    rows: list[ProgressRow] = []
+    groups: dict[tuple[str, str, str], list[tuple[int, dict, str]]] = {}
+    for run_id, identity, created in runs:
+        ident = json.loads(identity)
+        groups.setdefault((ident["body_code"], ident["body_name"], ident["jimu"]), []).append((run_id, ident, created))
+    for (code, name, jimu), members in sorted(groups.items()):
+        for m in months:
+            end = _end(m)
+            live = [(rid, ident) for rid, ident, created in members if created < end]
+            counts = {k: sum(int(ident["counts"][k]) for _, ident in live) for k in ("A", "B", "C", "E")}
+            ids = [rid for rid, _ in live] or [-1]
+            marks = ",".join("?" * len(ids))
+            (started, done, wrong, viewed, exchanged, resolved), = store.query(
+                "SELECT"
+                " coalesce(sum(started_at < ?), 0), coalesce(sum(result_at < ?), 0), coalesce(sum(wrong_at < ?), 0),"
+                " coalesce(sum(wrong_at < ? AND viewed = '有'), 0), coalesce(sum(wrong_at < ? AND exchanged = '有'), 0),"
+                f" coalesce(sum(resolved_at < ?), 0) FROM cases WHERE run_id IN ({marks})",
+                (end, end, end, end, end, end, *ids))
+            rows.append(ProgressRow(code, name, jimu, m, sum(counts.values()), counts["A"], counts["B"], counts["C"],
+                                    counts["E"], started, done, wrong, viewed, exchanged, resolved))
+    return rows
