@@ -170,12 +170,7 @@ def _summary_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], month: str,
         ws.write(top, j, LABELS[name], fm["header"])
     current = sorted((r for r in rows if r.month == month), key=_sort_key)
     for i, row in enumerate(current, start=top + 1):
-        for j, name in enumerate(shown):
-            value = getattr(row, name)
-            if name in TEXT_FIELDS:
-                ws.write_string(i, j, value, fm["key"])
-            else:
-                ws.write_number(i, j, value, fm["count"])
+        _write_row(ws, i, row, shown, fm["key"], fm["count"])
     if not current:
         ws.write(top + 1, 0, f"{month_label(month)} の報告行はありません")
     elif len(current) > 1:
@@ -230,18 +225,23 @@ def _trend_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], fm: dict) -> 
     ws.insert_chart(top, len(TREND_FIELDS) + 2, chart, {"x_scale": 1.3, "y_scale": 1.2})
 
 
+def _write_row(ws, i: int, row: ProgressRow, names, text_format, count_format) -> None:
+    """One ProgressRow into row ``i``: its text fields as text (a 団体コード keeps its leading zero), counts as numbers."""
+    for j, name in enumerate(names):
+        value = getattr(row, name)
+        if name in TEXT_FIELDS:
+            ws.write_string(i, j, value, text_format)
+        else:
+            ws.write_number(i, j, value, count_format)
+
+
 def _data_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], fm: dict) -> None:
     ws = wb.add_worksheet(DATA_SHEET)
     for j, name in enumerate(FIELDS):
         ws.write_string(0, j, name, fm["header"])
         ws.write_string(1, j, LABELS[name], fm["header"])
     for i, row in enumerate(sorted(rows, key=lambda r: (r.month, *_sort_key(r))), start=_DATA_FIRST_ROW - 1):
-        for j, name in enumerate(FIELDS):
-            value = getattr(row, name)
-            if name in TEXT_FIELDS:
-                ws.write_string(i, j, value, fm["text"])
-            else:
-                ws.write_number(i, j, value, fm["count"])
+        _write_row(ws, i, row, FIELDS, fm["text"], fm["count"])
     ws.set_column(0, 0, 11)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 40)
