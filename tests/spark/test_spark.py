@@ -128,6 +128,16 @@ def test_undecodable_line_is_reported_like_the_local_reader(spark, tmp_path, con
     assert remote.value.line == line
 
 
+def test_carried_business_columns_are_refused_not_dropped(spark, tmp_path):
+    """Spark does not carry 宛名番号 / 方書 / DV等支援対象 yet: a run with them stops with a one-line message rather
+    than write outputs without them (a lost DV flag would show a refuge address)."""
+    business = tmp_path / "business.csv"
+    pl.read_csv(DATA / "registry.csv", infer_schema=False).with_columns(
+        pl.lit("1").alias(C.DV_FLAG)).write_csv(business)
+    with pytest.raises(UsageError, match="DV等支援対象"):
+        run_spark(str(business), str(DATA / "registry.csv"), str(tmp_path / "spark"), spark=spark)
+
+
 @pytest.mark.parametrize(("formats", "out"), [
     pytest.param(("pdf",), "result", id="未知の形式"),
     pytest.param(("xlsx",), "hdfs://nn/out", id="HadoopにExcelは書かない"),

@@ -260,7 +260,13 @@ def _open(spark, path: str, role: str, encoding: str | None, profile):
         copy.touch(mode=0o600)
         copy.write_bytes(b"\n".join(head) + b"\n")
         with open_records(copy, role=role, encoding=encoding, profile=profile) as records:
-            enc, profile = records.encoding, resolve(records.profile)
+            enc, profile, carried = records.encoding, resolve(records.profile), records.carried
+    if role == "business" and carried:
+        # refused, not dropped: a DV等支援対象 flag lost on the way would show a refuge address in the outputs
+        raise UsageError(f"Spark エンジンはまだ業務側の持ち回り列（{'・'.join(carried)}）を結果に残せません。"
+                         "--engine local で照合するか、その列を除いてください",
+                         f"the spark engine cannot carry the business columns {', '.join(carried)} to the result "
+                         "yet: use --engine local or leave them out")
     if profile.format != "csv":
         raise UsageError(f"Spark エンジンは固定長（プロファイル {profile.name}）を読めません",
                          f"the spark engine reads CSV only, not fixed-length profile {profile.name}")
