@@ -74,6 +74,9 @@ class RunSummary:
     #: Business columns carried through to the result and never compared (宛名番号, 方書, DV等支援対象, a
     #: profile's passthrough fields).
     carried: list[str] = field(default_factory=list)
+    #: The §5 scope the checked extract was cut to (``himozuke scope``'s summary), None when not given: the
+    #: records checked are the in-scope ones, and the excluded ones are counted per reason beside them.
+    scope: dict | None = None
 
     @property
     def accounted(self) -> bool:
@@ -102,7 +105,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None,
               engine: str = "local", home_prefecture: str | None = None,
               body: identity.Body | None = None, hand_over: HandOver | None = None,
-              ) -> tuple[RunSummary, pl.DataFrame | None]:
+              scope: dict | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
@@ -116,7 +119,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     addresses give) settles a 市区町村 name several prefectures have when an address leaves its own out.
     ``body``: the 団体 and 事務 of the run identity (:func:`himozuke.identity.body`). ``hand_over``: called with
     the B/C/E rows (full numbers) and the summary after the outputs are written — before a bucketed run's work
-    folder is removed — for the case store; not with ``engine="spark"``.
+    folder is removed — for the case store; not with ``engine="spark"``. ``scope``: the summary
+    (:func:`himozuke.scope.read_summary`) of the ``himozuke scope`` run that wrote ``business`` — refused when it
+    is another file's; recorded in run.json and on the 集計 sheet.
 
     The business file's optional columns (宛名番号, 方書, DV等支援対象) and a profile's ``passthrough`` fields
     are carried through to the result after the result columns, never compared.
@@ -131,6 +136,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     started = dt.datetime.now()
     home_of.check(home_prefecture)
     body = body or identity.Body()
+    if scope is not None and ":/" not in str(business) and scope.get("in_scope_sha256") != identity.sha256_of(business):
+        raise UsageError("--scope の対象.csv と照合するファイルが違います（himozuke scope が書いた 対象.csv を照合してください）",
+                         "the --scope folder is not for this business file (check the 対象.csv that himozuke scope "
+                         "wrote)")
     if engine == "spark":
         if hand_over is not None:
             raise UsageError("Spark での照合の結果は台帳に直接取り込めません（result.parquet を --show-number で書き、"
@@ -201,7 +210,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",
         home_prefecture=home, home_prefecture_source=home_source,
         body_code=body.code, body_name=body.name, jimu=body.jimu, inputs_sha256=digests.result(),
-        carried=list(b.carried),
+        carried=list(b.carried), scope=scope,
     )
     notes = []
     if r_rejects.height:
@@ -253,7 +262,9 @@ def store_identity(summary: RunSummary) -> dict:
     return {"body_code": summary.body_code, "body_name": summary.body_name, "jimu": summary.jimu,
             "inputs_sha256": json.dumps(summary.inputs_sha256, sort_keys=True), "rule_version": summary.rule_version,
             "home_prefecture": summary.home_prefecture, "engine": summary.engine, "counts": dict(summary.counts),
-            "started": summary.started}
+            "started": summary.started, "excluded": (summary.scope or {}).get("excluded", 0),
+            "excluded_counts": {r: n for r, n in (summary.scope or {}).get("counts", {}).items()
+                                if n and r.startswith("対象外")}}
 
 
 def identity_lines(summary: RunSummary) -> list[tuple[str, str]]:
@@ -266,7 +277,20 @@ def identity_lines(summary: RunSummary) -> list[tuple[str, str]]:
         ("住基側 SHA-256", sha.get("registry") or "—"),
         ("規則の版 / rule version", summary.rule_version),
         ("エンジン / engine", summary.engine),
+        *_scope_lines(summary.scope),
     ]
+
+
+def _scope_lines(scope: dict | None) -> list[tuple[str, str]]:
+    """The §5 scope as (label, value) lines: the in-scope count and every excluded count with its reason."""
+    if not scope:
+        return [("点検の範囲 / scope", "—（himozuke scope で決めていない: 抽出のすべてを点検）")]
+    lines = [("点検の範囲 / scope", f"{scope['scope']}（{scope['cite']}）"),
+             ("点検対象件数（範囲内）", f"{scope['in_scope']:,}"), ("対象外件数", f"{scope['excluded']:,}")]
+    lines += [(f"　{reason}", f"{n:,}") for reason, n in scope["counts"].items() if n]
+    if scope.get("unreadable"):
+        lines.append(("　読めない行（範囲を決められない）", f"{scope['unreadable']:,}"))
+    return lines
 
 
 def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:

@@ -13,13 +13,20 @@ def test_demo_runs_the_round_trip_and_meets_the_answer_key(tmp_path):
     assert res.exit_code == 0, res.output
     for name in FILES.values():
         assert (tmp_path / name).exists(), name
-    assert "answer key: 2,000 / 2,000 行が期待どおり" in res.output
-    assert "入力 2,000 行 = A + B + C + E = 2,000 行" in res.output
+    # issue #20: the records linked by the 住基 automatic linkage are left out (§5(2)ロa), the rest checked
+    import json
+
+    scope = json.loads((tmp_path / "03_点検範囲" / "scope.json").read_text(encoding="utf-8"))
+    n = scope["in_scope"]
+    assert 0 < scope["excluded"] < 2000 and n + scope["excluded"] == 2000
+    assert f"answer key: {n:,} / {n:,} 行が期待どおり" in res.output
+    assert f"入力 {n:,} 行 = A + B + C + E = {n:,} 行" in res.output
+    assert f"点検対象 {n:,} 件、対象外 {scope['excluded']:,} 件" in res.output
     assert "jlis-result-fixed" in res.output
     assert "(AUC) = 1.000" in res.output  # issue #16 §3: the planted wrong links come first
     assert "団体の都道府県 / home prefecture: 東京都（住基側ファイルの住所から推定" in res.output
     result = pl.read_csv(tmp_path / "result.csv", infer_schema=False)
-    assert result.height == 2000
+    assert result.height == n
     assert not FULL_NUMBER.search(res.output)
     # issue #17: the B/C/E rows in the case store, worked through every state by two users, and the report
     from himozuke.cases.audit import verify
@@ -33,4 +40,5 @@ def test_demo_runs_the_round_trip_and_meets_the_answer_key(tmp_path):
         assert verify(db) == []
     (report,) = (tmp_path / "progress").glob("*.xlsx")
     (row,) = [r for r in read_progress(report) if r.resolved]
-    assert (row.jimu, row.targets, row.resolved, row.wrong_links) == ("障害者手帳情報", 2000, 2, 3)  # 別人のもの ×2 (one sent back) + 確認不能
+    assert (row.jimu, row.targets, row.resolved, row.wrong_links) == ("障害者手帳情報", n, 2, 3)  # 別人のもの ×2 (one sent back) + 確認不能
+    assert row.excluded == scope["excluded"]  # the monthly report shows what §5 left out beside what was checked

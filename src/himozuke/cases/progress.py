@@ -63,6 +63,7 @@ def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
                 " coalesce(sum(wrong_at < ? AND viewed = '有'), 0), coalesce(sum(wrong_at < ? AND exchanged = '有'), 0),"
                 f" coalesce(sum(resolved_at < ?), 0) FROM cases WHERE run_id IN ({marks})",
                 (end, end, end, end, end, end, *ids))
+            excluded = sum(int(ident.get("excluded") or 0) for _, ident in live)  # §5: left out by himozuke scope
             rows.append(ProgressRow(code, name, jimu, m, sum(counts.values()), counts["A"], counts["B"], counts["C"],
-                                    counts["E"], started, done, wrong, viewed, exchanged, resolved))
+                                    counts["E"], started, done, wrong, viewed, exchanged, resolved, excluded))
     return rows

@@ -63,6 +63,11 @@ def print_summary(summary: RunSummary, out: Path | str) -> None:
     if summary.body_code or summary.jimu:
         console.print(f"団体・事務 / body: {' '.join(x for x in (summary.body_code, summary.body_name, summary.jimu) if x)}"
                       f"（規則の版 {summary.rule_version}）", soft_wrap=True)
+    if summary.scope:
+        s = summary.scope
+        console.print(f"点検の範囲 / scope: {s['scope']} — 点検対象 {s['in_scope']:,} 件、対象外 {s['excluded']:,} 件"
+                      f"（{'、'.join(f'{r} {n:,}' for r, n in s['counts'].items() if n and r.startswith('対象外'))}）",
+                      soft_wrap=True)
     speed = f"{summary.rows_per_second:,} 行/秒 ({summary.engine})" if summary.rows_per_second else summary.engine
     console.print(f"速度 / speed: {speed}")
     console.print("出力 / outputs: " + ", ".join(f"{str(out).rstrip('/')}/{o}" for o in summary.outputs))
@@ -102,6 +107,8 @@ def check(
     user: str | None = typer.Option(None, "--user", help="台帳の利用者名（パスワードは環境変数 HIMOZUKE_PASSWORD か入力）"),
     passphrase_file: Path | None = typer.Option(None, "--passphrase-file",
                                                 help="台帳のパスフレーズのファイル（既定: HIMOZUKE_PASSPHRASE か入力）"),
+    scope: Path | None = typer.Option(None, "--scope", help="himozuke scope の出力フォルダ（対象.csv を照合するとき）。"
+                                                           "範囲と対象外の件数・理由を run.json と報告書に記録"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -120,7 +127,7 @@ def check(
         hand_over = _store_hand_over(stack, store, user, passphrase_file, run_body) if store else None
         _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
                business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
-               run_body, hand_over)
+               run_body, hand_over, scope)
 
 
 def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None, passphrase_file: Path | None,
@@ -147,7 +154,10 @@ def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None,
 
 def _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
            business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
-           run_body, hand_over) -> None:
+           run_body, hand_over, scope_dir) -> None:
+    from himozuke.scope import read_summary
+
+    scope = read_summary(scope_dir) if scope_dir else None
     limit = memory.parse_size(memory_limit) if memory_limit else None
     if engine is Engine.local and memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets,
                                                         resume=resume):
@@ -174,7 +184,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
-            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over,
+            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope,
         )
     print_summary(summary, out)
 

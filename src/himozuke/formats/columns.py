@@ -1,6 +1,7 @@
 """Column names of the data contract, defined once (DESIGN.md "Data contract").
 
-Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生年月日, 性別, 住所), optional 宛名番号 / 方書 / DV等支援対象.
+Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生年月日, 性別, 住所), optional 宛名番号 / 方書 / DV等支援対象
+/ 取得経路 / 住登区分 / 確認書類.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ ADDRESS = "住所"
 ATENA_NUMBER = "宛名番号"
 KATAGAKI = "方書"
 DV_FLAG = "DV等支援対象"
+#: How the number was obtained, where the person is registered, which document confirmed the 4情報 (manual §5:
+#: which records must be checked — :mod:`himozuke.scope`).
+ROUTE = "取得経路"
+RESIDENCE = "住登区分"
+DOCUMENT = "確認書類"
+#: The line of the original extract a record came from, when ``himozuke scope`` wrote the extract that is checked.
+SOURCE_ROW = "元の行番号"
 
 #: The four information items (基本4情報; 氏名 counted as 漢字 + カナ) in report order.
 ITEMS: tuple[str, ...] = (KANJI_NAME, KANA_NAME, BIRTH_DATE, SEX, ADDRESS)
 #: Required columns of a standard record.
 STANDARD: tuple[str, ...] = (MY_NUMBER, *ITEMS)
-OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG)
+OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG, ROUTE, RESIDENCE, DOCUMENT, SOURCE_ROW)
 
 #: DV等支援対象 values that mean "not a victim" (「総点検マニュアル」第2.1版 §7(6) ※: a DV・虐待等被害者's refuge
 #: address must never reach the offender). Any other non-blank value — 「1」「有」「○」「対象」, or a code this

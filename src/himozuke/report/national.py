@@ -134,6 +134,7 @@ class JimuTotal:
     viewed: int
     exchanged: int
     resolved: int
+    excluded: int = 0  #: 点検対象外件数 (§5), summed
 
 
 @dataclass(frozen=True)

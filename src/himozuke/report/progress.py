@@ -39,6 +39,8 @@ class ProgressRow:
     viewed: int  #: 紐付け誤りのうち閲覧された件数
     exchanged: int  #: 紐付け誤りのうち情報連携された件数
     resolved: int  #: 誤紐付けを解消した件数 (修正済 or 紐付け削除, through 完了)
+    #: 点検対象外件数: the records ``himozuke scope`` left out (manual §5), beside the checked ``targets``
+    excluded: int = 0
 
 
 # --- the progress workbook ------------------------------------------------------------------------------------
@@ -69,6 +71,7 @@ LABELS: dict[str, str] = {
     "viewed": "うち閲覧された件数",
     "exchanged": "うち情報連携された件数",
     "resolved": "誤紐付けを解消した件数",
+    "excluded": "点検対象外件数（§5）",
 }
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ProgressRow))
 TEXT_FIELDS = ("body_code", "body_name", "jimu", "month")

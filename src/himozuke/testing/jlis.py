@@ -126,11 +126,11 @@ def read_register(path: str | os.PathLike) -> pl.DataFrame:
 def write_case_ro(business: pl.DataFrame, address_book: str | os.PathLike, number_map: str | os.PathLike, *,
                   first_atena: int = 100_001) -> None:
     """Split a business extract into the two case ロ files (manual §7(1) ロ), for the demo: the address book
-    ``宛名番号 + 4情報`` in cp932 (as business systems export it) and the number map ``個人番号 + 宛名番号`` in
+    ``宛名番号 + 4情報`` (and any optional column of ``business``: 取得経路 …) in cp932 (as business systems export it) and the number map ``個人番号 + 宛名番号`` in
     UTF-8. 宛名番号 are 10 digits, in row order from ``first_atena``."""
     atena = pl.int_range(first_atena, first_atena + pl.len()).cast(pl.String).str.zfill(10).alias(C.ATENA_NUMBER)
     frame = business.with_columns(pl.col(C.BIRTH_DATE).cast(pl.String), atena)
-    book = frame.select(C.ATENA_NUMBER, *C.ITEMS)
+    book = frame.select(C.ATENA_NUMBER, *C.ITEMS, *(c for c in C.OPTIONAL if c in frame.columns and c != C.ATENA_NUMBER))
     numbers = frame.select(C.MY_NUMBER, C.ATENA_NUMBER)
     write_atomic(address_book, csv_bytes(book, "cp932"))
     write_atomic(number_map, csv_bytes(numbers, "utf-8"))
