@@ -51,10 +51,23 @@ def test_unknown_variant_is_a_usage_error(tmp_path):
 def test_demo(tmp_path):
     r = runner.invoke(app, ["survey", "demo", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
-    assert "【14神奈川県】: 調査票 7 件（エラーあり 2 件、読込不可 2 件）" in r.output
+    assert "【14神奈川県】: 調査票 9 件（エラーあり 2 件、読込不可 2 件）" in r.output
     assert "【13東京局】" in r.output
-    assert (tmp_path / "【14神奈川県】_判定.xlsx").exists() and (tmp_path / "【13東京局】_判定.xlsx").exists()
+    table = tmp_path / "【神奈川県】マイナンバーアンケート回答.xlsx"
+    assert (tmp_path / "【神奈川県】マイナンバーアンケート回答_判定.xlsx").exists()
+    assert table.exists() and (tmp_path / "【13東京局】_判定.xlsx").exists()
     assert len(list((tmp_path / "様式").iterdir())) == len(spec.variant_keys())
+    wb = openpyxl.load_workbook(tmp_path / "【神奈川県】マイナンバーアンケート回答_判定.xlsx")
+    got = {(line[2].value, line[0].value): line[4].value for line in wb["判定"].iter_rows(min_row=2)}
+    # 総点検マニュアル §3(1) 「障害者手帳については…全ての紐付け実施機関を個別データの点検の対象とした」: answered ①
+    assert got[("14神奈川県鎌倉市", "福祉・介護（障害者手帳）")] == "点検要"
+    assert got[("14神奈川県鎌倉市", "福祉・介護（中国残留邦人支援）")] == "点検不要"
+    # the official-layout workbook (no 設定 sheet) is read by its 一覧用 row 2
+    assert ("14神奈川県茅ヶ崎市", "福祉・介護（中国残留邦人支援）") in got
+    files = openpyxl.load_workbook(table)["補足"]
+    readers = {line[3].value: line[-1].value for line in files.iter_rows(min_row=2)}
+    assert readers["14神奈川県茅ヶ崎市"] == "一覧用2行目"
+    assert len(list((tmp_path / "制度別").iterdir())) == 2
 
 
 def test_real_subprocess_writes_a_form(tmp_path):

@@ -1,5 +1,5 @@
 """The sheet's formulas really compute (Excel-compatible, checked in LibreOffice): status cells and 一覧用
-agree with the collector's reading (seed 000 別添2 2.(5): 「情報入力完了」「回答完了」を確認した上で提出)."""
+agree with the collector's reading (調査要領 2.(5): 「情報入力完了」「回答完了」を確認した上で提出)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every skip-logic branch of the 調査項目 (seed 000 別添1), as a table that quotes the question."""
+"""Every skip-logic branch of the 調査項目 (別添1 調査項目), as a table that quotes the question."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Invalid sheets of each kind (seed 002 ※1: 市区町村名に空白がないか、回答必須の項目なのに選択がないか)."""
+"""Invalid sheets of each kind (「中国残留邦人等支援給付関係事務におけるマイナンバー情報連携に係る実態調査について（依頼）」※1: 市区町村名に空白がないか、回答必須の項目なのに選択がないか)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_org_name(v, kubun, name, message):
     pytest.param("電話番号", "090-1234-5678", True, id="携帯"),
     pytest.param("電話番号", "03-5253", False, id="桁不足"),
     pytest.param("電話番号", "内線2298", False, id="内線のみ"),
-    pytest.param("メールアドレス", "n_mynumber@mhlw.go.jp", True, id="seed001のアドレス"),
+    pytest.param("メールアドレス", "n_mynumber@mhlw.go.jp", True, id="健康行政実態調査依頼の宛先アドレス"),
     pytest.param("メールアドレス", "ｍｙ＠example.lg.jp", False, id="全角"),
     pytest.param("メールアドレス", "mynumber@", False, id="ドメインなし"),
 ])
@@ -97,10 +97,24 @@ def test_year_month_accepted(value):
 
 @pytest.mark.parametrize(("zokusei", "ok"), [
     pytest.param("", True, id="全て同じ運用なら空欄"),
-    pytest.param("３ 胃がん検診、４ 子宮頸がん検診、６ 肝炎ウイルス検診、８ 歯周疾患検診", True, id="seed001記載例"),
+    pytest.param("３ 胃がん検診、４ 子宮頸がん検診、６ 肝炎ウイルス検診、８ 歯周疾患検診", True, id="健康行政実態調査依頼【記載例】"),
     pytest.param("9 前立腺がん検診", False, id="属性分類にない"),
 ])
 def test_kenshin_zokusei(zokusei, ok):
     v = variant("kenshin")
     row = answers(v, "14神奈川県相模原市", "指定都市", seed=2) | {"属性": zokusei}
     assert ([p for p in validate(v, row) if p.column == "属性"] == []) is ok
+
+
+@pytest.mark.parametrize(("title", "message"), [
+    pytest.param("課長代理", "回答責任者役職「課長代理」は課長級に当たらない場合があります（別添3「課長級以上の役職の方が回答責任者となり」）"
+                 ": 課長級であることを確認してください", id="別添3「課長級以上の役職の方が回答責任者」:課長代理は確認"),
+    pytest.param("福祉課副課長", "回答責任者役職「副課長」は課長級に当たらない場合があります（別添3「課長級以上の役職の方が回答責任者と"
+                 "なり」）: 課長級であることを確認してください", id="副課長は確認"),
+    pytest.param("課長補佐", "回答責任者は課長級以上の役職の方としてください（別添3「課長級以上の役職の方が回答責任者となり」）",
+                 id="課長補佐は課長級未満"),
+])
+def test_kacho_deputy_is_a_reminder_with_reason(title, message):
+    assert [(p.level, p.message) for p in check_contact({"回答責任者役職": title})] == [(REMINDER, message)]
+    row = answers(YOBOU, "14神奈川県相模原市", "指定都市", seed=1) | {"回答責任者役職": title}
+    assert [p.level for p in validate(YOBOU, row)] == [REMINDER]  # accepted: never an error

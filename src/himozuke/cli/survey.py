@@ -1,4 +1,4 @@
-"""``himozuke survey …`` — the fact-finding survey (実態調査). See issue 6."""
+"""``himozuke survey …`` — the fact-finding survey (実態調査). See issues 6 and 23."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ def form(
 
 
 def _summary_table(rows) -> Table:
-    from himozuke.survey.decide import summary
+    from himozuke.survey.decide import SUMMARY_COLUMNS, summary
 
-    t = Table("制度等", "回答数", "点検要", "うち対象者全員", "点検不要")
+    t = Table(*SUMMARY_COLUMNS)
     for line in summary(rows):
         t.add_row(*(str(x) for x in line))
     return t
@@ -45,22 +45,33 @@ def _summary_table(rows) -> Table:
 @survey_app.command("collect")
 def collect(
     folder: Annotated[Path, typer.Argument(help="回収した調査票のフォルダ")],
-    out: Annotated[Path, typer.Option("--out", help="一覧表 (.xlsx)。差戻し用のエラー一覧は <名前>_差戻し/ に出力")],
+    out: Annotated[Path, typer.Option("--out", help="一覧表 (.xlsx)、またはフォルダ（「【神奈川県】マイナンバーアンケート回答.xlsx」"
+                                                    "のように提出用の名前で書き出す）。差戻し用のエラー一覧は <名前>_差戻し/ に出力")],
     name: Annotated[str | None, typer.Option("--name", help="一覧表のシート名（例: 13東京 → 【13東京局】）")] = None,
+    per_seido: Annotated[bool, typer.Option("--制度ごと", "--per-seido",
+                                            help="制度等ごとに一覧表を分ける（--out のフォルダに <制度等>/ を作る）")] = False,
 ) -> None:
-    """回収した調査票を検証し一覧表にまとめる / validate returned sheets into the 一覧表.
+    """回収した調査票を検証し一覧表（別添4）にまとめる / validate returned sheets into the 一覧表.
 
-    例: himozuke survey collect 回収/ --out 【14神奈川県】.xlsx
+    himozuke の調査票様式も、省庁の調査票様式（別添3）も読む（「一覧用」シートの2行目）。
+
+    例: himozuke survey collect 回収/ --out 提出/
+
+    例: himozuke survey collect 回収/ --out 提出/ --制度ごと
 
     終了コード 1: エラーのある調査票または読めないファイルがある。
     """
     from himozuke.survey.collect import collect as _collect
-    from himozuke.survey.collect import write_collection
+    from himozuke.survey.collect import split_by_seido, write_collection
 
     c = _collect(folder, name=name)
-    path = write_collection(c, out)
+    parts = [(out / seido, part) for seido, part in split_by_seido(c)] if per_seido else [(out, c)]
+    for target, part in parts:
+        path = write_collection(part, target)
+        console.print(f"{part.name}: 調査票 {len(part.sheets)} 件 → {path}", highlight=False)
     bad = sum(s.errors > 0 for s in c.sheets)
-    console.print(f"{c.name}: 調査票 {len(c.sheets)} 件（うちエラーあり {bad} 件）、読込不可 {len(c.unreadable)} 件 → {path}")
+    console.print(f"{c.name}: 調査票 {len(c.sheets)} 件（うちエラーあり {bad} 件）、読込不可 {len(c.unreadable)} 件",
+                  highlight=False)
     for f, reason in c.unreadable:
         console.print(f"  読込不可: {f}: {reason}", highlight=False)
     if bad or c.unreadable:
@@ -72,9 +83,11 @@ def decide(
     table: Annotated[Path, typer.Argument(help="一覧表 (.xlsx)")],
     out: Annotated[Path | None, typer.Option("--out", help="判定結果 (.xlsx)。既定: <一覧表>_判定.xlsx")] = None,
 ) -> None:
-    """個別データの点検の要否と範囲を判定する (manual §3(1), §5(2)) / decide who must check.
+    """個別データの点検の要否と範囲を判定する (総点検マニュアル §3(1), §5(2)) / decide who must check.
 
-    例: himozuke survey decide 【14神奈川県】.xlsx
+    判定の区分: 点検要・点検不要（マニュアルによる）、点検要（回答不備のため）・点検要（慎重な解釈のため）（マニュアル外）。
+
+    例: himozuke survey decide 【神奈川県】マイナンバーアンケート回答.xlsx
     """
     from himozuke.survey.decide import decide_collection, write_decisions
 

@@ -1,9 +1,12 @@
 """Generated answer sheets and ``himozuke survey demo``: form → fill → collect → decide on made-up bodies.
 
-The generator gives plausible answers that follow the skip logic, and injects the usual mistakes (seed 002
-※1) on purpose. The demo has two collectors: 神奈川県 (中国残留邦人支援給付, municipalities) and 東京労働局
+The generator gives plausible answers that follow the skip logic, and injects the usual mistakes
+(「中国残留邦人等支援給付関係事務におけるマイナンバー情報連携に係る実態調査について（依頼）」※1) on purpose.
+The demo has two collectors: 神奈川県 (中国残留邦人支援給付 and 障害者手帳, municipalities) and 東京労働局
 (労災, labour offices); a few sheets carry mistakes, one file is damaged and one is an old .xls, so the error
-lists and the 「nothing is dropped」 rule show.
+lists and the 「nothing is dropped」 rule show. 鎌倉市's 障害者手帳 sheet answers ① (確認書類とともに取得) and
+still comes out 点検要 (総点検マニュアル §3(1)); 茅ヶ崎市 answers on a workbook laid out like the ministry's
+別添3 (:func:`write_ministry_sheet`, no 設定 sheet), which the collector reads by its 一覧用 row 2.
 
 >>> from himozuke.survey.spec import variant
 >>> from himozuke.survey.validate import validate
@@ -18,10 +21,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from himozuke.survey import spec
-from himozuke.survey.collect import collect, write_collection
+from himozuke.survey.collect import Collection, collect, file_name, split_by_seido, write_collection
 from himozuke.survey.decide import DecidedRow, decide_collection, write_decisions
-from himozuke.survey.form import fill_form, write_form
+from himozuke.survey.form import FORM_SHEET, SUMMARY_SHEET, fill_form, save_atomic, write_form
 from himozuke.survey.spec import MARK, Row, Variant
 
 CAPITALS = ("札幌市", "青森市", "盛岡市", "仙台市", "秋田市", "山形市", "福島市", "水戸市", "宇都宮市", "前橋市",
@@ -103,6 +108,51 @@ def prefecture_collection(v: Variant, *, per_prefecture: int = 3, seed: int = 0)
             rows.append(answers(v, org, kubun, seed=seed * 10_000 + code * 100 + i))
     return rows
 
+def write_ministry_sheet(v: Variant, row: Row, out: Path) -> Path:
+    """A filled answer sheet laid out like the ministry's 別添3 (調査票様式), as a body would return it.
+
+    様式: 回答者情報 (label, value, note) then 項番 / 質問 / 回答; 一覧用: 別添4's headers in row 1 and in row 2
+    formulas copying 様式 (saved without values, as any program writes them). No 設定 sheet.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = FORM_SHEET
+    ws["A1"] = spec.title()
+    ws["A2"] = "回答者情報"
+    refs = {}
+    for i, f in enumerate(v.respondent, start=3):
+        ws.cell(i, 1, f.key)
+        ws.cell(i, 2, row.get(f.key) or None)
+        ws.cell(i, 3, f.note)
+        refs[f.key] = f"B{i}"
+    r = 3 + len(v.respondent) + 1
+    ws.cell(r, 1, "調査項目への回答")
+    ws.cell(r + 1, 1, "項番"), ws.cell(r + 1, 2, "質問"), ws.cell(r + 1, 3, "回答をリストから選択\n（一部自由記載）")
+    r += 2
+    for q in v.questions:
+        if q.kind == "multi" or not q.in_table:
+            if q.kind == "multi":
+                ws.cell(r, 1, q.id), ws.cell(r, 2, q.text)
+                r += 1
+            continue
+        ws.cell(r, 1, q.id if q.parent is None else None)
+        ws.cell(r, 2, q.text)
+        ws.cell(r, 3, row.get(q.column) or None)
+        refs[q.column] = f"C{r}"
+        r += 1
+    summary = wb.create_sheet(SUMMARY_SHEET)
+    for i, (col, head) in enumerate(zip(v.columns(), v.headers(), strict=True), start=1):
+        summary.cell(1, i, head)
+        ref = refs.get(col)
+        summary.cell(2, i, f'=IF({FORM_SHEET}!{ref}="","",{FORM_SHEET}!{ref})' if ref else "")
+    return save_atomic(wb, out)
+
+
+TECHO_ANSWERS = {"2": "①定めている。", "3": "①求めている。", "4": "③本人以外（事業主等）からの届出は無い。",
+                 "5": "①必ず上記方法により取得しており、確認書類が揃わないこと等によりマイナンバーを取得できない場合は"
+                      "紐付けない。（Q10へ）", "10": "①事例はない。"}
+"""鎌倉市's 障害者手帳 sheet: ① throughout (確認書類とともに取得) — 点検要 all the same (総点検マニュアル §3(1))."""
+
 _KANAGAWA = (("14神奈川県", "都道府県", None), ("14神奈川県横浜市", "指定都市", None),
              ("14神奈川県相模原市", "指定都市", "空白入り組織名"), ("14神奈川県鎌倉市", "市区町村", None),
              ("14神奈川県中井町", "市区町村", None), ("14神奈川県大磯町", "市区町村", "未回答"),
@@ -118,6 +168,7 @@ class DemoRun:
     collector: str
     table: Path
     decisions: Path
+    per_seido: list[Path]
     sheets: int
     with_errors: int
     unreadable: int
@@ -135,11 +186,13 @@ def _fill(folder: Path, variant: str, bodies: list[tuple[str, str, str | None]])
 
 
 def _collect_and_decide(folder: Path, out: Path) -> DemoRun:
-    c = collect(folder)
-    table = write_collection(c, out / f"{c.name}.xlsx")
+    c: Collection = collect(folder)
+    table = write_collection(c, out / file_name(c))
     decided = decide_collection(table)
-    decisions = write_decisions(decided, out / f"{c.name}_判定.xlsx")
-    return DemoRun(c.name, table, decisions, len(c.sheets), sum(s.errors > 0 for s in c.sheets),
+    decisions = write_decisions(decided, out / f"{table.stem}_判定.xlsx")
+    parts = split_by_seido(c)
+    per_seido = [write_collection(part, out / "制度別" / seido) for seido, part in parts] if len(parts) > 1 else []
+    return DemoRun(c.name, table, decisions, per_seido, len(c.sheets), sum(s.errors > 0 for s in c.sheets),
                    len(c.unreadable), decided)
 
 
@@ -152,6 +205,12 @@ def run_demo(out: Path | str) -> list[DemoRun]:
     _fill(kanagawa, "zanryu", list(_KANAGAWA))
     (kanagawa / "【14神奈川県寒川町】マイナンバーアンケート回答.xlsx").write_bytes(b"PK\x03\x04 damaged")
     (kanagawa / "【14神奈川県二宮町】旧形式.xls").write_bytes(b"\xd0\xcf\x11\xe0 old excel")
+    techo = spec.variant("techo")
+    kamakura = respondent(techo, "14神奈川県鎌倉市", "市区町村", random.Random(7)) | {"1-1": techo.question("1-1").choices[0]}
+    fill_form(write_form("techo", kanagawa / "【14神奈川県鎌倉市】障害者手帳.xlsx"), kamakura | TECHO_ANSWERS)
+    zanryu = spec.variant("zanryu")
+    write_ministry_sheet(zanryu, answers(zanryu, "14神奈川県茅ヶ崎市", "市区町村", seed=21),
+                         kanagawa / "【14神奈川県茅ヶ崎市】マイナンバーアンケート回答（様式）.xlsx")
     tokyo = out / "回収" / "東京労働局"
     _fill(tokyo, "rousai", [(org, "労働基準監督署", m) for org, m in _TOKYO])
     return [_collect_and_decide(kanagawa, out), _collect_and_decide(tokyo, out)]

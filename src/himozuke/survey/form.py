@@ -1,11 +1,15 @@
-"""The answer sheet (調査票様式, seed 000 別添3): 様式 sheet with dropdowns and live status, 一覧用 row.
+"""The answer sheet (調査票様式, 「労災保険におけるマイナンバー取得に係る事務処理の実態調査について」別添3):
+様式 sheet with dropdowns and live status, 一覧用 row.
 
-Layout of the 様式 sheet: title in row 1, 回答者情報 in rows 2–11 (属性 in row 4, as seed 001 §4③
-refers to 「シート１枚目の４行目「属性」欄」), the 情報未入力あり/情報入力完了 status below it (row 12), the
-未回答あり/回答完了 status above the questions (row 14), then one row per answer cell: 項番, 質問, 回答
-(dropdown or free text), チェック (「未回答」「回答不要」 by formula), and a hidden column E holding whether
-the skip logic shows the row. All formulas come from :func:`himozuke.survey.spec.visibility`'s data, so
-Excel/LibreOffice and the collector agree. A hidden sheet 設定 maps each 一覧表 column to its cell.
+Layout of the 様式 sheet: title in row 1, 回答者情報 in rows 2–11 (属性 in row 4, as 「健康行政における
+マイナンバー情報連携に係る実態調査について（依頼）」4.③ refers to 「シート１枚目の４行目「属性」欄」), the
+情報未入力あり/情報入力完了 status below it (row 12), the 未回答あり/回答完了 status above the questions
+(row 14), the デジタル庁's 「より慎重な選択肢を選択」 note (row 16), then one row per answer cell: 項番, 質問,
+回答 (dropdown or free text), チェック (「未回答」「回答不要」 by formula), and a hidden column E holding whether
+the skip logic shows the row; a question's note (the 別途の方法 examples, the note after Q2 …) is a row after
+it. All formulas come from :func:`himozuke.survey.spec.visibility`'s data, so Excel/LibreOffice and the
+collector agree. 一覧用 has 別添4's headers in row 1 and formulas in row 2. A hidden sheet 設定 maps each
+column to its cell (the collector also reads sheets without it, by 一覧用 row 2: ``collect.py``).
 
 >>> import tempfile, pathlib, openpyxl
 >>> p = write_form("rousai", pathlib.Path(tempfile.mkdtemp()) / "sheet.xlsx")
@@ -43,7 +47,9 @@ FORBIDDEN = "回答不要（削除してください）"
 _RESP_ROW = 2
 _INFO_STATUS = "C12"
 _ANSWER_STATUS = "C14"
-_FIRST_Q_ROW = 16
+_GUIDANCE_ROW = 16
+_FIRST_Q_ROW = 17
+_NOTE_FILL = PatternFill("solid", fgColor="F2F2F2")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _MINISTRY_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -157,6 +163,14 @@ def _respondent(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) ->
     ws[_INFO_STATUS] = f'=IF(AND({required}),"{spec.INFO_COMPLETE}","{spec.INFO_INCOMPLETE}")'
 
 
+def _note(ws, r: int, text: str, *, bold: bool = False) -> None:
+    """A guidance row across 項番…チェック (merged, grey, no answer cell; column E stays empty)."""
+    ws.merge_cells(start_row=r, end_row=r, start_column=1, end_column=4)
+    c = ws.cell(r, 1, text)
+    c.alignment, c.fill, c.font, c.border = _WRAP, _NOTE_FILL, Font(bold=bold, size=10), _BOX
+    ws.row_dimensions[r].height = _height(text, 130)
+
+
 def _questions(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) -> int:
     ws["A13"] = "調査項目への回答"
     ws["A13"].font = Font(bold=True, size=12)
@@ -165,6 +179,7 @@ def _questions(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) -> 
         c = ws[f"{col}15"]
         c.value, c.fill, c.alignment, c.border = text, _HEAD_FILL, _WRAP, _BOX
     ws.row_dimensions[15].height = 34
+    _note(ws, _GUIDANCE_ROW, spec.guidance(), bold=True)
     rows: dict[str, int] = {}
     r = _FIRST_Q_ROW
     kenshin_started = False
@@ -201,6 +216,9 @@ def _questions(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) -> 
                 c.value = next(ch for ch in q.choices if ch.startswith(v.prefilled[q.id]))
                 c.fill, c.protection = _MINISTRY_FILL, Protection(locked=True)
         r += 1
+        if q.note:
+            _note(ws, r, q.note)
+            r += 1
     last = r - 1
     ws[_ANSWER_STATUS] = (f'=IF(SUMPRODUCT(LEN($D${_FIRST_Q_ROW}:$D${last}))=0,'
                           f'"{spec.ANSWERS_COMPLETE}","{spec.ANSWERS_INCOMPLETE}")')
@@ -210,11 +228,11 @@ def _questions(ws, v: Variant, lists: dict[str, str], cells: dict[str, str]) -> 
 
 
 def _summary_sheet(wb: Workbook, v: Variant, cells: dict[str, str]) -> None:
-    """一覧用: header row and one row of formulas copying the 様式 answers (seed 000 別添2 2.(3))."""
+    """一覧用: 別添4's header row and one row of formulas copying the 様式 answers (調査要領 2.(3))."""
     ws = wb.create_sheet(SUMMARY_SHEET)
     refs = {spec.ERROR_CHECK_1: _INFO_STATUS, spec.ERROR_CHECK_2: _ANSWER_STATUS} | cells
-    for i, name in enumerate(v.columns(), start=1):
-        ws.cell(1, i, name).fill = _HEAD_FILL
+    for i, (name, header) in enumerate(zip(v.columns(), v.headers(), strict=True), start=1):
+        ws.cell(1, i, header).fill = _HEAD_FILL
         ref = f"'{FORM_SHEET}'!{refs[name]}"
         ws.cell(2, i, f'=IF({ref}="","",{ref})')
         ws.column_dimensions[get_column_letter(i)].width = 14

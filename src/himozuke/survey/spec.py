@@ -1,8 +1,14 @@
-"""The questionnaire (調査項目, seeds 000–002 別添1/別添3) as data, loaded from ``questionnaire.yaml``.
+"""The questionnaire (調査項目) as data, loaded from ``questionnaire.yaml``.
 
-One sheet's answers travel as a :data:`Row`: a ``dict`` keyed by the 一覧表 column names
-(:meth:`Variant.columns`), values as typed in the sheet (``""`` when blank). The form writer,
-the validator, the collector and the decision all read this module; none restates a question.
+Sources: 厚生労働省「労災保険におけるマイナンバー取得に係る事務処理の実態調査について」（基保発0707第4号）
+別添1 調査項目・別添3 調査票様式・別添4 一覧表, 「健康行政におけるマイナンバー情報連携に係る実態調査について
+（依頼）」別添1・別添2, 「中国残留邦人等支援給付関係事務におけるマイナンバー情報連携に係る実態調査について
+（依頼）」別紙調査票.
+
+One sheet's answers travel as a :data:`Row`: a ``dict`` keyed by himozuke's column keys
+(:meth:`Variant.columns` in 別添4 order, plus :meth:`Variant.extras`), values as typed in the sheet (``""``
+when blank). The 一覧表 shows 別添4's own headers (:meth:`Variant.headers`). The form writer, the validator,
+the collector and the decision all read this module; none restates a question.
 
 >>> v = variant("rousai")
 >>> v.seido, v.kubun
@@ -11,10 +17,14 @@ the validator, the collector and the decision all read this module; none restate
 ('エラーチェック1', 'エラーチェック2', '制度等', '組織区分')
 >>> [q.id for q in v.questions][-4:]
 ['8-2', '9', '10', '10 記載']
+>>> v.headers()[12:16], v.extras()
+(('1-1', '1-2', '2', '-'), ('10 記載',))
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -43,6 +53,8 @@ class Question:
     ``kind`` is ``choice``, ``mark`` (one 〇 option of a multi question), ``記述`` or ``年月``.
     ``shown_by`` is an OR of (question id, choice mark) pairs; ``kubun`` limits it to 組織区分 groups.
     ``parent`` is the question a ``mark`` / text cell belongs to; ``when`` the marks that require it.
+    ``in_table``: 別添4 has a column for it (not so for Q10's 概要, which 調査要領 2.(4) has sent separately).
+    ``note``: the text the documents print after the question (shown as a row after it on the form).
     """
 
     id: str
@@ -53,11 +65,24 @@ class Question:
     kubun: tuple[str, ...] = ()
     parent: str | None = None
     when: tuple[str, ...] = ()
+    in_table: bool = True
+    note: str = ""
 
     @property
     def column(self) -> str:
-        """The 一覧表 column name (``"7-4①"``, ``"8-1 記載"``)."""
+        """himozuke's column key (``"7-4①"``, ``"8-1 記載"``)."""
         return self.id
+
+    @property
+    def header(self) -> str:
+        """The 一覧表 header as 別添4 prints it: the 項番, the option text of a 〇 cell, 「-」 for a text cell.
+
+        >>> variant("nanbyo").question("7-4①").header, variant("nanbyo").question("8-1 記載").header
+        ('①漢字氏名', '-')
+        """
+        if self.kind == "mark":
+            return self.text
+        return "-" if self.kind in ("記述", "年月") else self.id
 
 
 @dataclass(frozen=True)
@@ -71,7 +96,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Variant:
-    """The sheet for one 制度 (seeds: 労災 別添3, 健康 別添1/2, 中国残留邦人 別紙)."""
+    """The sheet for one 制度 (労災 別添3, 健康行政 別添1/2, 中国残留邦人等 別紙調査票; 障害者手帳 ours)."""
 
     key: str
     seido: str
@@ -85,9 +110,18 @@ class Variant:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def columns(self) -> tuple[str, ...]:
-        """The 一覧用 / 一覧表 columns: two error checks, 回答者情報, then every answer cell."""
+        """The 一覧用 / 一覧表 columns (別添4 order): two error checks, 回答者情報, then every answer cell."""
         return (ERROR_CHECK_1, ERROR_CHECK_2, *(f.key for f in self.respondent),
-                *(q.column for q in self.questions if q.kind != "multi"))
+                *(q.column for q in self.questions if q.kind != "multi" and q.in_table))
+
+    def headers(self) -> tuple[str, ...]:
+        """別添4's headers for :meth:`columns`, position by position."""
+        names = {q.column: q.header for q in self.questions}
+        return tuple(names.get(c, c) for c in self.columns())
+
+    def extras(self) -> tuple[str, ...]:
+        """Answer cells of the form that 別添4 has no column for (``10 記載``)."""
+        return tuple(q.column for q in self.questions if not q.in_table)
 
     def question(self, qid: str) -> Question:
         """The question with this id (``KeyError`` if none)."""
@@ -96,6 +130,26 @@ class Variant:
     def group_of(self, kubun: str) -> str | None:
         """The 組織区分 group (都道府県 / 市区町村 / 広域連合等 / 労働基準監督署) of a 組織区分 value."""
         return next((g for g, members in self.groups.items() if kubun in members), None)
+
+
+def same_label(a: str, b: str) -> bool:
+    """Whether two 制度等 / header labels are the same up to width, spaces and the middle dot.
+
+    The 中国残留邦人等 調査票 prints 「福祉·介護(中国残留邦人支援)」 (U+00B7, half-width brackets).
+
+    >>> same_label("福祉·介護(中国残留邦人支援)", "福祉・介護（中国残留邦人支援）"), same_label("１－１", "1-1")
+    (True, True)
+    """
+    return normalize_label(a) == normalize_label(b)
+
+
+def normalize_label(text: str) -> str:
+    """NFKC, no whitespace, one middle dot and one hyphen (for comparing labels, never for display)."""
+    t = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s", "", t).replace("·", "・").replace("･", "・").translate(_DASHES)
+
+
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "―": "-", "−": "-"})
 
 
 def choice_mark(value: str) -> str:
@@ -109,7 +163,7 @@ def choice_mark(value: str) -> str:
 
 
 def visibility(v: Variant, row: Row) -> dict[str, bool]:
-    """Skip logic (seed 000 別添1 「（Q6へ）」「【Q7-2において①と回答した場合】」…): which cells must be answered.
+    """Skip logic (別添1 調査項目 「（Q6へ）」「【Q7-2において①と回答した場合】」…): which cells must be answered.
 
     A condition only counts when the question it names is itself shown, so an answer the skip
     logic forbids never opens further questions.
@@ -135,17 +189,20 @@ def visibility(v: Variant, row: Row) -> dict[str, bool]:
     return shown
 
 
-def _questions(raw: list[dict]) -> list[Question]:
+def _questions(raw: list[dict], key: str) -> list[Question]:
     out: list[Question] = []
     for r in raw:
         shown_by = tuple(tuple(s.split("=")) for s in r.get("show_if", ()))
         kind = "multi" if r.get("multi") else "choice"
-        out.append(Question(r["id"], r["text"], kind, tuple(r["choices"]), shown_by, tuple(r.get("kubun", ()))))
+        note = r.get("note", "") if key in r.get("note_for", (key,)) else ""
+        out.append(Question(r["id"], r["text"], kind, tuple(r["choices"]), shown_by, tuple(r.get("kubun", ())),
+                            note="" if "extra" in r else note))
         if kind == "multi":
             out.extend(Question(f"{r['id']}{c[0]}", c, "mark", (MARK,), parent=r["id"]) for c in r["choices"])
         if "extra" in r:
             e = r["extra"]
-            out.append(Question(f"{r['id']} 記載", e["label"], e["kind"], parent=r["id"], when=tuple(e["when"])))
+            out.append(Question(f"{r['id']} 記載", e["label"], e["kind"], parent=r["id"], when=tuple(e["when"]),
+                                in_table=e.get("in_table", True), note=note))
     return out
 
 
@@ -164,6 +221,16 @@ def prefectures() -> tuple[str, ...]:
     return tuple(_raw()["prefectures"])
 
 
+def guidance() -> str:
+    """The note at the head of 調査項目への回答 (デジタル庁「…実態調査について（共有）」: より慎重な選択肢を選択)."""
+    return _raw()["guidance"]
+
+
+def direct_submitters() -> tuple[str, ...]:
+    """組織区分 that submit to the ministry directly, not through the prefecture (指定都市, 中核市)."""
+    return tuple(_raw()["direct_submitters"])
+
+
 def title() -> str:
     """The sheet title (別添3 heading)."""
     return _raw()["title"]
@@ -177,6 +244,19 @@ def spec_version() -> str:
 def variant_keys() -> tuple[str, ...]:
     """Keys accepted by ``--制度`` (besides the 制度等 labels themselves)."""
     return tuple(_raw()["variants"])
+
+
+def variant_for(seido: str, *, kenshin: bool = False) -> Variant:
+    """The variant of a row read from an 一覧用 / 一覧表: by its 制度等 label, ``generic`` if none fits;
+    ``kenshin`` when the row carries the 自治体検診 questions a–d.
+
+    >>> variant_for("福祉·介護(中国残留邦人支援)").key, variant_for("障害者手帳").key, variant_for("", kenshin=True).key
+    ('zanryu', 'generic', 'kenshin')
+    """
+    if kenshin:
+        return variant("kenshin")
+    key = next((k for k in variant_keys() if variant(k).seido and same_label(variant(k).seido, seido)), "generic")
+    return variant(key)
 
 
 @cache
@@ -194,7 +274,7 @@ def variant(name: str) -> Variant:
         raise UsageError(f"制度「{name}」はありません。次から選んでください: {choices}",
                          f"unknown survey variant {name!r}; choose one of {', '.join(variants)}")
     d = variants[key]
-    qs = _questions(raw["questions"]) + (_questions(raw["kenshin_questions"]) if d.get("kenshin") else [])
+    qs = _questions(raw["questions"], key) + (_questions(raw["kenshin_questions"], key) if d.get("kenshin") else [])
     respondent = tuple(Field(f["key"], f["note"], f["required"]) for f in raw["respondent"])
     groups = {g: tuple(m) for g, m in raw["kubun_groups"].items()}
     return Variant(key, d["seido"], tuple(d["kubun"]), d.get("zokusei", ""), tuple(d.get("zokusei_choices", ())),

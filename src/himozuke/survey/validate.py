@@ -1,4 +1,5 @@
-"""Checks on one returned sheet (seed 002 作業方法 ※1: 「市区町村名に空白がないか、回答必須の項目なのに選択がないか」).
+"""Checks on one returned sheet (「中国残留邦人等支援給付関係事務におけるマイナンバー情報連携に係る実態調査について
+（依頼）」2 作業方法 ※1: 「市区町村名に空白がないか、回答必須の項目なのに選択がないか」).
 
 Every problem is a :class:`Problem` line a collector can send back; nothing raises. Level
 ``エラー`` must be fixed before the 一覧表 is sent on; ``確認`` is a reminder (課長級以上).
@@ -38,12 +39,14 @@ _PHONE = re.compile(r"^0[0-9]{1,4}-?[0-9]{1,4}-?[0-9]{3,4}(?:[（(]?内線[0-9]{
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+$")
 _YEAR_MONTH = re.compile(r"^(?:(?:令和|R)\s*(?:\d{1,2}|元)|20\d{2})\s*[年./-]\s*\d{1,2}\s*月?$")
 _BELOW_KACHO = ("補佐", "係長", "主任", "主査", "主事", "担当", "係員", "事務員")
+_KACHO_DEPUTY = ("課長代理", "副課長")
+"""Titles that may or may not be 課長級 (別添3 回答責任者役職: 「課長級以上の役職の方が回答責任者」): accepted, as 確認."""
 _EMPTY_TEXT = {"-", "ー", "―", "なし", "特になし", "無し", "未定"}
 _MARKS = {"〇", "○", "◯"}
 
 
 def check_org_name(v: Variant, kubun: str, name: str) -> list[Problem]:
-    """組織名 (seed 000 別添3): 都道府県コード2桁＋都道府県名＋市区町村名, no spaces, no 郡 (例：14神奈川県相模原市);
+    """組織名 (別添3 調査票様式): 都道府県コード2桁＋都道府県名＋市区町村名, no spaces, no 郡 (例：14神奈川県相模原市);
     labour offices 局番号2桁＋署番号2桁＋署名.
 
     >>> from himozuke.survey.spec import variant
@@ -96,9 +99,14 @@ def check_org_name(v: Variant, kubun: str, name: str) -> list[Problem]:
 def check_contact(row: Row) -> list[Problem]:
     """電話番号 (例 03-5253-1111、内線可) and メールアドレス (半角) formats; 課長級以上 reminder.
 
+    別添3: 「課長級以上の役職の方が回答責任者となり」. A title below it (補佐, 係長 …) and one that may or may
+    not be 課長級 (課長代理, 副課長) are accepted with a 確認 that says why; neither is an error.
+
     >>> [p.column for p in check_contact({"電話番号": "03-5253-1111（内線2298）", "メールアドレス": "a@b.lg.jp",
     ...                                    "回答責任者役職": "課長補佐"})]
     ['回答責任者役職']
+    >>> [p.message for p in check_contact({"回答責任者役職": "副課長"})]  # doctest: +ELLIPSIS
+    ['回答責任者役職「副課長」は課長級に当たらない場合があります...']
     """
     out: list[Problem] = []
     phone = unicodedata.normalize("NFKC", row.get("電話番号", "")).replace("ー", "-").replace("−", "-")
@@ -109,8 +117,14 @@ def check_contact(row: Row) -> list[Problem]:
     if mail and not _EMAIL.fullmatch(mail):
         out.append(Problem("メールアドレス", "メールアドレスの形式が正しくありません（半角で入力）"))
     title = row.get("回答責任者役職", "")
-    if title and any(w in title for w in _BELOW_KACHO):
-        out.append(Problem("回答責任者役職", "回答責任者は課長級以上の役職の方としてください", REMINDER))
+    deputy = next((w for w in _KACHO_DEPUTY if w in title), None)
+    if deputy:
+        out.append(Problem("回答責任者役職", f"回答責任者役職「{deputy}」は課長級に当たらない場合があります"
+                           "（別添3「課長級以上の役職の方が回答責任者となり」）: 課長級であることを確認してください",
+                           REMINDER))
+    elif title and any(w in title for w in _BELOW_KACHO):
+        out.append(Problem("回答責任者役職", "回答責任者は課長級以上の役職の方としてください"
+                           "（別添3「課長級以上の役職の方が回答責任者となり」）", REMINDER))
     return out
 
 
@@ -120,11 +134,15 @@ def respondent_missing(v: Variant, row: Row) -> list[str]:
 
 
 def answer_flags(v: Variant, row: Row) -> dict[str, str]:
-    """Per question: ``未回答`` (shown, blank) or ``回答不要`` (skipped, filled) — the sheet's チェック column."""
+    """Per question: ``未回答`` (shown, blank) or ``回答不要`` (skipped, filled) — the sheet's チェック column.
+
+    A cell 別添4 has no column for (Q10's 概要) is not flagged when the row does not carry it at all (a row
+    read from an 一覧用 / 一覧表): :func:`validate` reminds that it goes separately.
+    """
     shown = spec.visibility(v, row)
     flags: dict[str, str] = {}
     for q in v.questions:
-        if q.kind == "mark":
+        if q.kind == "mark" or (not q.in_table and q.column not in row):
             continue
         cols = [o.column for o in v.questions if o.parent == q.id and o.kind == "mark"] or [q.column]
         filled = any(row.get(c, "").strip() for c in cols)
@@ -176,7 +194,7 @@ def validate(v: Variant, row: Row) -> list[Problem]:
     """
     out = [Problem(k, f"「{k}」が未入力です") for k in respondent_missing(v, row)]
     seido, kubun = row.get("制度等", "").strip(), row.get("組織区分", "").strip()
-    if v.seido and seido and seido != v.seido:
+    if v.seido and seido and not spec.same_label(seido, v.seido):
         out.append(Problem("制度等", f"制度等「{seido}」はこの調査票（{v.seido}）と異なります"))
     if kubun and kubun not in v.kubun:
         out.append(Problem("組織区分", f"組織区分「{kubun}」はこの制度では選べません（{'・'.join(v.kubun)}）"))
@@ -189,4 +207,9 @@ def validate(v: Variant, row: Row) -> list[Problem]:
     if row.get("組織名", "").strip() and kubun in v.kubun:
         out += check_org_name(v, kubun, row["組織名"].strip())
     out += check_contact(row)
+    shown = spec.visibility(v, row)
+    absent = [q for q in v.questions if not q.in_table and q.column not in row and shown[q.id]]
+    out += [Problem(q.column, f"Q{q.parent}の{q.text.split('、')[-1].removesuffix('を記載してください。')}は"
+                    "一覧表に欄がありません: 別途提出されているか確認してください（調査要領 2.(4)）", REMINDER)
+            for q in absent]
     return out + _answer_problems(v, row)
