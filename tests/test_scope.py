@@ -146,3 +146,47 @@ def test_a_body_type_outside_the_survey_groups_is_a_usage_error(tmp_path):
     path, _ = _extract(tmp_path)
     res = invoke("scope", str(path), "--body-type", "町内会", "--out", str(tmp_path / "s"))
     assert res.exit_code == 2 and all(b.value in res.output for b in BodyType)
+
+
+def test_the_survey_and_the_records_read_one_table(monkeypatch):
+    """The survey's 点検の範囲 comes from himozuke.scope.BODY_RULES: change a row there and the survey follows."""
+    import himozuke.scope as S
+    from himozuke.survey.decide import scope as survey_scope
+
+    assert survey_scope("市区町村", "①")[0].value == Scope.NOT_AUTO_MUNICIPALITY.value
+    changed = tuple(S.BodyRule(r.body, r.installed, r.used, Scope.EVERYONE, r.cite) for r in S.BODY_RULES)
+    monkeypatch.setattr(S, "BODY_RULES", changed)
+    assert survey_scope("市区町村", "①")[0].value == Scope.EVERYONE.value
+
+
+def _answer_sheet(tmp_path, variant: str, overrides: dict) -> object:
+    import random
+
+    from himozuke.survey import spec
+    from himozuke.survey.demo import TECHO_ANSWERS, respondent
+    from himozuke.survey.form import fill_form, write_form
+
+    v = spec.variant(variant)
+    row = respondent(v, "14神奈川県鎌倉市", "市区町村", random.Random(7)) | TECHO_ANSWERS
+    row |= {q: next(c for c in v.question(q).choices if c.startswith(mark)) for q, mark in overrides.items()}
+    return fill_form(write_form(variant, tmp_path / f"{variant}.xlsx"), row)
+
+
+def test_the_bodys_facts_come_from_its_answer_sheet_once(tmp_path):
+    path, _ = _extract(tmp_path)
+    sheet = _answer_sheet(tmp_path, "techo", {"1-1": "①"})  # 障害者手帳: 点検要 whatever the answers (§3(1))
+    res = invoke("scope", str(path), "--survey", str(sheet), "--out", str(tmp_path / "s"))
+    assert "自動連携されていない者（住登者・住登外者）" in res.output and "techo.xlsx" in res.output
+    summary = json.loads((tmp_path / "s" / "scope.json").read_text(encoding="utf-8"))
+    assert summary["counts"][Reason.OUT_AUTO.value] == 2
+    res = invoke("scope", str(path), "--survey", str(sheet), "--body-type", "市区町村", "--out", str(tmp_path / "x"))
+    assert res.exit_code == 2 and "一度だけ" in res.output
+
+
+def test_a_survey_that_decides_not_needed_leaves_every_record_out_with_that_reason(tmp_path):
+    path, _ = _extract(tmp_path)
+    sheet = _answer_sheet(tmp_path, "generic", {"1-1": "①", "3": "①", "5": "①"})  # Q5 ①: 確認書類とともに取得
+    invoke("scope", str(path), "--survey", str(sheet), "--out", str(tmp_path / "s"))
+    summary = json.loads((tmp_path / "s" / "scope.json").read_text(encoding="utf-8"))
+    assert summary["scope"] == Scope.NONE.value and summary["in_scope"] == 0
+    assert summary["counts"][Reason.OUT_NOT_NEEDED.value] == summary["excluded"] == 5  # listed, never nowhere

@@ -67,13 +67,13 @@ class BodyRule:
 #: §5(2), row by row. The first row that matches decides.
 BODY_RULES: tuple[BodyRule, ...] = (
     BodyRule(BodyType.PREFECTURE, True, True, Scope.NOT_AUTO_PREFECTURE,
-             "§5(2)イ a「自動連携有、実施有・・・対象者のうち自動連携されていない者」"),
-    BodyRule(BodyType.PREFECTURE, True, False, Scope.EVERYONE, "§5(2)イ b「自動連携有、実施無・・・対象者全員」"),
-    BodyRule(BodyType.PREFECTURE, False, None, Scope.EVERYONE, "§5(2)イ c「自動連携無・・・対象者全員」"),
+             "§5(2)イa「自動連携有、実施有・・・対象者のうち自動連携されていない者」"),
+    BodyRule(BodyType.PREFECTURE, True, False, Scope.EVERYONE, "§5(2)イb「自動連携有、実施無・・・対象者全員」"),
+    BodyRule(BodyType.PREFECTURE, False, None, Scope.EVERYONE, "§5(2)イc「自動連携無・・・対象者全員」"),
     BodyRule(BodyType.MUNICIPALITY, True, True, Scope.NOT_AUTO_MUNICIPALITY,
-             "§5(2)ロ a「自動連携有、実施有・・・対象者のうち自動連携されていない住登者、住登外者」"),
-    BodyRule(BodyType.MUNICIPALITY, True, False, Scope.EVERYONE, "§5(2)ロ b「自動連携有、実施無・・・対象者全員」"),
-    BodyRule(BodyType.MUNICIPALITY, False, None, Scope.EVERYONE, "§5(2)ロ c「自動連携無・・・対象者全員」"),
+             "§5(2)ロa「自動連携有、実施有・・・対象者のうち自動連携されていない住登者、住登外者」"),
+    BodyRule(BodyType.MUNICIPALITY, True, False, Scope.EVERYONE, "§5(2)ロb「自動連携有、実施無・・・対象者全員」"),
+    BodyRule(BodyType.MUNICIPALITY, False, None, Scope.EVERYONE, "§5(2)ロc「自動連携無・・・対象者全員」"),
     BodyRule(BodyType.UNION, None, None, Scope.EVERYONE,
              "§5(2)ハ「広域連合、一部事務組合では対象者全員が個別データの点検の対象となる」"),
     BodyRule(BodyType.LABOUR, None, None, Scope.EVERYONE, "§5(2)に定めなし: 対象者全員（慎重な解釈）"),
@@ -112,6 +112,7 @@ class Reason(StrEnum):
     IN_NON_RESIDENT = "対象（住登外者は住基から自動連携できない）"
     OUT_AUTO = "対象外（自動連携で取得）"
     OUT_FOOTNOTE5 = "対象外（確認書類で4情報を確認済み・注5）"
+    OUT_NOT_NEEDED = "対象外（実態調査で点検不要と判定）"
 
 
 #: Reason → (in scope, citation).
@@ -121,6 +122,7 @@ REASONS: dict[Reason, tuple[bool, str]] = {
     Reason.IN_ROUTE_UNKNOWN: (True, "取得経路が空欄・不明: 自動連携と確かめられないので対象（慎重な解釈）"),
     Reason.IN_NON_RESIDENT: (True, "§5(2)ロa「…住登外者」: 住登外者の記録が自動連携とあるのは矛盾するので対象（慎重な解釈）"),
     Reason.OUT_AUTO: (False, "§5(1)「自動連携された当該住民に関するデータについては点検の対象から外し」"),
+    Reason.OUT_NOT_NEEDED: (False, "§3(1): 実態調査の回答から個別データの点検を要しない（himozuke survey decide）"),
     Reason.OUT_FOOTNOTE5: (False, "§5(1) 注5「…「氏名・生年月日・性別・住所」の全部の情報などで本人情報を確認している"
                                   "ことに加え、これらの者が他と明確に区分されている場合に限る」"),
 }
@@ -140,6 +142,8 @@ def record_scope(scope: Scope, route: str | None, document: str | None = None, r
     """
     route = (route or "").strip() or None
     document = (document or "").strip() or None
+    if scope is Scope.NONE:
+        return Reason.OUT_NOT_NEEDED
     if footnote5 and document in FOOTNOTE5_DOCUMENTS:
         return Reason.OUT_FOOTNOTE5
     if scope in (Scope.NOT_AUTO_PREFECTURE, Scope.NOT_AUTO_MUNICIPALITY):
@@ -166,9 +170,9 @@ def record_scope_expr(scope: Scope, route, document, residence, *, footnote5: bo
                     .when(route.is_in(list(ROUTES)) & (route != "不明")).then(pl.lit(Reason.IN_NOT_AUTO.value))
                     .otherwise(pl.lit(Reason.IN_ROUTE_UNKNOWN.value)))
     else:  # one value, as long as the column (a bare literal would be one row in a select)
-        by_route = pl.when(route.is_null()).then(pl.lit(Reason.IN_EVERYONE.value)).otherwise(
-            pl.lit(Reason.IN_EVERYONE.value))
-    if not footnote5:
+        value = (Reason.OUT_NOT_NEEDED if scope is Scope.NONE else Reason.IN_EVERYONE).value
+        by_route = pl.when(route.is_null()).then(pl.lit(value)).otherwise(pl.lit(value))
+    if not footnote5 or scope is Scope.NONE:
         return by_route
     return pl.when(document.is_in(list(FOOTNOTE5_DOCUMENTS)).fill_null(False)).then(
         pl.lit(Reason.OUT_FOOTNOTE5.value)).otherwise(by_route)
@@ -196,9 +200,40 @@ class ScopeResult:
 IN_FILE, OUT_FILE, REJECT_FILE, SUMMARY_FILE = "対象.csv", "対象外.csv", "読めない行.csv", "scope.json"
 
 
+@dataclass(frozen=True)
+class SurveyFacts:
+    """A body's facts as its survey answer sheet gives them (asked once: ``scope`` reads them from there)."""
+
+    body_type: str | None  #: the 組織区分 group
+    installed: bool | None  #: Q1-1 (Q1-2 for a 都道府県): ① 有, ② 無, else not known
+    not_needed: bool  #: the survey's decision is 点検不要 (§3(1)): no record of this 制度 must be checked
+    description: str
+
+
+def facts_from_survey(path) -> SurveyFacts:
+    """Read one answer sheet (any producer :func:`himozuke.survey.collect.read_sheet` reads) and decide it."""
+    from pathlib import Path
+
+    from himozuke.survey import spec
+    from himozuke.survey.collect import read_sheet
+    from himozuke.survey.decide import Need, decide
+    from himozuke.survey.validate import ERROR, validate
+
+    path = Path(path)
+    variant, row, _reader = read_sheet(path)
+    kubun = (row.get("組織区分") or "").strip()
+    group = spec.variant("generic").group_of(kubun)
+    mark = spec.choice_mark(row.get("1-2" if group == "都道府県" else "1-1", "")) or ""
+    # decided as the collector decides it: a sheet with errors is never 点検不要
+    decision = decide(row, has_errors=any(p.level == ERROR for p in validate(variant, row)))
+    installed = {"①": True, "②": False}.get(mark)
+    return SurveyFacts(group, installed, decision.need is Need.不要,
+                       f"調査票 {path.name}（組織区分 {kubun or '未記入'}、自動連携 {mark or '未回答'}、判定 {decision.need.value}）")
+
+
 def run_scope(extract, out, *, body_type: str | None, installed: bool | None, used: bool | None = None,
               footnote5: bool = False, facts_from: str = "オプション / options", profile=None,
-              encoding: str | None = None) -> ScopeResult:
+              encoding: str | None = None, not_needed: bool = False) -> ScopeResult:
     """Split ``extract`` (a business extract in any layout the check reads) into the records to check
     (``対象.csv``, UTF-8 with BOM, the columns as read) and the excluded ones (``対象外.csv``: 行番号, masked
     number, 取得経路 / 住登区分 / 確認書類, 理由, 根拠), with ``scope.json`` counting every reason. Every line ends in
@@ -217,7 +252,8 @@ def run_scope(extract, out, *, body_type: str | None, installed: bool | None, us
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    scope, cite = body_scope(body_type, installed, used)
+    scope, cite = (Scope.NONE, REASONS[Reason.OUT_NOT_NEEDED][1]) if not_needed else body_scope(body_type, installed,
+                                                                                                 used)
     with open_records(extract, role="business", profile=profile, encoding=encoding, whole=True) as records:
         rows, rejects = pl.collect_all([records.rows, records.rejects])
     blank = pl.lit(None, dtype=pl.String)

@@ -157,25 +157,23 @@ class Decision:
 
 
 def scope(kubun_group: str | None, auto_link: str) -> tuple[Scope, str]:
-    """点検の範囲 (総点検マニュアル §5(2) イ/ロ/ハ) from the 組織区分 group and the Q1-1 / Q1-2 mark.
+    """点検の範囲 (総点検マニュアル §5(2) イ/ロ/ハ) from the 組織区分 group and the Q1-1 / Q1-2 mark, read off the one
+    §5(2) table the records are cut with too (:data:`himozuke.scope.BODY_RULES`).
 
-    The survey asks whether automatic linkage is *installed*, not whether it was *used* (§5(2) a/b):
-    the note says that without use the scope is everyone.
+    The survey asks whether automatic linkage is *installed* (①), not whether it was *used* (§5(2) a/b): a body
+    with it installed is in row a, and each record's 取得経路 then says whether it was made by it
+    (``himozuke scope``); a record that does not say stays in.
 
-    >>> scope("広域連合等", "")[0].value
-    '対象者全員'
+    >>> scope("広域連合等", "")[0].value, scope("市区町村", "①")[0].value
+    ('対象者全員', '自動連携されていない者（住登者・住登外者）')
     """
-    if kubun_group == "都道府県" and auto_link == "①":
-        return Scope.自動連携以外_都道府県, f"{MANUAL} §5(2)イa（自動連携による紐付けを実施していなければ同b: 対象者全員）"
-    if kubun_group == "市区町村" and auto_link == "①":
-        return Scope.自動連携以外_市区町村, f"{MANUAL} §5(2)ロa（自動連携による紐付けを実施していなければ同b: 対象者全員）"
-    if kubun_group == "都道府県":
-        return Scope.全員, f"{MANUAL} §5(2)イc"
-    if kubun_group == "市区町村":
-        return Scope.全員, f"{MANUAL} §5(2)ロc"
-    if kubun_group == "広域連合等":
-        return Scope.全員, f"{MANUAL} §5(2)ハ"
-    return Scope.全員, f"{MANUAL} §5(2)に定めなし: 対象者全員（慎重な解釈）"
+    from himozuke.scope import body_scope
+
+    installed = {"①": True, "②": False}.get(auto_link)
+    if installed is None and kubun_group in ("都道府県", "市区町村"):
+        installed = False  # not answered: §5(2) c, 対象者全員 (the cautious side either way)
+    found, cite = body_scope(kubun_group, installed)
+    return Scope(found.value), f"{MANUAL} {cite}"
 
 
 def decide(answers: Row, *, has_errors: bool = False) -> Decision:
