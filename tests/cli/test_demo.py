@@ -41,4 +41,5 @@ def test_demo_runs_the_round_trip_and_meets_the_answer_key(tmp_path):
     (report,) = (tmp_path / "progress").glob("*.xlsx")
     (row,) = [r for r in read_progress(report) if r.resolved]
     assert (row.jimu, row.targets, row.resolved, row.wrong_links) == ("障害者手帳情報", n, 2, 3)  # 別人のもの ×2 (one sent back) + 確認不能
-    assert row.excluded == scope["excluded"]  # the monthly report shows what §5 left out beside what was checked
+    # the monthly report shows what §5 left out, and why, beside what was checked
+    assert row.excluded == row.excluded_auto == scope["excluded"] and row.excluded_footnote5 == 0

@@ -63,7 +63,8 @@ def test_is_a_real_xlsx_with_sheets_for_the_officer_and_for_reading(workbook):
     assert [c.value for c in ws[4]] == [
         "団体コード", "団体名", "事務", "点検対象件数", "A（確認不要）", "B（要確認）", "C（優先確認）", "E（照合不能）",
         "本人確認 着手", "本人確認 完了", "紐付け誤り件数", "うち閲覧された件数", "うち情報連携された件数",
-        "誤紐付けを解消した件数", "点検対象外件数（§5）",
+        "誤紐付けを解消した件数", "点検対象外件数（§5）", "うち自動連携で取得", "うち確認書類で確認済み（注5）",
+        "うち実態調査で点検不要",
     ]
     # Only the report month, one row per body and 事務, then the 合計 row.
     assert [c.value for c in ws[5]][:4] == ["011002", "札幌市", "生活保護情報", 1_200]

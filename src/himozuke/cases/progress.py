@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from himozuke.errors import UsageError
 from himozuke.report.progress import ProgressRow
+from himozuke.scope import Reason
 
 if TYPE_CHECKING:
     from himozuke.cases.store import CaseStore
@@ -63,7 +64,10 @@ def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
                 " coalesce(sum(wrong_at < ? AND viewed = '有'), 0), coalesce(sum(wrong_at < ? AND exchanged = '有'), 0),"
                 f" coalesce(sum(resolved_at < ?), 0) FROM cases WHERE run_id IN ({marks})",
                 (end, end, end, end, end, end, *ids))
-            excluded = sum(int(ident.get("excluded") or 0) for _, ident in live)  # §5: left out by himozuke scope
+            # §5: the records himozuke scope left out, in all and per reason
+            excluded = [sum(int(ident.get("excluded") or 0) for _, ident in live)] + [
+                sum(int((ident.get("excluded_counts") or {}).get(reason.value, 0)) for _, ident in live)
+                for reason in (Reason.OUT_AUTO, Reason.OUT_FOOTNOTE5, Reason.OUT_NOT_NEEDED)]
             rows.append(ProgressRow(code, name, jimu, m, sum(counts.values()), counts["A"], counts["B"], counts["C"],
-                                    counts["E"], started, done, wrong, viewed, exchanged, resolved, excluded))
+                                    counts["E"], started, done, wrong, viewed, exchanged, resolved, *excluded))
     return rows

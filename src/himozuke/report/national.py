@@ -134,7 +134,10 @@ class JimuTotal:
     viewed: int
     exchanged: int
     resolved: int
-    excluded: int = 0  #: 点検対象外件数 (§5), summed
+    excluded: int = 0  #: 点検対象外件数 (§5), summed, and per reason
+    excluded_auto: int = 0
+    excluded_footnote5: int = 0
+    excluded_not_needed: int = 0
 
 
 @dataclass(frozen=True)

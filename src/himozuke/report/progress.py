@@ -39,8 +39,12 @@ class ProgressRow:
     viewed: int  #: 紐付け誤りのうち閲覧された件数
     exchanged: int  #: 紐付け誤りのうち情報連携された件数
     resolved: int  #: 誤紐付けを解消した件数 (修正済 or 紐付け削除, through 完了)
-    #: 点検対象外件数: the records ``himozuke scope`` left out (manual §5), beside the checked ``targets``
+    #: 点検対象外件数: the records ``himozuke scope`` left out (manual §5), beside the checked ``targets``, and
+    #: per reason (:class:`himozuke.scope.Reason`)
     excluded: int = 0
+    excluded_auto: int = 0
+    excluded_footnote5: int = 0
+    excluded_not_needed: int = 0
 
 
 # --- the progress workbook ------------------------------------------------------------------------------------
@@ -72,6 +76,9 @@ LABELS: dict[str, str] = {
     "exchanged": "うち情報連携された件数",
     "resolved": "誤紐付けを解消した件数",
     "excluded": "点検対象外件数（§5）",
+    "excluded_auto": "うち自動連携で取得",
+    "excluded_footnote5": "うち確認書類で確認済み（注5）",
+    "excluded_not_needed": "うち実態調査で点検不要",
 }
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ProgressRow))
 TEXT_FIELDS = ("body_code", "body_name", "jimu", "month")
