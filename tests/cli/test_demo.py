@@ -39,6 +39,15 @@ def test_demo_runs_the_round_trip_and_meets_the_answer_key(tmp_path):
         assert states["完了"] == 4 and states["確認結果記録済"] == 1  # the one sent back by the 確認者
         assert verify(db) == []
     (report,) = (tmp_path / "progress").glob("*.xlsx")
+    import openpyxl
+
+    from himozuke.cases.audit import head
+
+    with open_store(tmp_path / "cases.db", DEMO_PASSPHRASE) as db:
+        seq, digest = head(db)
+    cells = [v for row in openpyxl.load_workbook(report, read_only=True)["進捗"].iter_rows(values_only=True)
+             for v in row if v]
+    assert any(str(c).endswith(f"{seq} 件目 {digest}") for c in cells)  # a cut tail of the trail shows later
     (row,) = [r for r in read_progress(report) if r.resolved]
     assert (row.jimu, row.targets, row.resolved, row.wrong_links) == ("障害者手帳情報", n, 2, 3)  # 別人のもの ×2 (one sent back) + 確認不能
     # the monthly report shows what §5 left out, and why, beside what was checked

@@ -175,3 +175,18 @@ def test_a_wrong_password_stops_before_the_check(files, tmp_path, store, monkeyp
                  "--store", str(store), "--user", "tanaka")
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert not (tmp_path / "out" / "result.csv").exists()
+
+
+def test_report_progress_from_the_store_end_to_end(files, tmp_path, store):
+    from himozuke.cases.store import open_store
+    from himozuke.report.progress import read_progress
+
+    _run(files, tmp_path / "out", "--store", str(store), "--user", "tanaka")
+    with open_store(store, "台帳のパスフレーズは十二文字以上") as db:
+        month = db.now()[:7]  # the store's month (JST)
+    res = invoke("report", "progress", "--store", str(store), "--month", month, "--out", str(tmp_path / "報告"))
+    assert res.exit_code == 0, res.output
+    (path,) = (tmp_path / "報告").glob("*.xlsx")
+    (row,) = read_progress(path)
+    assert (row.body_code, row.jimu, row.targets, row.b + row.c + row.e, row.contact_started) == (
+        "131016", "障害者手帳情報", 4, 3, 0)

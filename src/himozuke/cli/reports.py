@@ -34,9 +34,11 @@ def progress(
     from himozuke.report.progress import check_month, progress_file_name, write_progress
 
     check_month(month)
+    from himozuke.cases.audit import head
+
     with open_store(store, passphrase_from(passphrase_file)) as db:
-        rows = progress_rows(db, month)
-    path = write_progress(rows, month, out / progress_file_name(rows, month))
+        rows, audit_head = progress_rows(db, month), head(db)
+    path = write_progress(rows, month, out / progress_file_name(rows, month), audit_head=audit_head)
     console.print(f"進捗報告（{month}、{len({r.body_code for r in rows})} 団体・{len(rows)} 行）: {path}",
                   highlight=False)
 

@@ -161,11 +161,15 @@ def _formats(wb: xlsxwriter.Workbook) -> dict:
     }
 
 
+AUDIT_HEAD_LABEL = "監査証跡の末尾 / audit head"
+
+
 def _sort_key(row: ProgressRow) -> tuple[str, str, str]:
     return (row.body_code, row.jimu, row.month)
 
 
-def _summary_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], month: str, fm: dict) -> None:
+def _summary_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], month: str, fm: dict,
+                   audit_head: tuple[int, str] | None = None) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     ws.set_paper(9)
     ws.set_landscape()
@@ -197,6 +201,9 @@ def _summary_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], month: str,
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 40)
     ws.set_column(3, len(shown) - 1, 13)
+    if audit_head is not None:
+        below = top + len(current) + (3 if len(current) > 1 else 2)
+        ws.write(below, 0, f"{AUDIT_HEAD_LABEL}: {audit_head[0]} 件目 {audit_head[1]}", fm["note"])
     ws.freeze_panes(top + 1, 3)
     ws.repeat_rows(top)
     ws.activate()
@@ -260,13 +267,16 @@ def _data_sheet(wb: xlsxwriter.Workbook, rows: list[ProgressRow], fm: dict) -> N
     ws.autofilter(1, 0, max(1, len(rows) + 1), len(FIELDS) - 1)
 
 
-def write_progress(rows: list[ProgressRow], month: str, path: str | os.PathLike) -> Path:
+def write_progress(rows: list[ProgressRow], month: str, path: str | os.PathLike, *,
+                   audit_head: tuple[int, str] | None = None) -> Path:
     """Write the progress workbook for report month ``month`` (manual §7(8)) atomically; return its path.
 
     ``rows`` are one or more bodies' rows for every month through ``month`` (a body writes its own; a
     都道府県 or ministry collecting several bodies may write them together). A row that is unsound (see
     :func:`row_problems`), repeats a (団体, 事務, 月), or lies after ``month`` raises :class:`HimozukeError`
-    before anything is written.
+    before anything is written. ``audit_head``: the case store's newest audit entry (seq, hash) when the rows
+    were taken, written on the 進捗 sheet: an auditor who keeps the reports can tell later whether entries were
+    cut from the end of the trail (``himozuke cases audit verify`` prints the head to compare).
     """
     check_month(month)
     seen: set[tuple[str, str, str]] = set()
@@ -287,7 +297,7 @@ def write_progress(rows: list[ProgressRow], month: str, path: str | os.PathLike)
         wb.set_properties({"title": f"マイナンバー紐付け総点検 進捗報告 {month}", "subject": "himozuke progress",
                            "comments": "件数のみ（個人情報なし）"})
         fm = _formats(wb)
-        _summary_sheet(wb, rows, month, fm)
+        _summary_sheet(wb, rows, month, fm, audit_head)
         _trend_sheet(wb, rows, fm)
         _data_sheet(wb, rows, fm)
         wb.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from himozuke.cases import audit
 from himozuke.cases import workflow as W
 from himozuke.cases.progress import progress_rows
 from himozuke.cases.store import import_result, open_store, salt_path
@@ -76,9 +77,9 @@ def run_cases_demo(result: pl.DataFrame, summary: RunSummary, out: Path) -> list
                 refused = "、作成者自身の承認は拒否"
             W.act(db, suzuki, case_id, W.Action.SEND_BACK, 理由="確認書類の写しを添付")
         month = today[:7]
-        rows = progress_rows(db, month)
+        rows, audit_head = progress_rows(db, month), audit.head(db)
         done = len(ids[: len(_PATHS)])
-    report = write_progress(rows, month, out / "progress" / progress_file_name(rows, month))
+    report = write_progress(rows, month, out / "progress" / progress_file_name(rows, month), audit_head=audit_head)
     return [
         (STORE, f"フォローアップ台帳（暗号化）: 案件 {cases.height:,} 件、{done} 件を完了まで処理"
                 f"（担当 tanaka・確認 suzuki の二人{refused}）"),
