@@ -146,7 +146,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                              "cases import で取り込んでください）",
                              "a Spark run cannot hand its cases to the store (write result.parquet with "
                              "--show-number and use cases import)")
-        return _run_spark(business, registry, out_dir, started, say, body, formats=formats, show_number=show_number,
+        return _run_spark(business, registry, out_dir, started, say, body, scope, formats=formats,
+                          show_number=show_number,
                           buckets=buckets, business_encoding=business_encoding, registry_encoding=registry_encoding,
                           business_profile=business_profile, registry_profile=registry_profile,
                           home_prefecture=home_prefecture)
@@ -306,8 +307,8 @@ def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
     return thread
 
 
-def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, body: identity.Body, *,
-               formats: Sequence[str], **options) -> tuple[RunSummary, None]:
+def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, body: identity.Body,
+               scope: dict | None, *, formats: Sequence[str], **options) -> tuple[RunSummary, None]:
     """``engine="spark"``: :func:`himozuke.match.spark.run_spark` (inputs and ``out_dir`` may be Hadoop URIs)."""
     from himozuke.match.spark import run_spark
 
@@ -330,7 +331,7 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
         home_prefecture=home, home_prefecture_source=home_source,
         body_code=body.code, body_name=body.name, jimu=body.jimu,
         inputs_sha256={role: identity.sha256_of(p) if ":/" not in str(p) else None
-                       for role, p in (("business", business), ("registry", registry))},
+                       for role, p in (("business", business), ("registry", registry))}, scope=scope,
     )
     if ":/" not in str(out_dir):  # a local folder gets run.json; on a Hadoop URI the counts are printed only
         with atomic_path(Path(out_dir) / "run.json") as tmp:
