@@ -11,9 +11,9 @@ from rich.table import Table
 
 from himozuke.cli._app import app, console, err_console
 from himozuke.formats import columns as C
-from himozuke.formats.merge import mask_expr, merge_files
+from himozuke.formats.merge import merge_files
+from himozuke.formats.preview import preview
 from himozuke.formats.profiles import builtin_profiles, load_profile
-from himozuke.formats.records import detect_profile, open_records
 from himozuke.formats.tabular import REJECT_REASON
 
 profile_app = typer.Typer(help="レイアウトプロファイル / layout profiles", no_args_is_help=True)
@@ -60,20 +60,12 @@ def profile_check(
 
     例 / example:  himozuke profile check 福祉抽出.csv --profile vendor-fukushi-csv
     """
-    name = profile or detect_profile(file) or "standard"
-    with open_records(file, role=role, profile=name) as r:  # type: ignore[arg-type]
-        head = r.rows.head(rows).collect()
-        rejected = r.rejects.select(pl.len()).collect().item()
-    shown = head.with_columns(mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)) if C.MY_NUMBER in head else head
-    console.print(f"プロファイル / profile: [bold]{name}[/]（{'指定' if profile else '自動判定'}）文字コード: {r.encoding}")
-    prof = load_profile(name)
-    mapping = [(c, " + ".join(prof.headers_for(c)), "、".join(f"{k}→{v}" for k, v in prof.values.get(c, {}).items()),
-                prof.dates.get(c, "")) for c in prof.columns if prof.headers_for(c)]
-    console.print(_frame_table(pl.DataFrame(mapping, schema=["標準列", "ファイルの見出し", "コード", "日付"],
-                                            orient="row"), "対応 / mapping"))
-    console.print(_frame_table(shown, f"{file.name}: 先頭 {head.height} 行 / first rows"))
-    if rejected:
-        console.print(f"[yellow]読めない行 / unreadable rows: {rejected}[/]")
+    v = preview(file, profile=profile, rows=rows, role=role)  # type: ignore[arg-type]
+    console.print(f"プロファイル / profile: [bold]{v.profile}[/]（{'自動判定' if v.detected else '指定'}）文字コード: {v.encoding}")
+    console.print(_frame_table(v.mapping, "対応 / mapping"))
+    console.print(_frame_table(v.head, f"{file.name}: 先頭 {v.head.height} 行 / first rows"))
+    if v.rejected:
+        console.print(f"[yellow]読めない行 / unreadable rows: {v.rejected}[/]")
 
 
 @extract_app.command("merge")
