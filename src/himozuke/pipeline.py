@@ -133,6 +133,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     which an overwrite at the end would add to the run. New files are still written atomically.
     """
     say = progress or (lambda _msg: None)
+    # every engine's phases reach ``tick``: the bucketed one per bucket, the in-memory one per phase
+    step: Tick = tick or (lambda *_a: None)
     started = dt.datetime.now()
     home_of.check(home_prefecture)
     body = body or identity.Body()
@@ -189,16 +191,20 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             timings["check"] = time.perf_counter() - t0
         else:
             # one collect_all: each file is scanned once for its rows and its rejections
+            step("read", 0, 1)
             b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
+            step("read", 1, 1)
             timings["read"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             say("照合 / comparing")
             if home is None:
                 home, home_source = home_of.inferred(r_rows)
+            step("check", 0, 1)
             result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
             if b.carried:
                 result = _carry(result, b_rows.select(C.ROW, *b.carried))
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
+            step("check", 1, 1, rows_in)
             timings["check"] = time.perf_counter() - t0
 
     clearing.join()  # before anything is written: the old files must be gone, not the new ones
@@ -219,9 +225,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         with atomic_path(out / REGISTRY_REJECTS) as tmp:
             r_rejects.write_csv(tmp, include_bom=True)
         summary.outputs.append(REGISTRY_REJECTS)
-    for fmt in formats:
+    for k, fmt in enumerate(formats):
         t0 = time.perf_counter()
         say(f"出力 / writing {fmt}")
+        step("write", k, len(formats))
         if fmt == "csv":
             write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain)
             summary.outputs.append(OUTPUT_FILES[fmt])
@@ -238,6 +245,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          show_number=show_number)
             summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
+    step("write", len(formats), len(formats))
     if hand_over is not None:
         hand_over(result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect(), summary)
     if bucketed:
