@@ -4,7 +4,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk
+# chromium: the browser tests of the web UI (tests/web, Playwright drives /usr/bin/chromium; no browser download)
+APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk chromium
 
 .PHONY: demo test lint bench bench-versus bench-scaling bench-splink fuzz apt-deps clean
 

@@ -104,8 +104,9 @@ def test_check_error_names_file_line_and_column(server, page, tmp_path):
     page.get_by_label("住基側ファイル").set_input_files(DATA / "registry.csv")
     page.get_by_role("button", name="ファイルを読み込んで確認").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("ファイル")
-    expect(alert).to_contain_text("bad.csv")
+    expect(alert).to_contain_text("必要な列がありません")
+    expect(alert).to_contain_text("ファイルbad.csv")  # the officer's file name, and the line
+    expect(alert).to_contain_text("行1")
     expect(page.get_by_role("button", name="点検を開始")).to_have_count(0)
 
 
@@ -227,15 +228,17 @@ def test_progress_report_and_download(server, page, loaded):
 
 def test_keyboard_and_labels_at_1366x768(server, page, loaded):
     page.goto(server.url + "/login")
-    page.keyboard.press("Tab")  # the skip link comes first
-    expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
-    page.get_by_label("利用者名").focus()
+    expect(page.get_by_label("利用者名")).to_be_focused()  # the login form takes the keyboard at once
     page.keyboard.type("tanaka")
     page.keyboard.press("Tab")
     expect(page.get_by_label("パスワード")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="ホーム")).to_be_visible()
+    page.keyboard.press("Tab")  # the skip link comes first, then the menu
+    expect(page.get_by_role("link", name="本文へ移動")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("navigation", name="メニュー").get_by_role("link", name="ホーム")).to_be_focused()
     # every form control of the case page has an accessible name; nothing scrolls sideways at 1366 px
     page.goto(f"{server.url}/cases/{_first_open_case(loaded).id}")
     unnamed = page.evaluate("""() => [...document.querySelectorAll('input:not([type=hidden]), select, button')]

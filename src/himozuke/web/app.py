@@ -241,10 +241,10 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
                 previews[role] = await asyncio.to_thread(preview, inputs[role], role=role)
         except HimozukeError as e:
             error = e
-        return render(request, "preview.html", {"run_id": run_id, "previews": previews, "error": error,
+        return render(request, "preview.html", {"run_id": run_id, "previews": previews, "failure": error,
                                                 "meta": inputs["_meta"],
-                                                "names": {r: inputs[r].name.split("_", 1)[1]
-                                                          for r in ("business", "registry")}})
+                                                "names": {r: inputs[r].name for r in ("business", "registry")}},
+                      status=400 if error else 200)
 
     @app.post("/check/{run_id}/start")
     async def check_start(request: Request, run_id: str):

@@ -84,9 +84,9 @@ class Runs:
         names = {}
         for role, (filename, data) in files.items():
             safe = Path(filename or f"{role}.csv").name or f"{role}.csv"
-            name = f"{role}_{safe}"
-            (folder / name).write_bytes(data)
-            names[role] = name
+            (folder / role).mkdir()
+            (folder / role / safe).write_bytes(data)  # the officer's file name: errors name it
+            names[role] = f"{role}/{safe}"
         (folder / "inputs.json").write_text(json.dumps({"files": names, **meta}, ensure_ascii=False),
                                             encoding="utf-8")
 
