@@ -204,10 +204,14 @@ def test_lock_out_after_repeated_failed_logins(server, page, store):
 def test_session_expires(make_server, people, page):
     from himozuke.web.security import Sessions
 
-    server = make_server(sessions=Sessions(idle=0.5))
+    now = [0.0]
+    server = make_server(sessions=Sessions(idle=60, clock=lambda: now[0]))
     login(page, server.url, "tanaka")
     expect(page.get_by_text("tanaka（担当者）")).to_be_visible()
-    page.wait_for_timeout(800)
+    now[0] += 59
+    page.goto(server.url + "/cases")
+    expect(page.get_by_role("heading", name="個別確認")).to_be_visible()  # in use: still logged in
+    now[0] += 61
     page.goto(server.url + "/cases")
     expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
 

@@ -45,13 +45,14 @@ class Session:
 
 
 class Sessions:
-    def __init__(self, idle: float = SESSION_IDLE_SECONDS) -> None:
+    def __init__(self, idle: float = SESSION_IDLE_SECONDS, clock=time.monotonic) -> None:
         self.idle = idle
+        self.clock = clock  #: tests move it instead of sleeping
         self._by_id: dict[str, Session] = {}
         self._lock = threading.Lock()
 
     def new(self, user: User | None = None) -> Session:
-        s = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user)
+        s = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), user, self.clock())
         with self._lock:
             self._by_id[s.id] = s
         return s
@@ -60,7 +61,7 @@ class Sessions:
         """The live session of ``sid``; an idle one has expired and is gone."""
         if not sid:
             return None
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             s = self._by_id.get(sid)
             if s is None:
