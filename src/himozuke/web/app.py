@@ -241,6 +241,7 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
                 previews[role] = await asyncio.to_thread(preview, inputs[role], role=role)
         except HimozukeError as e:
             error = e
+            web.runs.remove(run_id)  # the files cannot be checked: nothing of them is kept
         return render(request, "preview.html", {"run_id": run_id, "previews": previews, "failure": error,
                                                 "meta": inputs["_meta"],
                                                 "names": {r: inputs[r].name for r in ("business", "registry")}},
@@ -332,7 +333,41 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
             "columns": [c for c in columns if c in rows.columns], "rows": rows.rows(named=True), "total": total,
             "page": page, "pages": pages, "downloads": [d for d in DOWNLOADS if d in summary["outputs"]],
             "filters": {"verdict": verdict, "item": item, "reason": reason, "priority": priority},
-            "cases_run": state.cases_run})
+            "cases_run": state.cases_run, "folder": web.runs.folder(run_id)})
+
+    @app.post("/runs/{run_id}/delete")
+    async def run_delete(request: Request, run_id: str):
+        """管理者: delete the run folder (outputs, and inputs if any are left) and, when its B/C/E rows went into
+        the case store, that run's cases — one :func:`himozuke.cases.retention.purge` — audited either way."""
+        user, f = me(request), await form(request)
+        from himozuke.cases.retention import purge
+        from himozuke.cases.users import Role, require_role
+
+        try:
+            folder, case_run, state = web.runs.folder(run_id), web.runs.case_run(run_id), web.runs.state(run_id)
+        except KeyError:
+            return not_found(request)
+        try:
+            require_role(user, (Role.ADMIN,), "削除 / purge")
+        except HimozukeError as e:
+            return render(request, "error.html", {"message": e.ja}, status=403)
+        try:
+            if state.status == "実行中":
+                raise HimozukeError("点検の実行中は削除できません", "a running check cannot be deleted")
+            if f.get("confirm") != "yes":
+                raise HimozukeError("削除してよいことを確認するチェックを入れてください", "confirm the deletion")
+            if case_run is not None:
+                counts = await web.store_call(purge, user, case_run, outputs=[folder])
+                web.runs.forget(run_id)  # purge removed the folder
+                note = (f"実行 {run_id} を削除しました（ファイル {counts['files']} 件、台帳の実行 {case_run} の案件 "
+                        f"{counts['cases']} 件）")
+            else:
+                files = web.runs.remove(run_id)
+                await web.store_call(audit.record, user.name, "削除", details={"点検フォルダ": run_id, "files": files})
+                note = f"実行 {run_id} を削除しました（ファイル {files} 件）"
+        except HimozukeError as e:
+            return render(request, "error.html", {"message": e.ja}, status=409)
+        return render(request, "home.html", {"runs": web.runs.list()[:10], "notes": [note]})
 
     @app.get("/runs/{run_id}/files/{name}")
     async def run_file(request: Request, run_id: str, name: str):

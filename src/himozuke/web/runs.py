@@ -1,8 +1,12 @@
 """Check runs started from the browser: each in its own folder, in a background thread, with its progress.
 
-A run folder ``<runs>/<id>/`` holds ``入力/`` (the two uploaded files) and ``出力/`` (what
-:func:`himozuke.pipeline.run_check` writes: result.csv, report.xlsx, result.parquet — kept for the 結果 page —
-and run.json). The check itself is the library call; this module only keeps the state the progress stream reads.
+A run folder ``<runs>/<id>/`` holds ``入力/`` (the two uploaded files, from the upload until the check has
+finished — with or without success — or their preview failed: then they are deleted, personal data is not kept
+longer than the work needs) and ``出力/`` (what :func:`himozuke.pipeline.run_check` writes: result.csv,
+report.xlsx, result.parquet — kept for the 結果 page, numbers masked — and run.json), and ``case_run.json`` (the
+case store's run the check's B/C/E rows went into, so that a 管理者's 削除 purges cases and folder together,
+:func:`himozuke.cases.retention.purge`). The check itself is the library call; this module only keeps the state
+the progress stream reads.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from himozuke.errors import HimozukeError
 
 INPUT = "入力"
 OUTPUT = "出力"
+CASE_RUN = "case_run.json"
 FORMATS = ("csv", "xlsx", "parquet")
 _ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 #: Phase names of ``tick`` (every engine) in the officer's words.
@@ -75,7 +80,11 @@ class Runs:
         return self.root / run_id
 
     def inputs(self, run_id: str) -> dict[str, Path]:
-        meta = json.loads((self.folder(run_id) / INPUT / "inputs.json").read_text(encoding="utf-8"))
+        """The uploaded files by role (and ``_meta``); KeyError once they are deleted."""
+        path = self.folder(run_id) / INPUT / "inputs.json"
+        if not path.is_file():
+            raise KeyError(run_id)
+        meta = json.loads(path.read_text(encoding="utf-8"))
         return {role: self.folder(run_id) / INPUT / name for role, name in meta["files"].items()} | {
             "_meta": meta}
 
@@ -90,12 +99,37 @@ class Runs:
         (folder / "inputs.json").write_text(json.dumps({"files": names, **meta}, ensure_ascii=False),
                                             encoding="utf-8")
 
+    def discard_inputs(self, run_id: str) -> None:
+        """Delete the uploaded files: the run keeps only its outputs (masked) and run.json."""
+        shutil.rmtree(self.folder(run_id) / INPUT, ignore_errors=True)
+
+    def remove(self, run_id: str) -> int:
+        """Delete the whole run folder (not while it runs); the number of files removed."""
+        folder = self.folder(run_id)
+        if self.state(run_id).status == "実行中":
+            raise RuntimeError("running")
+        count = sum(1 for p in folder.rglob("*") if not p.is_dir())
+        shutil.rmtree(folder)
+        self.forget(run_id)
+        return count
+
+    def forget(self, run_id: str) -> None:
+        with self._lock:
+            self._states.pop(run_id, None)
+
+    def case_run(self, run_id: str) -> int | None:
+        """The case store's run this check's B/C/E rows went into (None: not imported)."""
+        path = self.folder(run_id) / CASE_RUN
+        return json.loads(path.read_text(encoding="utf-8"))["case_run"] if path.is_file() else None
+
     def state(self, run_id: str) -> RunState:
         self.folder(run_id)
         with self._lock:
             if run_id not in self._states:
                 done = (self.root / run_id / OUTPUT / "run.json").is_file()
                 self._states[run_id] = RunState(run_id, status="完了" if done else "待機")
+                if done:
+                    self._states[run_id].cases_run = self.case_run(run_id)
             return self._states[run_id]
 
     def summary(self, run_id: str) -> dict | None:
@@ -122,11 +156,17 @@ class Runs:
             try:
                 check(out, progress=lambda msg: st.update(phase=msg.split(" / ")[0]), tick=tick)
             except HimozukeError as e:
+                self.discard_inputs(run_id)
                 st.update(status="エラー", error=error_fields(e))
             except Exception as e:  # shown in plain words; the details stay out of the page (no personal data)
+                self.discard_inputs(run_id)
                 st.update(status="エラー", error={"message": f"点検を完了できませんでした（{type(e).__name__}）",
                                                   "file": None, "line": None, "column": None})
             else:
+                self.discard_inputs(run_id)  # before 完了: whoever sees the run finished sees its inputs gone
+                if st.cases_run is not None:
+                    (self.folder(run_id) / CASE_RUN).write_text(json.dumps({"case_run": st.cases_run}),
+                                                               encoding="utf-8")
                 st.update(status="完了", phase="完了", done=1, total=1)
 
         threading.Thread(target=work, name=f"himozuke-run-{run_id}", daemon=True).start()
