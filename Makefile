@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # chromium: the browser tests of the web UI (tests/web, Playwright drives /usr/bin/chromium; no browser download)
 APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk chromium
 
-.PHONY: demo test lint bench bench-versus bench-scaling bench-splink fuzz apt-deps clean
+.PHONY: demo serve-demo test lint bench bench-versus bench-scaling bench-splink fuzz apt-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ apt-deps:
 demo: $(STAMP)
 	$(BIN)/himozuke demo --out demo-output
 	$(BIN)/himozuke survey demo --out demo-output/survey
+	@echo "画面で見る / web UI (the demo run loaded): make serve-demo  → http://127.0.0.1:8000/"
+
+# the web UI on the demo's store and run (the demo store's passphrase: himozuke.testing.demo_cases.DEMO_PASSPHRASE)
+serve-demo: $(STAMP)
+	HIMOZUKE_PASSPHRASE=himozuke-demo-passphrase $(BIN)/himozuke serve --store demo-output/cases.db --runs demo-output/web-runs
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

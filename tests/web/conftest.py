@@ -36,13 +36,14 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, store, runs: Path, **kw) -> None:
+    def __init__(self, store, runs: Path, *, passphrase: str = PASSPHRASE, **kw) -> None:
+        """``store``: an open store (its path is opened again on the app's own thread) or a store's path."""
         import uvicorn
 
         from himozuke.web.app import create_app
 
-        path = store.path
-        self.app = create_app(lambda: store_mod.open_store(path, PASSPHRASE), runs, **kw)
+        path = Path(store) if isinstance(store, str | Path) else store.path
+        self.app = create_app(lambda: store_mod.open_store(path, passphrase), runs, **kw)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))

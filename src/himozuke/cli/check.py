@@ -227,8 +227,12 @@ def demo(
     console.print(f"台帳を見る / the case store: HIMOZUKE_PASSPHRASE={DEMO_PASSPHRASE} HIMOZUKE_PASSWORD={DEMO_PASSWORD} "
                   f"himozuke cases --store {out / STORE} --user tanaka list --state 未着手 --verdict C",
                   soft_wrap=True, highlight=False)
-    console.print(f"画面で見る / web UI: HIMOZUKE_PASSPHRASE={DEMO_PASSPHRASE} himozuke serve --store {out / STORE} "
-                  f"--runs {out / 'web-runs'} → http://127.0.0.1:8000/ （利用者 tanaka・suzuki、パスワード {DEMO_PASSWORD}）",
+    from himozuke.testing.demo import SERVE, WEB_RUNS
+
+    console.print("画面で見る / web UI（点検の結果を読み込み済み）:", highlight=False)
+    console.print(SERVE.format(passphrase=DEMO_PASSPHRASE, store=out / STORE, runs=out / WEB_RUNS),
+                  soft_wrap=True, highlight=False, markup=False)
+    console.print(f"→ http://127.0.0.1:8000/ （利用者 kanri（管理者）・tanaka・suzuki、パスワード {DEMO_PASSWORD}）",
                   soft_wrap=True, highlight=False)
     if result.mismatched.height:
         console.print(result.mismatched.head(20))

@@ -13,6 +13,8 @@ Manual §7(1)–(6), in order, each step's file written into ``out``:
 6. ``result.csv``, ``report.xlsx`` — the check of the extract against the JIS90 result file;
 7. ``cases.db``, ``progress/`` — the B/C/E rows in the encrypted case store, a few worked by two officers,
    and the month's progress report (:mod:`himozuke.testing.demo_cases`);
+8. ``web-runs/<id>/`` — the check's outputs (with ``result.parquet``) as a run of ``himozuke serve --runs
+   web-runs``, its 結果 page one command away (:data:`SERVE`);
 
 plus ``answer_key.csv`` (the planted kind of every row and the class it must get). Everything is synthetic: no
 real person's data.
@@ -21,6 +23,7 @@ real person's data.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +41,11 @@ from himozuke.scope import AUTO, DOCUMENTS, IN_FILE, Reason, read_summary, run_s
 from himozuke.testing.jlis import simulate_jlis, write_case_ro
 from himozuke.testing.perturb import EXPECTED, PLANTED, business_copy, priority_auc
 from himozuke.testing.population import generate_population
+
+#: The folder of ``himozuke serve --runs`` the demo leaves its run in.
+WEB_RUNS = "web-runs"
+#: The one command that shows the demo in the browser (format with ``out``; the passphrase is the demo's own).
+SERVE = ("HIMOZUKE_PASSPHRASE={passphrase} himozuke serve --store {store} --runs {runs}")
 
 #: The demo's body and 事務 (a synthetic register: the code only names the run).
 DEMO_BODY, DEMO_JIMU = "13101", "障害者手帳情報"
@@ -102,13 +110,20 @@ def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
     counts = "、".join(f"{k} {v:,}" for k, v in answer.counts.items())
     steps.append((f"{FILES['result_csv']}, {FILES['result_fixed']}", f"照会結果 {counts}"))
     say("照合 / check")
-    summary, result = run_check(checked, f["result_fixed"], out, progress=progress,
+    summary, result = run_check(checked, f["result_fixed"], out, formats=("csv", "xlsx", "parquet"), progress=progress,
                                 body=identity.body(DEMO_BODY, jimu=DEMO_JIMU), scope=read_summary(f["scope"]))
     steps.append(("result.csv, report.xlsx", "照合と A/B/C/E の分類（JIS90 固定長の結果ファイルから）"))
     say("フォローアップ / follow-up")
     from himozuke.testing.demo_cases import run_cases_demo  # the case store loads SQLCipher: only here
 
-    steps.extend(run_cases_demo(result, summary, out))
+    case_steps, case_run = run_cases_demo(result, summary, out)
+    steps.extend(case_steps)
+    from himozuke.web.runs import Runs  # the folder layout of himozuke serve (no web framework imported)
+
+    if (out / WEB_RUNS).exists():  # a demo re-run starts a new store: the earlier runs' cases are gone with it
+        shutil.rmtree(out / WEB_RUNS)
+    web_run = Runs(out / WEB_RUNS).adopt(out, summary.outputs, case_run=case_run)
+    steps.append((f"{WEB_RUNS}/{web_run}/", "画面（himozuke serve）の「結果」で開ける実行（result.parquet・run.json ほか）"))
 
     key = business.select(PLANTED, EXPECTED).with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64))
     write_csv(key, out / "answer_key.csv", show_number=True)

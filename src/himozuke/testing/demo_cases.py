@@ -38,8 +38,9 @@ _PATHS = (
 )
 
 
-def run_cases_demo(result: pl.DataFrame, summary: RunSummary, out: Path) -> list[tuple[str, str]]:
-    """Import ``result``'s B/C/E rows into ``out/cases.db`` and work some of them; the demo's printout lines."""
+def run_cases_demo(result: pl.DataFrame, summary: RunSummary, out: Path) -> tuple[list[tuple[str, str]], int]:
+    """Import ``result``'s B/C/E rows into ``out/cases.db`` and work some of them; the demo's printout lines and
+    the store's run id."""
     path = out / STORE
     for old in (path, salt_path(path), path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         with contextlib.suppress(FileNotFoundError):
@@ -84,4 +85,4 @@ def run_cases_demo(result: pl.DataFrame, summary: RunSummary, out: Path) -> list
         (STORE, f"フォローアップ台帳（暗号化）: 案件 {cases.height:,} 件、{done} 件を完了まで処理"
                 f"（担当 tanaka・確認 suzuki の二人{refused}）"),
         (f"progress/{report.name}", f"{month} の定期報告（着手・完了・紐付け誤り・解消の件数）"),
-    ]
+    ], run_id

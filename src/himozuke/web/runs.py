@@ -68,9 +68,19 @@ class Runs:
         self._states: dict[str, RunState] = {}
         self._lock = threading.Lock()
 
-    def new(self) -> str:
+    def new(self, folder: str = INPUT) -> str:
         run_id = f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-        (self.root / run_id / INPUT).mkdir(parents=True)
+        (self.root / run_id / folder).mkdir(parents=True)
+        return run_id
+
+    def adopt(self, out: Path, names: list[str], *, case_run: int | None = None) -> str:
+        """A run finished elsewhere (``himozuke demo``): copy its outputs ``names`` and run.json from ``out`` into
+        a new run folder; ``case_run``: the case store's run its B/C/E rows went into. Returns the run id."""
+        run_id = self.new(OUTPUT)
+        for name in (*names, "run.json"):
+            shutil.copy2(Path(out) / name, self.root / run_id / OUTPUT / name)
+        if case_run is not None:
+            (self.root / run_id / CASE_RUN).write_text(json.dumps({"case_run": case_run}), encoding="utf-8")
         return run_id
 
     def folder(self, run_id: str) -> Path:
