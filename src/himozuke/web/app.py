@@ -316,23 +316,33 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
         lf = stats.scan(parquet)
         prio = int(priority) if priority.isdigit() else None
         page = max(page, 1)
+        # htmx asks for the rows alone (a filter or a page link, the table replaced in place); a history restore,
+        # and a browser without scripts, get the whole page
+        rows_only = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
         def query():
             sel = stats.filtered(lf, verdict=verdict or None, item=item or None, reason=reason or None,
                                  priority=prio)
             rows, total = stats.page(sel, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+            if rows_only:
+                return None, None, None, rows, total
             return stats.verdict_counts(lf), stats.item_mismatches(lf), stats.reason_codes(lf), rows, total
 
         counts, mismatches, reasons, rows, total = await asyncio.to_thread(query)
         pages = max(1, -(-total // PAGE_SIZE))
         columns = [C.ROW, C.MY_NUMBER, C.VERDICT, C.PRIORITY, *(C.item_verdict(i) for i in C.ITEMS),
                    "理由説明"]
+        table = {"run_id": run_id, "columns": [c for c in columns if c in rows.columns],
+                 "rows": rows.rows(named=True), "total": total, "page": page, "pages": pages,
+                 "filters": {"verdict": verdict, "item": item, "reason": reason, "priority": priority}}
+        if rows_only:
+            response = render(request, "_rows_partial.html", table)
+            response.headers["Vary"] = "HX-Request"
+            return response
         return render(request, "result.html", {
-            "run_id": run_id, "summary": summary, "counts": counts, "mismatches": mismatches,
+            **table, "summary": summary, "counts": counts, "mismatches": mismatches,
             "reasons": [(r, REASON_TEXT.get(r, r)) for r in reasons], "items": C.ITEMS,
-            "columns": [c for c in columns if c in rows.columns], "rows": rows.rows(named=True), "total": total,
-            "page": page, "pages": pages, "downloads": [d for d in DOWNLOADS if d in summary["outputs"]],
-            "filters": {"verdict": verdict, "item": item, "reason": reason, "priority": priority},
+            "downloads": [d for d in DOWNLOADS if d in summary["outputs"]],
             "cases_run": state.cases_run, "folder": web.runs.folder(run_id)})
 
     @app.post("/runs/{run_id}/delete")
