@@ -103,6 +103,23 @@ def test_admin_deletes_a_run_with_its_cases(server, page, store, people, tmp_pat
     assert "削除" in actions
 
 
+def test_admin_deletes_an_upload_never_started(server, page, store, tmp_path):
+    login(page, server.url, "admin")
+    page.goto(server.url + "/check")
+    page.get_by_label("業務側の点検用元ファイル").set_input_files(DATA / "business.csv")
+    page.get_by_label("住基側ファイル").set_input_files(DATA / "registry.csv")
+    page.get_by_role("button", name="ファイルを読み込んで確認").click()
+    expect(page.get_by_role("button", name="点検を開始")).to_be_visible()  # … and never pressed
+    (run_id,) = [p.name for p in (tmp_path / "runs").iterdir()]
+    assert (tmp_path / "runs" / run_id / INPUT).exists()
+    page.goto(server.url + "/")
+    page.get_by_role("link", name=run_id).click()  # listed as （未完了）
+    page.get_by_label(re.compile("削除してよい")).check()
+    page.get_by_role("button", name="削除", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(f"実行 {run_id} を削除しました")
+    assert not (tmp_path / "runs" / run_id).exists()
+
+
 def test_only_an_admin_deletes(server, page, context, tmp_path):
     login(page, server.url, "tanaka")
     run_id = _check(page, server.url, body=False)
