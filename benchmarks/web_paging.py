@@ -17,9 +17,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import make_pairs
-
 import polars as pl
+from _bench import make_pairs
 
 from himozuke.formats import columns as C
 from himozuke.pipeline import run_check
