@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -218,6 +217,11 @@ def salt_path(db: Path) -> Path:
     return db.with_name(db.name + ".salt")
 
 
+def store_files(db: Path) -> tuple[Path, ...]:
+    """Every file a store at ``db`` consists of: the salt, the database and SQLite's WAL and shared memory."""
+    return (salt_path(db), db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"))
+
+
 def _derive_key(passphrase: str, kdf: Mapping[str, Any]) -> str:
     n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
     key = hashlib.scrypt(passphrase.encode("utf-8"), salt=bytes.fromhex(kdf["salt"]), n=n, r=r, p=p,
@@ -337,10 +341,11 @@ _MASKED = re.compile(r"\*")
 
 def is_dv(value: object) -> bool:
     """DV等支援対象 flag (「総点検マニュアル」第2.1版 §7(6) ※): the package's one reading,
-    :func:`himozuke.formats.columns.is_dv` — any value but blank or a known 'no' marks a DV・虐待等被害者."""
+    :func:`himozuke.formats.columns.is_dv` (the one the outputs hide addresses by) — any value but blank or a known
+    'no' marks a DV・虐待等被害者."""
     from himozuke.formats.columns import is_dv as flagged
 
-    return flagged(None if value is None else unicodedata.normalize("NFKC", str(value)))
+    return flagged(None if value is None else str(value))
 
 
 def import_result(store: CaseStore, result: pl.DataFrame, identity: Mapping[str, Any], *, actor: User | str) -> int:
