@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from himozuke.cases import audit
-from himozuke.cases.store import salt_path
+from himozuke.cases.store import store_files
 from himozuke.cases.users import Role, User, require_role
 from himozuke.errors import HimozukeError, UsageError
 
@@ -100,7 +100,7 @@ def destroy_store(store: CaseStore, user: User) -> list[Path]:
     path = store.path
     store.close()
     removed = []
-    for p in (salt_path(path), path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for p in store_files(path):
         if p.exists():
             p.unlink()
             removed.append(p)

@@ -17,7 +17,7 @@ import polars as pl
 from himozuke.cases import audit
 from himozuke.cases import workflow as W
 from himozuke.cases.progress import progress_rows
-from himozuke.cases.store import import_result, open_store, salt_path
+from himozuke.cases.store import import_result, open_store, store_files
 from himozuke.cases.users import add_user
 from himozuke.errors import HimozukeError
 from himozuke.formats import columns as C
@@ -42,7 +42,7 @@ def run_cases_demo(result: pl.DataFrame, summary: RunSummary, out: Path) -> tupl
     """Import ``result``'s B/C/E rows into ``out/cases.db`` and work some of them; the demo's printout lines and
     the store's run id."""
     path = out / STORE
-    for old in (path, salt_path(path), path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for old in store_files(path):
         with contextlib.suppress(FileNotFoundError):
             old.unlink()  # a demo re-run starts a new store
     with open_store(path, DEMO_PASSPHRASE, create=True) as db:
