@@ -74,10 +74,12 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 class Digests:
     """SHA-256 of several files, computed in a thread while the caller works (the check reads the same files:
-    they come from the page cache). ``result()`` waits for them."""
+    they come from the page cache). ``result()`` waits for them. ``known``: digests the caller already has, not
+    computed again."""
 
-    def __init__(self, paths: dict[str, Path]) -> None:
-        self._out: dict[str, str | None] = {}
+    def __init__(self, paths: dict[str, Path], known: dict[str, str] | None = None) -> None:
+        self._out: dict[str, str | None] = dict(known or {})
+        paths = {role: path for role, path in paths.items() if role not in self._out}
         self._thread = threading.Thread(target=self._run, args=(paths,), name="himozuke-sha256", daemon=True)
         self._thread.start()
 
