@@ -38,9 +38,13 @@ def serve(
                              f"listening on {host} needs --allow-remote (default: 127.0.0.1 only)")
         err_console.print(f"[bold yellow]警告[/]: {host} で待ち受けます。ネットワーク上の他の端末から画面に接続できます。"
                           "特定個人情報を扱う端末では閉じたネットワークでのみ使ってください。", soft_wrap=True)
-    import uvicorn
+    try:
+        import uvicorn
 
-    from himozuke.web.app import create_app
+        from himozuke.web.app import create_app
+    except ImportError as e:  # the web extra is optional: say which, not a traceback
+        raise UsageError(f"画面には追加のパッケージが必要です: pip install 'himozuke[web]'（{e.name} がありません）",
+                         f"the web UI needs the web extra: pip install 'himozuke[web]' ({e.name} is missing)") from None
 
     passphrase, create = passphrase_from(passphrase_file), not store.exists()
     app_ = create_app(lambda: open_store(store, passphrase, create=create), runs)
