@@ -7,6 +7,7 @@ both input files, :data:`himozuke.match.RULE_VERSION`, the home prefecture and t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -73,26 +74,56 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 
 class Digests:
-    """SHA-256 of several files, computed in a thread while the caller works (the check reads the same files:
-    they come from the page cache). ``result()`` waits for them. ``known``: digests the caller already has, not
-    computed again."""
+    """SHA-256 of several files, computed while the caller works (the check reads the same files: they come from
+    the page cache). ``result()`` waits for them. ``known``: digests the caller already has, not computed again.
+
+    The hashing thread runs at the lowest CPU priority, so it takes only the moments the check leaves a core idle
+    instead of slowing the check down; ``result()`` asks it to stop and finishes what is left in the caller's
+    thread, at the caller's priority."""
 
     def __init__(self, paths: dict[str, Path], known: dict[str, str] | None = None) -> None:
         self._out: dict[str, str | None] = dict(known or {})
-        paths = {role: path for role, path in paths.items() if role not in self._out}
-        self._thread = threading.Thread(target=self._run, args=(paths,), name="himozuke-sha256", daemon=True)
+        self._todo = [(role, path) for role, path in paths.items() if role not in self._out]
+        self._current: tuple[str, object, object] | None = None  # (role, hash, open file) handed over mid-file
+        self._hurry = threading.Event()
+        self._thread = threading.Thread(target=self._work, args=(True,), name="himozuke-sha256", daemon=True)
         self._thread.start()
 
-    def _run(self, paths: dict[str, Path]) -> None:
-        for role, path in paths.items():
+    def _work(self, background: bool) -> None:
+        if background:
+            _lowest_priority()
+        while self._current is not None or self._todo:
+            if self._current is None:
+                role, path = self._todo.pop(0)
+                try:
+                    self._current = (role, hashlib.sha256(), open(path, "rb"))  # noqa: SIM115 — closed below
+                except OSError:
+                    self._out[role] = None  # a URI or a file gone: the identity says so rather than fail the run
+                    continue
+            role, h, f = self._current
             try:
-                self._out[role] = sha256_of(path)
+                while chunk := f.read(_CHUNK):
+                    h.update(chunk)
+                    if background and self._hurry.is_set():
+                        return  # the caller goes on from here
             except OSError:
-                self._out[role] = None  # a URI or a file gone: the identity says so rather than fail the run
+                h = None
+            f.close()
+            self._out[role] = h.hexdigest() if h is not None else None
+            self._current = None
 
     def result(self) -> dict[str, str | None]:
+        self._hurry.set()
         self._thread.join()
+        self._work(background=False)
         return dict(self._out)
+
+
+def _lowest_priority() -> None:
+    """Lower the calling thread's CPU priority to the lowest (nice 19; Linux: per thread). Lowering one's own
+    priority needs no privilege; where it is not supported the thread simply runs at the usual priority."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 @dataclass
