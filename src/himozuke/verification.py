@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from himozuke import mynumber
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
+from himozuke.formats.records import answered_item
 from himozuke.match import classify as K
 from himozuke.match.compare import compare_record, prepare_record
 from himozuke.match.engine import RESULT_COLUMNS, number_reason_of, registry_reason_of
@@ -100,17 +101,22 @@ class Verification:
         return out
 
 
+_WHAT = {"業務側の記録": "the business record", "住基側の記録": "the registry record",
+         "保有する他の記録": "a record of others", "世帯員の記録": "a household record"}
+
+
 def _record(value: object, allowed: frozenset[str], what: str) -> Mapping[str, str | None]:
+    en = _WHAT[what]
     if not isinstance(value, Mapping):
         raise UsageError(f"{what}は項目名と値の組（JSON のオブジェクト）で渡してください",
-                         f"{what} must be a mapping of column names to texts", column=what)
+                         f"{en} must be a mapping of column names to texts")
     for key, v in value.items():
         if key not in allowed:
             raise UsageError(f"{what}に知らない項目「{key}」があります（使える項目: {'・'.join(sorted(allowed))}）",
-                             f"{what} has an unknown key {key!r}", column=str(key))
+                             f"{en} has an unknown key {key!r}", column=str(key))
         if v is not None and not isinstance(v, str):
             raise UsageError(f"{what}の「{key}」は文字列か null で渡してください（数値は先頭の 0 を失います）",
-                             f"{what} {key!r} must be a string or null", column=str(key))
+                             f"{en}: {key!r} must be a string or null", column=str(key))
     return value
 
 
@@ -197,6 +203,9 @@ def verify(business: Mapping[str, object], registry: Mapping[str, object] | None
                              column=C.MY_NUMBER)
     else:
         registry = None  # the check joins on 12 digits only: nothing else meets a registry record
+    if registry is not None and C.INQUIRY_RESULT in registry:  # read as the check reads a registry file
+        status = registry[C.INQUIRY_RESULT]
+        registry = {**registry, **{i: answered_item(registry.get(i), status) for i in C.ITEMS}}
     number_reason = number_reason_of(given)
     e_reason = number_reason or registry_reason_of(None if registry is None else 1,
                                                    None if registry is None else registry.get(C.INQUIRY_RESULT))

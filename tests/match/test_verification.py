@@ -18,6 +18,7 @@ import himozuke
 from himozuke import mynumber
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
+from himozuke.formats.records import answered_items_expr
 from himozuke.match.engine import check_frames
 from himozuke.testing.perturb import DEFAULT, Perturbation, business_copy
 from himozuke.testing.population import DELETED, HOUSEHOLD, STATUS, generate_population
@@ -27,13 +28,18 @@ from himozuke.verification import CHECK_DIGIT_WARNING, HOUSEHOLD_WARNING, ROW_CO
 POP = generate_population(1_200, seed=2023)
 
 
+def as_read(registry: pl.DataFrame) -> pl.DataFrame:
+    """A registry frame as the check reads it from a file (no 4情報 where the 照会結果 is not 該当)."""
+    return registry.with_columns(answered_items_expr(c) for c in C.ITEMS)
+
+
 def registry_of(pop: pl.DataFrame) -> pl.DataFrame:
     """The register as a registry file: 消除者 answered as such, every other resident 該当."""
-    return pop.select(
+    return as_read(pop.select(
         *C.STANDARD, pl.col(HOUSEHOLD).cast(pl.String),
         pl.when(pl.col(STATUS) == DELETED).then(pl.lit(C.INQUIRY_DELETED)).otherwise(pl.lit(C.INQUIRY_FOUND))
         .alias(C.INQUIRY_RESULT),
-    ).with_columns(pl.col(C.BIRTH_DATE).cast(pl.String))
+    ).with_columns(pl.col(C.BIRTH_DATE).cast(pl.String)))
 
 
 REGISTRY = registry_of(POP)
@@ -129,7 +135,7 @@ def batches(draw):
             unique.append(r)
     schema = dict.fromkeys([*C.STANDARD, HOUSEHOLD, C.INQUIRY_RESULT], pl.String)
     return (pl.DataFrame(business, schema={c: pl.String for c in C.STANDARD}),
-            pl.DataFrame(unique, schema=schema), draw(st.sampled_from([None, "東京都", "広島県"])))
+            as_read(pl.DataFrame(unique, schema=schema)), draw(st.sampled_from([None, "東京都", "広島県"])))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
