@@ -209,7 +209,7 @@ def verify(business: Mapping[str, object], registry: Mapping[str, object] | None
     number_reason = number_reason_of(given)
     e_reason = number_reason or registry_reason_of(None if registry is None else 1,
                                                    None if registry is None else registry.get(C.INQUIRY_RESULT))
-    shared, cross, several = _cross(joined, number_reason is None, _person(business), held)
+    shared, cross, several = _cross(joined, number_reason is None, _person(business) if held else None, held)
     values = _values(business, registry)
     row = _judge(values, e_reason, shared, cross, several, home)
 

@@ -41,7 +41,7 @@ def _same(frame: pl.DataFrame, cond) -> None:
     assert one_by_one == column, cond
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(pairs(), min_size=1, max_size=25), home=st.sampled_from([None, "東京都", "広島県"]))
 def test_every_item_level_reads_the_same_per_column_and_per_record(rows, home):
     frame = prepare(pl.DataFrame(rows, schema={c: pl.String for c in rows[0]}), home)
