@@ -199,3 +199,33 @@ def test_the_package_exports_verify_lazily():
     code = "import sys, himozuke; print('polars' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
         == "False"
+
+
+def test_others_make_the_cross_record_rules_fire_as_in_check():
+    me = {"個人番号": "123456789018", **PERSON}
+    registry = {"個人番号": "123456789018", **PERSON}
+    spouse = {**PERSON, "個人番号": "123456789018", "漢字氏名": "山田　花子", "カナ氏名": "ヤマダ　ハナコ", "性別": "2"}
+    v = himozuke.verify(me, registry, others=[spouse])
+    assert (v.verdict, v.priority, v.reasons) == ("C", 1, "cross.number_shared")
+    other_number = mynumber.generate(random.Random(7))
+    v = himozuke.verify(me, registry, others=[{**PERSON, "個人番号": other_number}])
+    assert (v.verdict, v.reasons) == ("A", "cross.person_several_numbers")
+    assert himozuke.verify(me, registry, others=[{**PERSON, "個人番号": "1234"}]).reasons is None  # no number
+
+
+@given(seed=st.integers(0, 2**32), position=st.integers(0, 11), swap=st.booleans())
+def test_the_number_meant_is_always_among_the_counted_ones(seed, position, swap):
+    meant = mynumber.generate(random.Random(seed))
+    digits = list(meant)
+    if swap:
+        i = min(position, 10)
+        digits[i], digits[i + 1] = digits[i + 1], digits[i]
+    else:
+        digits[position] = str((int(digits[position]) + 1 + seed % 9) % 10)
+    typed = "".join(digits)
+    if typed == meant or mynumber.is_valid(typed):
+        return  # no slip, or one the check digit cannot see
+    typos, swaps = mynumber.valid_neighbours(typed)
+    assert (swaps if swap else typos) >= 1
+    (warning,) = himozuke.verify({"個人番号": typed, **PERSON}, None).warnings
+    assert warning.counts == {"1桁違い": typos, "入れ違い": swaps} and meant not in warning.text
