@@ -8,6 +8,10 @@ was never collected landed in C).
 
 Normalised keys are computed by :func:`prepare` (only for rows that are not identical — the cheap path is in
 ``match.engine``); the conditions below only read prepared columns, so a new level is a row, not an ``elif``.
+Each condition is written once (:mod:`himozuke.match.conditions`) and read two ways: as a Polars expression
+over a prepared frame (:meth:`Comparison.level_expr`), and as the value of one record prepared by
+:func:`prepare_record` with the scalar forms of the same normalisers (:meth:`Comparison.level_of`, for
+:func:`himozuke.verify`).
 """
 
 from __future__ import annotations
