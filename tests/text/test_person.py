@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from himozuke.text.person import person_key, person_key_expr, person_keys
+from himozuke.text.person import (
+    has_several_numbers,
+    person_key,
+    person_key_expr,
+    person_keys,
+    several_numbers_expr,
+    shared_number_expr,
+    shares_number,
+)
 
 _KANJI = ["山田　太郎", "山田太郎", "髙橋　一", "高橋　一", "\ue000田　一", "", "　", None]
 _KANA = ["ヤマダ　タロウ", "ﾔﾏﾀﾞ ﾀﾛｳ", "やまだ たろう", "タカハシ　ハジメ", "", "　", None]
@@ -65,8 +73,6 @@ def test_the_lookup_by_hash_is_the_lookup_by_text(values):
 def test_the_window_rules_read_the_same_for_one_row(rows):
     """``shares_number`` / ``has_several_numbers`` (one record, as ``himozuke.verify`` reads them) agree with the
     window expressions the check uses, on every row."""
-    from himozuke.text.person import has_several_numbers, several_numbers_expr, shared_number_expr, shares_number
-
     frame = pl.DataFrame(rows, schema={"n": pl.Int64, "p": pl.String}, orient="row")
     shared = frame.select(shared_number_expr(pl.col("n"), pl.col("p"))).to_series().to_list()
     several = frame.select(several_numbers_expr(pl.col("n"), pl.col("p"))).to_series().to_list()

@@ -38,7 +38,7 @@ from himozuke.match.conditions import (
     Ne,
     Not,
     Or,
-    Test,
+    Predicate,
     Truth,
     first_holding,
 )
@@ -185,7 +185,7 @@ _NO_ONE_CITE = "issue #16: 人を特定できない値は、両側が同じで�
 
 
 def _blank(column: str) -> Cond:
-    return Test(Col(column), is_blank, is_blank_expr)
+    return Predicate(Col(column), is_blank, is_blank_expr)
 
 
 def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
@@ -204,7 +204,7 @@ def _unusable_levels(business: tuple[Reason, Cond], registry: tuple[Reason, Cond
 def _identifies_not(item: str, side: str, scalar: Callable[[str | None], bool],
                     vectorised: Callable[[pl.Expr], pl.Expr]) -> Cond:
     """A side's raw text identifies no one (the item's ``identifies`` test)."""
-    return Not(Test(Col(C.business(item) if side == "b" else C.registry(item)), scalar, vectorised))
+    return Not(Predicate(Col(C.business(item) if side == "b" else C.registry(item)), scalar, vectorised))
 
 
 def _unreadable(item: str, side: str) -> Cond:

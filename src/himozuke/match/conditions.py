@@ -179,7 +179,7 @@ class IsTrue(Cond):
 
 
 @dataclass(frozen=True)
-class Test(Cond):
+class Predicate(Cond):
     """A test of one text, given in both of its forms (the pairs :mod:`himozuke.text` keeps and property-tests:
     ``is_blank``/``is_blank_expr``, ``identifies``/``identifies_expr`` …). Both must say the same of a null."""
 
