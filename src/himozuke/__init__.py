@@ -5,3 +5,18 @@ The check follows the Digital Agency manual 「地方自治体におけるマイ
 """
 
 __version__ = "0.1.0"
+
+#: Exported lazily (module ``__getattr__``): importing himozuke loads nothing else.
+_LAZY = {"verify": "himozuke.verification", "Verification": "himozuke.verification"}
+
+
+def __getattr__(name: str):
+    """``himozuke.verify`` and ``himozuke.Verification`` (:mod:`himozuke.verification`), loaded on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'himozuke' has no attribute {name!r}")
+
+
+__all__ = ["Verification", "__version__", "verify"]

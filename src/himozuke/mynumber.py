@@ -226,3 +226,22 @@ def mistype(number: str, rng: random.Random) -> str:
         if not is_valid(typo):
             return typo
     raise AssertionError("no single-digit typo found that breaks the check digit")
+
+
+def valid_neighbours(number: str) -> tuple[int, int] | None:
+    """How many valid numbers are one slip away from a 12-digit ``number``: (one digit changed, two adjacent
+    different digits swapped). Counts only: a failing check digit says *that* the number is wrong, never which
+    of these was meant — often several are valid (「マイナンバー情報総点検について」: a typo in the number is one
+    of the causes of a wrong link), so the number must be asked again, not guessed.
+
+    >>> valid_neighbours("123456789010")  # the last digit should be 8: that is one of the 22
+    (22, 0)
+    >>> valid_neighbours("1234") is None  # not 12 digits: no count
+    True
+    """
+    if len(number) != 12 or not number.isascii() or not number.isdigit():
+        return None
+    typos = sum(is_valid(number[:i] + d + number[i + 1:]) for i in range(12) for d in "0123456789" if d != number[i])
+    swaps = sum(is_valid(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+                for i in range(11) if number[i] != number[i + 1])
+    return typos, swaps

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from himozuke.text.person import person_key, person_key_expr, person_keys
+from himozuke.text.person import (
+    has_several_numbers,
+    person_key,
+    person_key_expr,
+    person_keys,
+    several_numbers_expr,
+    shared_number_expr,
+    shares_number,
+)
 
 _KANJI = ["山田　太郎", "山田太郎", "髙橋　一", "高橋　一", "\ue000田　一", "", "　", None]
 _KANA = ["ヤマダ　タロウ", "ﾔﾏﾀﾞ ﾀﾛｳ", "やまだ たろう", "タカハシ　ハジメ", "", "　", None]
@@ -58,3 +66,16 @@ def test_the_lookup_by_hash_is_the_lookup_by_text(values):
     distinct = s.unique().drop_nulls()
     keys = pl.Series(range(distinct.len()), dtype=pl.UInt64)
     assert look_up(s, distinct, keys).to_list() == look_up(s, distinct, keys, by_hash=False).to_list()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["a", "b", "c", None])), min_size=1, max_size=12))
+def test_the_window_rules_read_the_same_for_one_row(rows):
+    """``shares_number`` / ``has_several_numbers`` (one record, as ``himozuke.verify`` reads them) agree with the
+    window expressions the check uses, on every row."""
+    frame = pl.DataFrame(rows, schema={"n": pl.Int64, "p": pl.String}, orient="row")
+    shared = frame.select(shared_number_expr(pl.col("n"), pl.col("p"))).to_series().to_list()
+    several = frame.select(several_numbers_expr(pl.col("n"), pl.col("p"))).to_series().to_list()
+    for (n, p), want_shared, want_several in zip(rows, shared, several, strict=True):
+        assert shares_number([q for m, q in rows if m == n]) == want_shared
+        assert has_several_numbers(p, {m for m, q in rows if p is not None and q == p}) == want_several

@@ -1,7 +1,7 @@
 """Column names of the data contract, defined once (DESIGN.md "Data contract").
 
 Standard record: 個人番号 + 基本4情報 (漢字氏名, カナ氏名, 生年月日, 性別, 住所), optional 宛名番号 / 方書 / DV等支援対象
-/ 取得経路 / 住登区分 / 確認書類.
+/ 取得経路 / 住登区分 / 確認書類 / 世帯番号.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ DV_FLAG = "DV等支援対象"
 ROUTE = "取得経路"
 RESIDENCE = "住登区分"
 DOCUMENT = "確認書類"
+#: The 世帯 a record belongs to, when a resident-register extract carries it: a number given for one person may be
+#: another member's of the same 世帯 (「マイナンバー情報総点検について」: a family member's number taken from a form
+#: that carried both) — :mod:`himozuke.verification` warns of it.
+HOUSEHOLD = "世帯番号"
 #: The line of the original extract a record came from, when ``himozuke scope`` wrote the extract that is checked.
 SOURCE_ROW = "元の行番号"
 
@@ -32,7 +36,7 @@ SOURCE_ROW = "元の行番号"
 ITEMS: tuple[str, ...] = (KANJI_NAME, KANA_NAME, BIRTH_DATE, SEX, ADDRESS)
 #: Required columns of a standard record.
 STANDARD: tuple[str, ...] = (MY_NUMBER, *ITEMS)
-OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG, ROUTE, RESIDENCE, DOCUMENT, SOURCE_ROW)
+OPTIONAL: tuple[str, ...] = (ATENA_NUMBER, KATAGAKI, DV_FLAG, ROUTE, RESIDENCE, DOCUMENT, SOURCE_ROW, HOUSEHOLD)
 
 #: DV等支援対象 values that mean "not a victim" (「総点検マニュアル」第2.1版 §7(6) ※: a DV・虐待等被害者's refuge
 #: address must never reach the offender). Any other non-blank value — 「1」「有」「○」「対象」, or a code this

@@ -208,7 +208,7 @@ def parse_profile(data: dict, *, source: str = "<profile>") -> Profile:
     >>> parse_profile({"name": "x", "format": "tsv", "fields": [{"column": "年齢"}]})
     Traceback (most recent call last):
     ...
-    himozuke.errors.ProfileError: <profile>: プロファイルに誤りがあります / invalid profile: [[fields]] #1: 列「年齢」は標準レコードにありません（業務システムの番号などをそのまま結果に残すなら passthrough = true） / column '年齢' is not a standard column (個人番号, 漢字氏名, カナ氏名, 生年月日, 性別, 住所, 宛名番号, 方書, DV等支援対象, 取得経路, 住登区分, 確認書類, 元の行番号, 照会結果, 要求通番, 照会区分, 結果コード, 要求種別, レコード区分); mark it passthrough = true to carry it to the result; format: 「tsv」は使えません / must be one of csv, fixed
+    himozuke.errors.ProfileError: <profile>: プロファイルに誤りがあります / invalid profile: [[fields]] #1: 列「年齢」は標準レコードにありません（業務システムの番号などをそのまま結果に残すなら passthrough = true） / column '年齢' is not a standard column (個人番号, 漢字氏名, カナ氏名, 生年月日, 性別, 住所, 宛名番号, 方書, DV等支援対象, 取得経路, 住登区分, 確認書類, 元の行番号, 世帯番号, 照会結果, 要求通番, 照会区分, 結果コード, 要求種別, レコード区分); mark it passthrough = true to carry it to the result; format: 「tsv」は使えません / must be one of csv, fixed
     """
     problems: list[str] = []
     for k in sorted(set(data) - _TOP_KEYS):

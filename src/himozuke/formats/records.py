@@ -147,6 +147,17 @@ def missing_headers(profile: Profile, header: tuple[str, ...], role: str) -> lis
             for c in required for h in (profile.headers_for(c) or (c,)) if h not in header]
 
 
+def answered_items_expr(column: str) -> pl.Expr:
+    """A registry item as the check reads it: kept where the 照会結果 is 該当, else null (a 該当なし or 消除者 row
+    carries no 4情報 to show). :func:`answered_item` is the same of one record."""
+    return pl.when(pl.col(C.INQUIRY_RESULT) == C.INQUIRY_FOUND).then(pl.col(column)).otherwise(None).alias(column)
+
+
+def answered_item(value: str | None, status: str | None) -> str | None:
+    """:func:`answered_items_expr` of one record's ``value`` and 照会結果 ``status`` (None: not 該当 either)."""
+    return value if status == C.INQUIRY_FOUND else None
+
+
 def _apply(table: Table, profile: Profile, role: str) -> tuple[pl.LazyFrame, list[str]]:
     present = [c for c in profile.columns
                if profile.headers_for(c) and all(h in table.header for h in profile.headers_for(c))]
@@ -154,10 +165,7 @@ def _apply(table: Table, profile: Profile, role: str) -> tuple[pl.LazyFrame, lis
     if role == "registry":
         if C.INQUIRY_RESULT not in present:
             rows = rows.with_columns(pl.lit(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT))
-        found = pl.col(C.INQUIRY_RESULT) == C.INQUIRY_FOUND
-        rows = rows.with_columns(
-            pl.when(found).then(pl.col(c)).otherwise(None).alias(c) for c in C.ITEMS if c in present
-        )
+        rows = rows.with_columns(answered_items_expr(c) for c in C.ITEMS if c in present)
         present = [*present, C.INQUIRY_RESULT] if C.INQUIRY_RESULT not in present else present
     order = [C.ROW, *[c for c in (*C.STANDARD, *C.OPTIONAL, C.INQUIRY_RESULT) if c in present],
              *[c for c in present if c not in (*C.STANDARD, *C.OPTIONAL, C.INQUIRY_RESULT)]]

@@ -1,8 +1,8 @@
 """A / B / C / E classification (manual §7(6)) and 優先度, each one ordered rule table.
 
 The rules read only the item verdicts (``<item>判定``) and two flags, so the vectorised ``pl.when`` chain and
-the scalar :func:`classify` are both built from the same table (the scalar runs the chain on a one-row frame —
-there is no second copy of any rule).
+the scalar :func:`classify` are both read from the same table (:mod:`himozuke.match.conditions`: each condition
+is a Polars expression and a value of one record — there is no second copy of any rule).
 
 >>> classify({"漢字氏名": "一致", "カナ氏名": "表記ゆれ一致", "生年月日": "一致", "性別": "一致", "住所": "表記ゆれ一致"})
 <Verdict.A: 'A'>
@@ -23,6 +23,7 @@ import polars as pl
 from himozuke.formats import columns as C
 from himozuke.match import evidence as ev
 from himozuke.match.compare import MATCHING, ItemVerdict
+from himozuke.match.conditions import AllOf, Always, AnyOf, Cond, Not, Row, first_holding
 
 
 class Verdict(StrEnum):
@@ -44,10 +45,8 @@ E_REASON = "_e_reason"
 NUMBER_SHARED = "_number_shared"
 
 
-# --- a tiny condition language: one definition, read as a Polars expression ------------------------
-class Cond:
-    def expr(self) -> pl.Expr:
-        raise NotImplementedError
+# --- conditions on the item verdicts and flags (the language: himozuke.match.conditions) --------------
+_MATCHING = tuple(str(v) for v in MATCHING)
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,11 @@ class NotMatching(Cond):
     item: str
 
     def expr(self) -> pl.Expr:
-        return ~pl.col(C.item_verdict(self.item)).is_in([str(v) for v in MATCHING])
+        return ~pl.col(C.item_verdict(self.item)).is_in(list(_MATCHING))
+
+    def value(self, row: Row) -> bool | None:
+        v = row.get(C.item_verdict(self.item))
+        return None if v is None else v not in _MATCHING
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class VerdictIs(Cond):
     def expr(self) -> pl.Expr:
         return pl.col(C.item_verdict(self.item)).is_in([str(v) for v in self.verdicts])
 
+    def value(self, row: Row) -> bool | None:
+        v = row.get(C.item_verdict(self.item))
+        return None if v is None else v in {str(x) for x in self.verdicts}
+
 
 @dataclass(frozen=True)
 class Flag(Cond):
@@ -77,27 +84,9 @@ class Flag(Cond):
         col = pl.col(self.column)
         return col.fill_null(False) if self.column == NUMBER_SHARED else col.is_not_null()
 
-
-@dataclass(frozen=True)
-class AnyOf(Cond):
-    parts: tuple[Cond, ...]
-
-    def expr(self) -> pl.Expr:
-        return pl.any_horizontal([p.expr() for p in self.parts])
-
-
-@dataclass(frozen=True)
-class AllOf(Cond):
-    parts: tuple[Cond, ...]
-
-    def expr(self) -> pl.Expr:
-        return pl.all_horizontal([p.expr() for p in self.parts])
-
-
-@dataclass(frozen=True)
-class Always(Cond):
-    def expr(self) -> pl.Expr:
-        return pl.lit(True)
+    def value(self, row: Row) -> bool:
+        v = row.get(self.column)
+        return v is True if self.column == NUMBER_SHARED else v is not None
 
 
 @dataclass(frozen=True)
@@ -145,18 +134,13 @@ class Is(Cond):
     """An evidence column (:mod:`himozuke.match.evidence`) holds ``value`` (null: it does not)."""
 
     column: str
-    value: bool | str
+    value_: bool | str
 
     def expr(self) -> pl.Expr:
-        return (pl.col(self.column) == self.value).fill_null(False)
+        return (pl.col(self.column) == self.value_).fill_null(False)
 
-
-@dataclass(frozen=True)
-class Not(Cond):
-    part: Cond
-
-    def expr(self) -> pl.Expr:
-        return ~self.part.expr()
+    def value(self, row: Row) -> bool:
+        return row.get(self.column) == self.value_
 
 
 _REAL_MISMATCH = (ItemVerdict.MISMATCH,)
@@ -193,11 +177,29 @@ def priority_expr() -> pl.Expr:
     return chain.otherwise(pl.lit(None, dtype=pl.Int32)).cast(pl.Int32).alias(C.PRIORITY)
 
 
+def verdict_of(row: Row) -> Verdict | None:
+    """:func:`verdict_expr` of one record (item verdicts ``<item>判定`` and the flags): the first of :data:`RULES`
+    that holds."""
+    i = first_holding([rule.condition for rule in RULES], row)
+    return None if i is None else RULES[i].verdict
+
+
+def priority_of(row: Row) -> int | None:
+    """:func:`priority_expr` of one record (判定, item verdicts, flags and evidence columns)."""
+    verdict = row.get(C.VERDICT)
+    if verdict == str(Verdict.B):
+        return B_PRIORITY
+    if verdict != str(Verdict.C):
+        return None
+    i = first_holding([tier.condition for tier in PRIORITY_TIERS], row)
+    return None if i is None else PRIORITY_TIERS[i].priority
+
+
 def classify(items: Mapping[str, str], *, e_reason: str | None = None, number_shared: bool = False) -> Verdict:
     """Scalar classification of one pair from its item verdicts — the same :data:`RULES`."""
-    row = {C.item_verdict(i): [items.get(i)] for i in C.ITEMS}
-    row[E_REASON] = [e_reason]
-    row[NUMBER_SHARED] = [number_shared]
-    frame = pl.DataFrame(row, schema={**{C.item_verdict(i): pl.String for i in C.ITEMS},
-                                      E_REASON: pl.String, NUMBER_SHARED: pl.Boolean})
-    return Verdict(frame.select(verdict_expr())[C.VERDICT][0])
+    row: dict[str, object] = {C.item_verdict(i): items.get(i) for i in C.ITEMS}
+    row[E_REASON] = e_reason
+    row[NUMBER_SHARED] = number_shared
+    verdict = verdict_of(row)
+    assert verdict is not None  # the last rule always holds
+    return verdict

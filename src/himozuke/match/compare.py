@@ -8,11 +8,15 @@ was never collected landed in C).
 
 Normalised keys are computed by :func:`prepare` (only for rows that are not identical — the cheap path is in
 ``match.engine``); the conditions below only read prepared columns, so a new level is a row, not an ``elif``.
+Each condition is written once (:mod:`himozuke.match.conditions`) and read two ways: as a Polars expression
+over a prepared frame (:meth:`Comparison.level_expr`), and as the value of one record prepared by
+:func:`prepare_record` with the scalar forms of the same normalisers (:meth:`Comparison.level_of`, for
+:func:`himozuke.verify`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,23 +24,51 @@ from enum import StrEnum
 import polars as pl
 
 from himozuke.formats import columns as C
+from himozuke.match.conditions import (
+    Always,
+    And,
+    Col,
+    Cond,
+    Differ,
+    Eq,
+    Field,
+    IsNull,
+    IsTrue,
+    Lit,
+    Ne,
+    Not,
+    Or,
+    Predicate,
+    Truth,
+    first_holding,
+)
 from himozuke.match.reasons import Reason
+from himozuke.text import dates, kana, kanji, sex
 from himozuke.text._paths import look_up
 from himozuke.text.address import (
     AddressParts,
+    address_parts,
     address_parts_expr,
     city_of_normalized_expr,
+    normalize_address,
     normalize_address_frame,
     parts_of_normalized_expr,
 )
-from himozuke.text.blank import is_blank_expr, strip_blanks_expr
+from himozuke.text.blank import is_blank, is_blank_expr, strip_blanks, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
 from himozuke.text.dates import parse_date_expr
 from himozuke.text.kana import identifies_expr as kana_identifies
 from himozuke.text.kana import kana_key_expr
 from himozuke.text.kanji import identifies_expr as kanji_identifies
-from himozuke.text.kanji import kanji_name_key_expr, kanji_names_equal_frame, variants_equal_frame
+from himozuke.text.kanji import (
+    kanji_name_key_expr,
+    kanji_names_equal,
+    kanji_names_equal_frame,
+    variants_equal,
+    variants_equal_frame,
+)
 from himozuke.text.municipality import AMBIGUOUS
+from himozuke.text.municipality import fold as fold_municipality_name
 from himozuke.text.municipality import fold_expr as fold_municipality
 from himozuke.text.sex import identifies_expr as sex_identifies
 from himozuke.text.sex import parse_sex_expr
@@ -54,6 +86,12 @@ class ItemVerdict(StrEnum):
 MATCHING: frozenset[ItemVerdict] = frozenset({ItemVerdict.EXACT, ItemVerdict.NOTATION})
 
 
+#: Prepared flags beside the keys (:func:`prepare`, :func:`prepare_record`; null where not computed).
+KANJI_VARIANT = "_kanji_variant_equal"  #: the 漢字氏名 keys differ and are equal up to 異体字/外字
+MACHIAZA_VARIANT = "_machiaza_variant_equal"  #: the 注11 keys differ and are equal up to 異体字
+SAME_NAME = "_same_municipality_name"  #: the places differ and their 市区町村 names fold alike
+
+
 def _b(item: str) -> pl.Expr:
     return pl.col(C.business(item))
 
@@ -62,10 +100,9 @@ def _r(item: str) -> pl.Expr:
     return pl.col(C.registry(item))
 
 
-def _k(item: str, side: str, field: str = "") -> pl.Expr:
-    """A prepared key column: ``_k(item, "b")`` → ``_key:<item>:b``."""
-    col = pl.col(f"_key:{item}:{side}")
-    return col.struct.field(field) if field else col
+def _key(item: str, side: str) -> str:
+    """The name of a prepared key column: ``_key(item, "b")`` → ``_key:<item>:b``."""
+    return f"_key:{item}:{side}"
 
 
 def missing(e: pl.Expr) -> pl.Expr:
@@ -79,14 +116,12 @@ def same_text(item: str) -> pl.Expr:
     return strip_blanks_expr(_b(item)) == strip_blanks_expr(_r(item))
 
 
-Condition = Callable[[], pl.Expr]
-
-
 @dataclass(frozen=True)
 class Level:
     label: ItemVerdict
     reason: Reason | None
-    condition: Condition
+    #: over the prepared columns (:func:`prepare` for a frame, :func:`prepare_record` for one record)
+    condition: Cond
     cite: str
 
 
@@ -95,10 +130,15 @@ class Comparison:
     item: str
     levels: tuple[Level, ...]
     keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
+    #: ``keys`` of one text (its scalar form in :mod:`himozuke.text`, property-tested to agree), and the home
+    #: prefecture (read by the address only): :func:`prepare_record`
+    key_of: Callable[[str | None, str | None], object] = lambda s, _home: s
     #: Does a value (raw text) identify anyone? A value that does not — blank, only 外字, no kana, an unreadable
     #: date, an unknown sex code — is never 一致, not even against the same text (issue #16): the levels before
     #: 一致 catch it, and the engine's cheap path (all five texts identical → A) leaves such rows to them.
     identifies: Callable[[pl.Expr], pl.Expr] = lambda e: ~is_blank_expr(e)
+    #: ``identifies`` of one text (the scalar form)
+    identifies_of: Callable[[str | None], bool] = lambda s: not is_blank(s)
     #: ``identifies`` is "``keys`` reads it" (a parse: dates, codes): each distinct value is tested once, not every
     #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
     identified_by_key: bool = False
@@ -111,14 +151,22 @@ class Comparison:
     #: differ only in notation): such a pair has the same parts on both sides, so only its 市区町村 is read, and
     #: ``_alike:<item>`` says so to the levels.
     split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr], Callable[..., pl.Expr]] | None = None
+    #: the first step of ``split`` for one text (:func:`prepare_record`)
+    normalise_of: Callable[[str], str] | None = None
 
     def level_expr(self) -> pl.Expr:
         """Index of the first level that holds (``pl.when`` chain over the conditions, each evaluated once)."""
         first, *rest = self.levels
-        chain = pl.when(first.condition()).then(pl.lit(0, dtype=pl.UInt8))
+        chain = pl.when(first.condition.expr()).then(pl.lit(0, dtype=pl.UInt8))
         for i, lv in enumerate(rest, start=1):
-            chain = chain.when(lv.condition()).then(pl.lit(i, dtype=pl.UInt8))
+            chain = chain.when(lv.condition.expr()).then(pl.lit(i, dtype=pl.UInt8))
         return chain.otherwise(pl.lit(None, dtype=pl.UInt8))
+
+    def level_of(self, row: Mapping[str, object]) -> Level | None:
+        """The first level that holds for one prepared record (:func:`prepare_record`) — :meth:`level_expr`'s
+        answer for that row, from the same conditions."""
+        i = first_holding([lv.condition for lv in self.levels], row)
+        return None if i is None else self.levels[i]
 
     def verdict_of(self, level: pl.Expr) -> pl.Expr:
         """Level index → the item verdict (String)."""
@@ -136,64 +184,85 @@ _BLANK_CITE = "issue #2: 空欄は不一致（慎重側）"
 _NO_ONE_CITE = "issue #16: 人を特定できない値は、両側が同じでも一致としない（慎重側）"
 
 
+def _blank(column: str) -> Cond:
+    return Predicate(Col(column), is_blank, is_blank_expr)
+
+
 def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
     return (
-        Level(ItemVerdict.MISSING, business_reason, lambda: missing(_b(item)), _BLANK_CITE),
-        Level(ItemVerdict.MISSING, registry_reason, lambda: missing(_r(item)), _BLANK_CITE),
+        Level(ItemVerdict.MISSING, business_reason, _blank(C.business(item)), _BLANK_CITE),
+        Level(ItemVerdict.MISSING, registry_reason, _blank(C.registry(item)), _BLANK_CITE),
     )
 
 
-def _unusable_levels(business: tuple[Reason, Condition], registry: tuple[Reason, Condition]) -> tuple[Level, ...]:
+def _unusable_levels(business: tuple[Reason, Cond], registry: tuple[Reason, Cond]) -> tuple[Level, ...]:
     """不一致 when a side's value identifies no one (checked before 一致: the same unusable text on both sides
     is no match)."""
     return tuple(Level(ItemVerdict.MISMATCH, reason, condition, _NO_ONE_CITE) for reason, condition in (business, registry))
 
 
-def _unreadable(item: str, side: str) -> pl.Expr:
+def _identifies_not(item: str, side: str, scalar: Callable[[str | None], bool],
+                    vectorised: Callable[[pl.Expr], pl.Expr]) -> Cond:
+    """A side's raw text identifies no one (the item's ``identifies`` test)."""
+    return Not(Predicate(Col(C.business(item) if side == "b" else C.registry(item)), scalar, vectorised))
+
+
+def _unreadable(item: str, side: str) -> Cond:
     """A side's value does not read (its key is null where the texts differ; where they are the same the
     business side says it for both: :func:`_same_unusable`)."""
-    differ = ~pl.col(f"_same:{item}") & _k(item, side).is_null()
-    return differ | pl.col(f"_unusable:{item}").fill_null(False) if side == "b" else differ
+    differ = And((Not(Truth(Col(f"_same:{item}"))), IsNull(Col(_key(item, side)))))
+    return Or((differ, IsTrue(Col(f"_unusable:{item}")))) if side == "b" else differ
+
+
+def _keys_equal(item: str) -> Cond:
+    return Eq(Col(_key(item, "b")), Col(_key(item, "r")))
 
 
 def _exact_level(item: str) -> Level:
-    return Level(ItemVerdict.EXACT, None, lambda: pl.col(f"_same:{item}"),
+    return Level(ItemVerdict.EXACT, None, Truth(Col(f"_same:{item}")),
                  "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）")
 
 
-_ALWAYS = lambda: pl.lit(True)  # noqa: E731
+def _one(scalar: Callable[[str | None], object]) -> Callable[[str | None, str | None], object]:
+    """A key of one text that reads no home prefecture."""
+    return lambda s, _home: scalar(s)
+
 
 KANJI = Comparison(
     C.KANJI_NAME,
     (
         *_missing_levels(C.KANJI_NAME, Reason.KANJI_MISSING_BUSINESS, Reason.KANJI_MISSING_REGISTRY),
-        *_unusable_levels((Reason.KANJI_ONLY_GAIJI_BUSINESS, lambda: ~kanji_identifies(_b(C.KANJI_NAME))),
-                          (Reason.KANJI_ONLY_GAIJI_REGISTRY, lambda: ~kanji_identifies(_r(C.KANJI_NAME)))),
+        *_unusable_levels(
+            (Reason.KANJI_ONLY_GAIJI_BUSINESS, _identifies_not(C.KANJI_NAME, "b", kanji.identifies, kanji_identifies)),
+            (Reason.KANJI_ONLY_GAIJI_REGISTRY, _identifies_not(C.KANJI_NAME, "r", kanji.identifies, kanji_identifies))),
         _exact_level(C.KANJI_NAME),
-        Level(ItemVerdict.NOTATION, Reason.KANJI_NOTATION,
-              lambda: _k(C.KANJI_NAME, "b") == _k(C.KANJI_NAME, "r"), "§7(6) A 表記揺れ（空白・互換漢字）"),
-        Level(ItemVerdict.NOTATION, Reason.KANJI_VARIANT, lambda: pl.col("_kanji_variant_equal").fill_null(False),
+        Level(ItemVerdict.NOTATION, Reason.KANJI_NOTATION, _keys_equal(C.KANJI_NAME), "§7(6) A 表記揺れ（空白・互換漢字）"),
+        Level(ItemVerdict.NOTATION, Reason.KANJI_VARIANT, IsTrue(Col(KANJI_VARIANT)),
               "§7(6) A ※漢字氏名の一致は、表記揺れ（外字を除いた文字が一致・読みが同一で字形の異なる文字を除いた漢字氏名が一致）を含む"),
-        Level(ItemVerdict.MISMATCH, Reason.KANJI_MISMATCH, _ALWAYS, "§7(6) B"),
+        Level(ItemVerdict.MISMATCH, Reason.KANJI_MISMATCH, Always(), "§7(6) B"),
     ),
     kanji_name_key_expr,
+    key_of=_one(kanji.kanji_name_key),
     identifies=kanji_identifies,
+    identifies_of=kanji.identifies,
 )
 
 KANA = Comparison(
     C.KANA_NAME,
     (
         *_missing_levels(C.KANA_NAME, Reason.KANA_MISSING_BUSINESS, Reason.KANA_MISSING_REGISTRY),
-        *_unusable_levels((Reason.KANA_UNREADABLE_BUSINESS, lambda: ~kana_identifies(_b(C.KANA_NAME))),
-                          (Reason.KANA_UNREADABLE_REGISTRY, lambda: ~kana_identifies(_r(C.KANA_NAME)))),
+        *_unusable_levels(
+            (Reason.KANA_UNREADABLE_BUSINESS, _identifies_not(C.KANA_NAME, "b", kana.identifies, kana_identifies)),
+            (Reason.KANA_UNREADABLE_REGISTRY, _identifies_not(C.KANA_NAME, "r", kana.identifies, kana_identifies))),
         _exact_level(C.KANA_NAME),
-        Level(ItemVerdict.NOTATION, Reason.KANA_NOTATION,
-              lambda: _k(C.KANA_NAME, "b") == _k(C.KANA_NAME, "r"),
+        Level(ItemVerdict.NOTATION, Reason.KANA_NOTATION, _keys_equal(C.KANA_NAME),
               "§7(6) A 注13 「ヤマサキ」「ヤマザキ」のように濁点等を除いた部分が一致するもの"),
-        Level(ItemVerdict.MISMATCH, Reason.KANA_MISMATCH, _ALWAYS, "§7(6) C"),
+        Level(ItemVerdict.MISMATCH, Reason.KANA_MISMATCH, Always(), "§7(6) C"),
     ),
     kana_key_expr,
+    key_of=_one(kana.kana_key),
     identifies=kana_identifies,
+    identifies_of=kana.identifies,
 )
 
 BIRTH = Comparison(
@@ -202,15 +271,16 @@ BIRTH = Comparison(
         *_missing_levels(C.BIRTH_DATE, Reason.BIRTH_MISSING_BUSINESS, Reason.BIRTH_MISSING_REGISTRY),
         # the prepared key is the parsed date (null: it does not read); the same text on both sides has no key,
         # and its own flag (:func:`_same_unusable`)
-        *_unusable_levels((Reason.BIRTH_UNREADABLE_BUSINESS, lambda: _unreadable(C.BIRTH_DATE, "b")),
-                          (Reason.BIRTH_UNREADABLE_REGISTRY, lambda: _unreadable(C.BIRTH_DATE, "r"))),
+        *_unusable_levels((Reason.BIRTH_UNREADABLE_BUSINESS, _unreadable(C.BIRTH_DATE, "b")),
+                          (Reason.BIRTH_UNREADABLE_REGISTRY, _unreadable(C.BIRTH_DATE, "r"))),
         _exact_level(C.BIRTH_DATE),
-        Level(ItemVerdict.NOTATION, Reason.BIRTH_NOTATION,
-              lambda: _k(C.BIRTH_DATE, "b") == _k(C.BIRTH_DATE, "r"), "和暦・西暦など表記の違い"),
-        Level(ItemVerdict.MISMATCH, Reason.BIRTH_MISMATCH, _ALWAYS, "§7(6) C"),
+        Level(ItemVerdict.NOTATION, Reason.BIRTH_NOTATION, _keys_equal(C.BIRTH_DATE), "和暦・西暦など表記の違い"),
+        Level(ItemVerdict.MISMATCH, Reason.BIRTH_MISMATCH, Always(), "§7(6) C"),
     ),
     parse_date_expr,
+    key_of=_one(dates.parse_date),
     identifies=date_identifies,
+    identifies_of=dates.identifies,
     identified_by_key=True,
 )
 
@@ -220,38 +290,34 @@ SEX = Comparison(
         *_missing_levels(C.SEX, Reason.SEX_MISSING_BUSINESS, Reason.SEX_MISSING_REGISTRY),
         # the prepared key is the parsed code (null: it does not read); the same text on both sides has no key,
         # and its own flag (:func:`_same_unusable`)
-        *_unusable_levels((Reason.SEX_UNKNOWN_BUSINESS, lambda: _unreadable(C.SEX, "b")),
-                          (Reason.SEX_UNKNOWN_REGISTRY, lambda: _unreadable(C.SEX, "r"))),
+        *_unusable_levels((Reason.SEX_UNKNOWN_BUSINESS, _unreadable(C.SEX, "b")),
+                          (Reason.SEX_UNKNOWN_REGISTRY, _unreadable(C.SEX, "r"))),
         _exact_level(C.SEX),
-        Level(ItemVerdict.NOTATION, Reason.SEX_NOTATION, lambda: _k(C.SEX, "b") == _k(C.SEX, "r"),
-              "1/2・男/女など表記の違い"),
-        Level(ItemVerdict.MISMATCH, Reason.SEX_MISMATCH, _ALWAYS, "§7(6) C"),
+        Level(ItemVerdict.NOTATION, Reason.SEX_NOTATION, _keys_equal(C.SEX), "1/2・男/女など表記の違い"),
+        Level(ItemVerdict.MISMATCH, Reason.SEX_MISMATCH, Always(), "§7(6) C"),
     ),
     parse_sex_expr,
+    key_of=_one(sex.parse_sex),
     identifies=sex_identifies,
+    identifies_of=sex.identifies,
     identified_by_key=True,
 )
 
 
-def _addr(side: str, field: str) -> pl.Expr:
-    return _k(C.ADDRESS, side, field)
+def _addr(side: str, field: str) -> Field:
+    return Field(_key(C.ADDRESS, side), field)
 
 
-def _same_name() -> pl.Expr:
-    """Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture. The same
-    place is the same name; the names are compared only where the places differ (:func:`_address_extras`)."""
-    return (_addr("b", "city") == _addr("r", "city")) | pl.col(SAME_NAME).fill_null(False)
+#: Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture. The same place
+#: is the same name; the names are compared only where the places differ (:func:`_address_extras`).
+_SAME_NAME = Or((Eq(_addr("b", "city"), _addr("r", "city")), IsTrue(Col(SAME_NAME))))
 
+#: The two texts normalise alike (a :attr:`Comparison.split` item; false where they are the same text).
+_ALIKE = IsTrue(Col(f"_alike:{C.ADDRESS}"))
 
-def _alike(item: str) -> pl.Expr:
-    """The two texts normalise alike (a :attr:`Comparison.split` item; false where they are the same text)."""
-    return pl.col(f"_alike:{item}").fill_null(False)
-
-
-def _machiaza_alike() -> pl.Expr:
-    """注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢)."""
-    return (_addr("b", "machiaza_key") == _addr("r", "machiaza_key")) | pl.col(MACHIAZA_VARIANT).fill_null(False)
-
+#: 注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢).
+_MACHIAZA_ALIKE = Or((Eq(_addr("b", "machiaza_key"), _addr("r", "machiaza_key")),
+                      IsTrue(Col(MACHIAZA_VARIANT))))
 
 ADDRESS = Comparison(
     C.ADDRESS,
@@ -259,32 +325,33 @@ ADDRESS = Comparison(
         *_missing_levels(C.ADDRESS, Reason.ADDRESS_MISSING_BUSINESS, Reason.ADDRESS_MISSING_REGISTRY),
         _exact_level(C.ADDRESS),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_UNKNOWN,
-              lambda: _addr("b", "city").is_null() | _addr("r", "city").is_null(),
+              Or((IsNull(_addr("b", "city")), IsNull(_addr("r", "city")))),
               "市区町村を特定できないときは市区町村不一致（慎重側）"),
-        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_MISMATCH, lambda: ~_same_name(),
+        Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_MISMATCH, Not(_SAME_NAME),
               "§7(6) C 住所（市区町村）が不一致"),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_CITY_AMBIGUOUS,
-              lambda: (_addr("b", "city") == AMBIGUOUS) != (_addr("r", "city") == AMBIGUOUS),
+              Differ(Eq(_addr("b", "city"), Lit(AMBIGUOUS)), Eq(_addr("r", "city"), Lit(AMBIGUOUS))),
               "issue #16: 複数の都道府県にある市区町村名は、都道府県（記載か団体の都道府県）で決まらなければ"
               "市区町村不一致（慎重側）"),
         Level(ItemVerdict.CITY_MISMATCH, Reason.ADDRESS_PREFECTURE_MISMATCH,
-              lambda: _addr("b", "city") != _addr("r", "city"),
+              Ne(_addr("b", "city"), _addr("r", "city")),
               "§7(6) C 住所（市区町村）が不一致 — 同名の市区町村で、都道府県が異なる"),
         Level(ItemVerdict.NOTATION, Reason.ADDRESS_NOTATION,
-              lambda: _alike(C.ADDRESS) | (_machiaza_alike() & (_addr("b", "numbers") == _addr("r", "numbers"))),
+              Or((_ALIKE, And((_MACHIAZA_ALIKE, Eq(_addr("b", "numbers"), _addr("r", "numbers")))))),
               "§7(6) A 表記揺れ（町字の前方２文字一致（注11）かつ数字一致（注12）: 町字と地番のすべての数字。"
               "正規化して同じ文字列なら町字も地番も同じ）"),
-        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH, lambda: ~_machiaza_alike(),
+        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_MACHIAZA_MISMATCH, Not(_MACHIAZA_ALIKE),
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
-        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, _ALWAYS,
+        Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, Always(),
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
     ),
     address_parts_expr,
+    key_of=address_parts,
     distinct_first=False,
     split=(normalize_address_frame, parts_of_normalized_expr, city_of_normalized_expr),
+    normalise_of=normalize_address,
 )
 
-#: All comparisons in report order (漢字氏名, カナ氏名, 生年月日, 性別, 住所).
 COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 
 
@@ -455,12 +522,10 @@ def _kanji_variant(part: pl.DataFrame) -> pl.Series:
     candidates = part.select(kb, kr).with_columns(index.to_series()).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     return index.join(
-        candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias("_kanji_variant_equal")),
-        on=_ROW_ID, how="left", maintain_order="left").get_column("_kanji_variant_equal")
+        candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias(KANJI_VARIANT)),
+        on=_ROW_ID, how="left", maintain_order="left").get_column(KANJI_VARIANT)
 
 
-MACHIAZA_VARIANT = "_machiaza_variant_equal"
-SAME_NAME = "_same_municipality_name"
 
 
 def _address_extras(part: pl.DataFrame) -> list[pl.Series]:
@@ -492,3 +557,50 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
     ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS), *(f"_alike:{c.item}" for c in COMPARISONS if c.split),
            *(f"_unusable:{c.item}" for c in COMPARISONS if c.identified_by_key))
+
+
+# --- one record at a time ----------------------------------------------------------------------------
+def prepare_record(values: Mapping[str, str | None], home: str | None = None) -> dict[str, object]:
+    """:func:`prepare` of one pair, without a frame: ``values`` holds ``<item>_業務`` and ``<item>_住基`` of every
+    item; the result adds the same prepared columns (``_same:``, ``_key:``, ``_alike:``, ``_unusable:``, the
+    異体字 and 市区町村-name flags), each computed by the scalar form of the normaliser the frame uses (the text
+    modules keep both and property-test that they agree) and null exactly where :func:`prepare` leaves it null —
+    so that the same level conditions (:meth:`Comparison.level_of`) give the same answer."""
+    row: dict[str, object] = dict(values)
+    for cmp in COMPARISONS:
+        b, r = values.get(C.business(cmp.item)), values.get(C.registry(cmp.item))
+        same = True if b is None or r is None else (b == r or strip_blanks(b) == strip_blanks(r))
+        row[f"_same:{cmp.item}"] = same
+        kb = kr = None
+        if not same:
+            kb = cmp.key_of(b, home)
+            if cmp.normalise_of is not None:  # a split item: texts that normalise alike have one set of parts
+                alike = cmp.normalise_of(b) == cmp.normalise_of(r)
+                row[f"_alike:{cmp.item}"] = alike
+                kr = kb if alike else cmp.key_of(r, home)
+            else:
+                kr = cmp.key_of(r, home)
+        row[_key(cmp.item, "b")], row[_key(cmp.item, "r")] = kb, kr
+        if cmp.identified_by_key:
+            row[f"_unusable:{cmp.item}"] = same and b is not None and not cmp.identifies_of(b)
+    kb, kr = row[_key(C.KANJI_NAME, "b")], row[_key(C.KANJI_NAME, "r")]
+    if kb is not None and kr is not None and kb != kr:
+        row[KANJI_VARIANT] = kanji_names_equal(kb, kr)
+    ab, ar = row[_key(C.ADDRESS, "b")], row[_key(C.ADDRESS, "r")]
+    if ab is not None and ar is not None:
+        if ab.machiaza_key is not None and ar.machiaza_key is not None and ab.machiaza_key != ar.machiaza_key:
+            row[MACHIAZA_VARIANT] = variants_equal(ab.machiaza_key, ar.machiaza_key)
+        if ab.city is not None and ar.city is not None and ab.city != ar.city:
+            row[SAME_NAME] = (None if ab.municipality is None or ar.municipality is None
+                              else fold_municipality_name(ab.municipality) == fold_municipality_name(ar.municipality))
+    return row
+
+
+def compare_record(row: dict[str, object]) -> dict[str, object]:
+    """:func:`compare` of one prepared record (:func:`prepare_record`): adds ``<item>判定`` and
+    ``_reason:<item>`` from the first level of each item that holds."""
+    for cmp in COMPARISONS:
+        level = cmp.level_of(row)
+        row[C.item_verdict(cmp.item)] = None if level is None else str(level.label)
+        row[f"_reason:{cmp.item}"] = None if level is None or level.reason is None else str(level.reason)
+    return row

@@ -26,6 +26,7 @@ from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, no_one, prepare
+from himozuke.match.conditions import Col, Cond, Eq, Gt, IsNull, Lit, Ne, first_holding
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
 from himozuke.match.evidence import evidence
 from himozuke.match.reasons import REASON_TEXT, Reason
@@ -130,19 +131,39 @@ def _number_reason() -> pl.Expr:
         _NUMBER_REASON, default=None, return_dtype=pl.String)
 
 
+_STATUS = Col(C.INQUIRY_RESULT)
+#: Why the registry side cannot be compared, in order; the first that holds is the reason (``_registry_count``:
+#: how often the number occurs in the registry, null when never; 照会結果 null is 該当).
+REGISTRY_RULES: tuple[tuple[Cond, Reason], ...] = (
+    (IsNull(Col(_COUNT)), Reason.NOT_IN_REGISTRY),
+    (Gt(Col(_COUNT), Lit(1)), Reason.REGISTRY_DUPLICATE),
+    *((Eq(_STATUS, Lit(code)), reason) for code, reason in _INQUIRY_REASON.items()),
+    (Ne(_STATUS, Lit(C.INQUIRY_FOUND)), Reason.INQUIRY_ERROR),
+)
+
+
 def _registry_reason(clean: bool = False) -> pl.Expr:
-    """Why the registry side cannot be compared (null when it can). ``clean``: every registry row was found
-    and no number repeats, so only a number absent from the registry is left to tell."""
-    chain = pl.when(pl.col(_COUNT).is_null()).then(pl.lit(str(Reason.NOT_IN_REGISTRY)))
-    if clean:
-        return chain.otherwise(pl.lit(None, dtype=pl.String))
-    status = pl.col(C.INQUIRY_RESULT)
-    chain = chain.when(pl.col(_COUNT) > 1).then(pl.lit(str(Reason.REGISTRY_DUPLICATE)))
-    for code, reason in _INQUIRY_REASON.items():
-        chain = chain.when(status == code).then(pl.lit(str(reason)))
-    return chain.when(status != C.INQUIRY_FOUND).then(pl.lit(str(Reason.INQUIRY_ERROR))).otherwise(
-        pl.lit(None, dtype=pl.String)
-    )
+    """Why the registry side cannot be compared (null when it can): :data:`REGISTRY_RULES`. ``clean``: every
+    registry row was found and no number repeats, so only a number absent from the registry is left to tell."""
+    (first, reason), *rest = REGISTRY_RULES[:1] if clean else REGISTRY_RULES
+    chain = pl.when(first.expr()).then(pl.lit(str(reason)))
+    for cond, reason in rest:
+        chain = chain.when(cond.expr()).then(pl.lit(str(reason)))
+    return chain.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def registry_reason_of(count: int | None, status: str | None) -> str | None:
+    """:func:`_registry_reason` of one record: ``count`` rows of the registry have its number, ``status`` is
+    their 照会結果 (None: 該当)."""
+    row = {_COUNT: count, C.INQUIRY_RESULT: C.INQUIRY_FOUND if status is None else status}
+    i = first_holding([cond for cond, _ in REGISTRY_RULES], row)
+    return None if i is None else str(REGISTRY_RULES[i][1])
+
+
+def number_reason_of(number: str | None) -> str | None:
+    """:func:`_number_reason` of one 個人番号 as typed (:func:`himozuke.mynumber.problem`)."""
+    found = mynumber.problem(number)
+    return None if found is None else _NUMBER_REASON[str(found)]
 
 
 _PERSON_ITEMS = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)

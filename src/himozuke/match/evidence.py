@@ -18,6 +18,8 @@ computed here once, as a scalar function and a vectorised form that agree (prope
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 
 import polars as pl
@@ -34,6 +36,9 @@ COLUMNS: tuple[str, ...] = (GIVEN_DIFFERS, SURNAME_AGREES, BIRTH)
 SCHEMA: dict[str, pl.DataType] = {GIVEN_DIFFERS: pl.Boolean(), SURNAME_AGREES: pl.Boolean(), BIRTH: pl.String()}
 
 _SPLIT = re.compile(f"[{BLANK_CLASS}]+")
+#: The evidence is looked for only where one of these items is 不一致 (few pairs); elsewhere it is null.
+LOOKED_AT: tuple[str, ...] = (C.KANA_NAME, C.BIRTH_DATE)
+_MISMATCH = "不一致"
 
 
 def _parts(registry: str | None) -> tuple[str, str] | None:
@@ -124,9 +129,8 @@ def evidence(compared: pl.DataFrame, dates: tuple[str, str]) -> pl.DataFrame:
     """The evidence columns (:data:`COLUMNS`) of compared pairs (business and registry values, item verdicts;
     ``dates``: the two parsed 生年月日 columns). Only the rows whose カナ氏名 or 生年月日 is 不一致 are looked at
     (few): the others get nulls."""
-    mismatch = "不一致"
-    todo = compared.select(((pl.col(C.item_verdict(C.KANA_NAME)) == mismatch)
-                            | (pl.col(C.item_verdict(C.BIRTH_DATE)) == mismatch)).fill_null(False)).to_series()
+    looked_at = functools.reduce(operator.or_, (pl.col(C.item_verdict(i)) == _MISMATCH for i in LOOKED_AT))
+    todo = compared.select(looked_at.fill_null(False)).to_series()
     names = (C.KANA_NAME, C.KANJI_NAME)
     # narrow, then filter: the few pairs that can use it (an eager filter would gather every column)
     pairs = compared.select(*(f(n) for n in names for f in (C.business, C.registry)), *dates).filter(todo)
@@ -159,4 +163,19 @@ def evidence_of(business: dict, registry: dict) -> dict:
         GIVEN_DIFFERS: None if given is None else not given,
         SURNAME_AGREES: bool(kana_surname) or bool(kanji_surname),
         BIRTH: birth_relation(parse_date(business.get(C.BIRTH_DATE)), parse_date(registry.get(C.BIRTH_DATE))),
+    }
+
+
+def evidence_record(row: dict, dates: tuple[str, str]) -> dict:
+    """:func:`evidence` of one compared record (a mapping with the values, the item verdicts and the two parsed
+    生年月日 named by ``dates``): the same columns, null where :func:`evidence` leaves them null."""
+    if not any(row.get(C.item_verdict(i)) == _MISMATCH for i in LOOKED_AT):
+        return dict.fromkeys(COLUMNS)
+    kana_surname, given = name_parts(row.get(C.business(C.KANA_NAME)), row.get(C.registry(C.KANA_NAME)))
+    kanji_surname, _ = name_parts(row.get(C.business(C.KANJI_NAME)), row.get(C.registry(C.KANJI_NAME)),
+                                  kanji_name_key)
+    return {
+        GIVEN_DIFFERS: None if given is None else not given,
+        SURNAME_AGREES: bool(kana_surname) or bool(kanji_surname),
+        BIRTH: birth_relation(row.get(dates[0]), row.get(dates[1])),
     }

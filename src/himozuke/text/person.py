@@ -147,3 +147,22 @@ def several_numbers_expr(number: pl.Expr, person: pl.Expr) -> pl.Expr:
     [True, True, False, False]
     """
     return person.is_not_null() & (number.n_unique().over(person) > 1)
+
+
+def shares_number(persons: list[str | None]) -> bool:
+    """:func:`shared_number_expr` of the rows of one number, given their person keys (one row each).
+
+    >>> shares_number(["a", "b"]), shares_number(["c", "c"]), shares_number(["d", None]), shares_number(["e"])
+    (True, False, True, False)
+    """
+    return len(set(persons)) > 1 or None in persons
+
+
+def has_several_numbers(person: str | None, numbers: set[object]) -> bool:
+    """:func:`several_numbers_expr` of one row: its ``person`` (key) under the distinct ``numbers`` of every row
+    of that person.
+
+    >>> has_several_numbers("a", {1, 2}), has_several_numbers("b", {3}), has_several_numbers(None, {1, 2})
+    (True, False, False)
+    """
+    return person is not None and len(numbers) > 1
