@@ -1,5 +1,8 @@
 """Routes of ``himozuke serve``. Thin: check the session and CSRF, call one library function, render a template.
 
+The machine API (``POST /api/v1/verify``, :mod:`himozuke.web.api`) is a separate app mounted under ``/api/v1``:
+no session is made or read for it (its callers authenticate with a token, never with the UI's cookie).
+
 The case store's connection is used from one thread only (a one-worker executor, :meth:`Web.store_call`):
 SQLCipher connections are not shared between threads, and the store serialises its writes anyway.
 """
@@ -25,7 +28,11 @@ from fastapi.templating import Jinja2Templates
 from himozuke.cases import audit, users, views, workflow
 from himozuke.cases.store import CaseStore
 from himozuke.errors import HimozukeError
+from himozuke.web import access_log
 from himozuke.web import explain as explain_mod
+from himozuke.web.api import PREFIX as API_PREFIX
+from himozuke.web.api import create_api
+from himozuke.web.api_guard import ApiSettings
 from himozuke.web.runs import OUTPUT, Runs
 from himozuke.web.security import COOKIE, HEADERS, LockOut, Session, Sessions
 
@@ -60,26 +67,40 @@ class Web:
 
 
 def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions: Sessions | None = None,
-               lockout: LockOut | None = None) -> FastAPI:
+               lockout: LockOut | None = None, api: ApiSettings | None = None) -> FastAPI:
     """The app over the store ``open_store()`` opens (on the store's own thread, now: a wrong passphrase fails
-    here, before anything listens); check runs go into ``runs_dir`` (one folder each)."""
+    here, before anything listens); check runs go into ``runs_dir`` (one folder each); ``api``: the rate limit
+    of the machine API's tokens."""
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-store")
     store = executor.submit(open_store).result()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        access_log.install()  # after the server configured its logging: no number in what it logs
+        await machine.start()
         yield
+        await machine.stop()
         executor.submit(store.close).result()
         executor.shutdown(wait=True)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     web = Web(store, Runs(runs_dir), sessions or Sessions(), lockout or LockOut(), executor)
     app.state.web = web
+    api_app, machine = create_api(web, api or ApiSettings())
+    machine.load_tokens()
+    app.state.api = machine
+    app.mount(API_PREFIX, api_app)
     templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
+        if request.url.path == API_PREFIX or request.url.path.startswith(API_PREFIX + "/"):
+            response = await call_next(request)  # no session, no cookie: the API authenticates by token only
+            for k, v in HEADERS.items():
+                response.headers[k] = v
+            response.headers["Cache-Control"] = "no-store"
+            return response
         sid = request.cookies.get(COOKIE)
         session = web.sessions.get(sid) or web.sessions.new()
         request.state.session = session

@@ -1,0 +1,64 @@
+"""What the server logs, with no My Number in it.
+
+uvicorn's access log writes the request line — path *and query string* — of every request
+(``127.0.0.1:5000 - "POST /api/v1/verify?個人番号=… HTTP/1.1" 200``); its error log writes exception messages
+and tracebacks. The API takes the number in the JSON body, which no log shows, but a client that puts it in the
+query string (or a path) must not leak it either. :class:`Redact` sits on both loggers: the query string is
+replaced by ``?…`` and any run of 12 digits left anywhere in a message is masked (:func:`himozuke.mynumber.mask`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from himozuke import mynumber
+
+LOGGERS = ("uvicorn.access", "uvicorn.error")
+#: 12 digits (ASCII or full-width: ``\\d`` is Unicode) standing alone, optionally grouped by spaces or hyphens.
+_NUMBER = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}[ \-]?\d{4}(?!\d)")
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+def redact(text: str) -> str:
+    """``text`` without a query string and with every 12-digit run masked.
+
+    >>> redact('"POST /api/v1/verify?n=123456789018 HTTP/1.1" 200')
+    '"POST /api/v1/verify?… HTTP/1.1" 200'
+    >>> redact("ValueError: 1234-5678-9018")
+    'ValueError: 1234 **** 9018'
+    """
+    text = _QUERY.sub("?…", text)
+    return _NUMBER.sub(lambda m: mynumber.mask(re.sub(r"[ \-]", "", m.group())), text)
+
+
+class Redact(logging.Filter):
+    """Rewrites each record's message (and its traceback text) through :func:`redact`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: keep nothing of its arguments
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+_FILTER = Redact()
+
+
+def install() -> None:
+    """Put the filter on uvicorn's loggers (idempotent; after uvicorn configured its logging)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+
+
+def uninstall() -> None:
+    for name in LOGGERS:
+        logging.getLogger(name).removeFilter(_FILTER)
