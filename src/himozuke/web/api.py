@@ -49,7 +49,7 @@ _DESCRIPTIONS = {
     C.BIRTH_DATE: "生年月日（西暦 1980-04-01、和暦 S55.4.1 など）",
     C.SEX: "性別（1 / 2、男 / 女 など）",
     C.ADDRESS: "住所",
-    C.DV_FLAG: "DV等支援対象（空・0・無 以外は対象。住所は答えに含めず非表示）",
+    C.DV_FLAG: "DV等支援対象（比較はせず、結果にそのまま付きます。住所の扱いは業務システムの側で）",
     C.INQUIRY_RESULT: "照会結果（住基側のみ。省略時は 該当）",
 }
 _OTHER = "任意の列（比較はせず、結果にそのまま付きます）"
@@ -180,8 +180,10 @@ def create_api(web: Web, settings: ApiSettings) -> tuple[FastAPI, Api]:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         header = request.headers.get("authorization", "")
-        try:  # an unauthenticated caller learns nothing about the body's shape
-            api.caller(header[7:] if header[:7].lower() == "bearer " else None)
+        try:  # an unauthenticated caller learns nothing about the body's shape; a malformed call counts too
+            name = api.caller(header[7:] if header[:7].lower() == "bearer " else None)
+            api.take(name)
+            await _audit(tokens.Call(name, "", None, outcome="形式不備"))
         except ApiError as e:
             return e.response()
         first = exc.errors()[0] if exc.errors() else {}
@@ -195,9 +197,6 @@ def create_api(web: Web, settings: ApiSettings) -> tuple[FastAPI, Api]:
         if request.url.query:
             raise ApiError(400, "query_string", "クエリ文字列は使えません。依頼は本文の JSON だけで送ってください",
                            "no query string: send the request as the JSON body only")
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
-            raise ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
-                           f"request body too large (at most {MAX_BODY} bytes)")
         return name
 
     @app.get("/ping", summary="トークンの確認（監視用）", responses=_ERROR_RESPONSES)
@@ -244,6 +243,15 @@ def create_api(web: Web, settings: ApiSettings) -> tuple[FastAPI, Api]:
                            "the call cannot be audited, so no result is returned") from None
 
     return app, api
+
+
+def too_large(request: Request) -> JSONResponse | None:
+    """413 before the body is read when its declared length is over :data:`MAX_BODY` (the server's middleware)."""
+    length = request.headers.get("content-length") or "0"
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
+                        f"request body too large (at most {MAX_BODY} bytes)").response()
+    return None
 
 
 def _values(record: BaseModel) -> dict[str, str | None]:

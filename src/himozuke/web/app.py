@@ -32,6 +32,7 @@ from himozuke.web import access_log
 from himozuke.web import explain as explain_mod
 from himozuke.web.api import PREFIX as API_PREFIX
 from himozuke.web.api import create_api
+from himozuke.web.api import too_large as api_too_large
 from himozuke.web.api_guard import ApiSettings
 from himozuke.web.runs import OUTPUT, Runs
 from himozuke.web.security import COOKIE, HEADERS, LockOut, Session, Sessions
@@ -96,7 +97,7 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
         if request.url.path == API_PREFIX or request.url.path.startswith(API_PREFIX + "/"):
-            response = await call_next(request)  # no session, no cookie: the API authenticates by token only
+            response = api_too_large(request) or await call_next(request)  # no session, no cookie: token only
             for k, v in HEADERS.items():
                 response.headers[k] = v
             response.headers["Cache-Control"] = "no-store"
