@@ -12,6 +12,9 @@ warm-up, not counted). Printed, all in the same run:
 - total: ``POST /api/v1/verify`` on the real server over synthetic pairs (``himozuke.testing``; A / B / C / E);
 - in-process: ``verify()`` alone, one caller, on the same pairs (what the endpoint adds is total − this).
 
+Besides the latencies, the server's CPU time per call (from /proc, warm-up included): on a shared, loaded machine
+latency follows the neighbours, CPU per call much less.
+
 Every verify call must be answered 200 and audited: the audit entries are counted afterwards.
 """
 
@@ -89,6 +92,11 @@ class Served:
                     raise RuntimeError("himozuke serve did not start") from None
                 time.sleep(0.1)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user + system, from /proc)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(30)
@@ -141,7 +149,7 @@ def main() -> None:
     args = ap.parse_args()
     pairs = _pairs(args.pairs)
     bodies = [json.dumps(p, ensure_ascii=False).encode() for p in pairs]
-    rows: list[tuple[str, list[float], int]] = []
+    rows: list[tuple[str, list[float], int, float | None]] = []
     with tempfile.TemporaryDirectory(prefix="himozuke-bench-") as tmp:
         folder = Path(tmp)
         store_path = folder / "cases.db"
@@ -159,10 +167,12 @@ def main() -> None:
         ):
             server = Served(store_path, folder, prelude)
             try:
+                cpu = server.cpu_seconds()
                 latencies, failures = _load(server.port, token, args.clients, calls, request)
+                cpu = (server.cpu_seconds() - cpu) / (args.clients * (WARMUP + calls))
             finally:
                 server.stop()
-            rows.append((name, latencies, failures))
+            rows.append((name, latencies, failures, cpu))
         with open_store(store_path, PASSPHRASE) as store:
             audited = store.query("SELECT count(*) FROM audit WHERE action = ?", (tokens_mod.CALL_ACTION,))[0][0]
 
@@ -174,13 +184,14 @@ def main() -> None:
         verify(p["business"], p["registry"])
         alone.append(time.perf_counter() - t0)
     alone = alone[10:]
-    rows.append(("in-process: verify() alone, 1 caller", alone, 0))
+    rows.append(("in-process: verify() alone, 1 caller", alone, 0, None))
     expected = args.clients * (WARMUP + args.calls) + args.clients * (WARMUP + args.verify_calls)
     print(f"{args.clients} concurrent clients, {os.cpu_count()} cores; audited verify calls: {audited} "
           f"(expected {expected})")
-    print("| what | calls | p50 ms | p99 ms | not 200 |\n|---|---:|---:|---:|---:|")
-    for name, lat, failures in rows:
-        print(f"| {name} | {len(lat)} | {_p(lat, 0.5):.1f} | {_p(lat, 0.99):.1f} | {failures} |")
+    print("| what | calls | p50 ms | p99 ms | server CPU ms / call | not 200 |\n|---|---:|---:|---:|---:|---:|")
+    for name, lat, failures, cpu in rows:
+        cpu_ms = "" if cpu is None else f"{cpu * 1000:.2f}"
+        print(f"| {name} | {len(lat)} | {_p(lat, 0.5):.1f} | {_p(lat, 0.99):.1f} | {cpu_ms} | {failures} |")
 
 
 if __name__ == "__main__":

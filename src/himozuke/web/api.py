@@ -245,13 +245,35 @@ def create_api(web: Web, settings: ApiSettings) -> tuple[FastAPI, Api]:
     return app, api
 
 
-def too_large(request: Request) -> JSONResponse | None:
-    """413 before the body is read when its declared length is over :data:`MAX_BODY` (the server's middleware)."""
-    length = request.headers.get("content-length") or "0"
-    if not length.isdigit() or int(length) > MAX_BODY:
-        return ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
-                        f"request body too large (at most {MAX_BODY} bytes)").response()
-    return None
+class ApiFirst:
+    """The outermost ASGI layer of ``himozuke serve``: a request under :data:`PREFIX` goes straight to the API app —
+    the UI's session middleware never sees it (no session made, no cookie read or set) — with the UI's security
+    headers and ``Cache-Control: no-store``; a body declared larger than :data:`MAX_BODY` is refused (413) before
+    it is read. Everything else (the UI, lifespan) passes through untouched."""
+
+    def __init__(self, app, api_app, headers: Mapping[str, str]) -> None:
+        self.app, self.api_app = app, api_app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in {**headers, "Cache-Control": "no-store"}.items()]
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == PREFIX or path.startswith(PREFIX + "/")):
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in self.headers}
+                message = {**message, "headers": [h for h in message.get("headers", []) if h[0] not in names]
+                           + self.headers}
+            await send(message)
+
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            response = ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
+                                f"request body too large (at most {MAX_BODY} bytes)").response()
+            return await response(scope, receive, send_with_headers)
+        scope = {**scope, "root_path": scope.get("root_path", "") + PREFIX}
+        await self.api_app(scope, receive, send_with_headers)
 
 
 def _values(record: BaseModel) -> dict[str, str | None]:

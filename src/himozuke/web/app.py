@@ -1,7 +1,8 @@
 """Routes of ``himozuke serve``. Thin: check the session and CSRF, call one library function, render a template.
 
-The machine API (``POST /api/v1/verify``, :mod:`himozuke.web.api`) is a separate app mounted under ``/api/v1``:
-no session is made or read for it (its callers authenticate with a token, never with the UI's cookie).
+The machine API (``POST /api/v1/verify``, :mod:`himozuke.web.api`) is a separate app that the outermost layer
+(:class:`himozuke.web.api.ApiFirst`) hands every ``/api/v1`` request: no session is made or read for it (its
+callers authenticate with a token, never with the UI's cookie).
 
 The case store's connection is used from one thread only (a one-worker executor, :meth:`Web.store_call`):
 SQLCipher connections are not shared between threads, and the store serialises its writes anyway.
@@ -30,9 +31,7 @@ from himozuke.cases.store import CaseStore
 from himozuke.errors import HimozukeError
 from himozuke.web import access_log
 from himozuke.web import explain as explain_mod
-from himozuke.web.api import PREFIX as API_PREFIX
-from himozuke.web.api import create_api
-from himozuke.web.api import too_large as api_too_large
+from himozuke.web.api import ApiFirst, create_api
 from himozuke.web.api_guard import ApiSettings
 from himozuke.web.runs import OUTPUT, Runs
 from himozuke.web.security import COOKIE, HEADERS, LockOut, Session, Sessions
@@ -90,18 +89,11 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
     api_app, machine = create_api(web, api or ApiSettings())
     machine.load_tokens()
     app.state.api = machine
-    app.mount(API_PREFIX, api_app)
     templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.middleware("http")
     async def session_and_headers(request: Request, call_next):
-        if request.url.path == API_PREFIX or request.url.path.startswith(API_PREFIX + "/"):
-            response = api_too_large(request) or await call_next(request)  # no session, no cookie: token only
-            for k, v in HEADERS.items():
-                response.headers[k] = v
-            response.headers["Cache-Control"] = "no-store"
-            return response
         sid = request.cookies.get(COOKIE)
         session = web.sessions.get(sid) or web.sessions.new()
         request.state.session = session
@@ -116,6 +108,8 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
         elif current is None:
             response.delete_cookie(COOKIE, path="/")
         return response
+
+    app.add_middleware(ApiFirst, api_app=api_app, headers=HEADERS)  # outermost: the API skips the session layer
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired):
