@@ -36,11 +36,15 @@ class Redact(logging.Filter):
     """Rewrites each record's message (and its traceback text) through :func:`redact`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: keep nothing of its arguments
-            message = str(record.msg)
-        record.msg, record.args = redact(message), None
+        if isinstance(record.args, tuple):  # each argument on its own: uvicorn's access formatter unpacks them
+            record.msg = redact(str(record.msg))
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        else:
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed record: keep nothing of its arguments
+                message = str(record.msg)
+            record.msg, record.args = redact(message), None
         if record.exc_info:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         if record.stack_info:
@@ -57,8 +61,3 @@ def install() -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
-
-
-def uninstall() -> None:
-    for name in LOGGERS:
-        logging.getLogger(name).removeFilter(_FILTER)
