@@ -224,7 +224,8 @@ def create_api(web: Web, settings: ApiSettings) -> tuple[FastAPI, Api]:
                 household=[_values(h) for h in body.household])
         except HimozukeError as e:
             await _audit(tokens.Call(name, masked, None, outcome="入力不備"))
-            raise ApiError(400, "bad_record", e.ja, e.en) from None
+            where = f"{e.where}: " if e.where else ""
+            raise ApiError(400, "bad_record", where + e.ja, where + e.en) from None
         except Exception as e:  # a bug: the caller gets no detail, the log only the kind (the message may hold data)
             log.error("一件照合に失敗しました / verify failed: %s", type(e).__name__)
             await _audit(tokens.Call(name, masked, None, outcome="内部エラー"))
