@@ -4,7 +4,9 @@ uvicorn's access log writes the request line — path *and query string* — of 
 (``127.0.0.1:5000 - "POST /api/v1/verify?個人番号=… HTTP/1.1" 200``); its error log writes exception messages
 and tracebacks. The API takes the number in the JSON body, which no log shows, but a client that puts it in the
 query string (or a path) must not leak it either. :class:`Redact` sits on both loggers: the query string is
-replaced by ``?…`` and any run of 12 digits left anywhere in a message is masked (:func:`himozuke.mynumber.mask`).
+replaced by ``?…`` and any run of 8 or more digits left anywhere in a message is masked
+(:func:`himozuke.mynumber.mask`: a 12-digit one keeps its first and last 4, any other length becomes stars — a
+mistyped number with a digit too many or too few is nearly the whole number too).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import re
 from himozuke import mynumber
 
 LOGGERS = ("uvicorn.access", "uvicorn.error")
-#: 12 digits (ASCII or full-width: ``\\d`` is Unicode) standing alone, optionally grouped by spaces or hyphens.
-_NUMBER = re.compile(r"(?<!\d)\d{4}[ \-]?\d{4}[ \-]?\d{4}(?!\d)")
+#: 8 or more digits (ASCII or full-width: ``\d`` is Unicode) in a run, each optionally followed by one space or
+#: hyphen (``1234 5678 9018``, ``1234-5678-9018``).
+_NUMBER = re.compile(r"(?<!\d)(?:\d[ \-]?){7,}\d(?!\d)")
 _QUERY = re.compile(r"\?[^\s\"]*")
 
 
@@ -27,6 +30,8 @@ def redact(text: str) -> str:
     '"POST /api/v1/verify?… HTTP/1.1" 200'
     >>> redact("ValueError: 1234-5678-9018")
     'ValueError: 1234 **** 9018'
+    >>> redact("GET /x/12345678901 HTTP/1.1")
+    'GET /x/*********** HTTP/1.1'
     """
     text = _QUERY.sub("?…", text)
     return _NUMBER.sub(lambda m: mynumber.mask(re.sub(r"[ \-]", "", m.group())), text)
