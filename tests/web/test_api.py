@@ -176,6 +176,15 @@ def test_errors_never_echo_the_number(make_server, token, store):
     huge = {"business": {**BUSINESS, C.KATAGAKI: "あ" * 400_000}, "registry": REGISTRY}
     status, _, got = call(server.url, "/api/v1/verify", huge, token=token)
     assert status == 413 and got["error"]["code"] == "too_large"
+    # chunked: no declared length, refused once it grows past the limit
+    host, port = server.url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    chunks = (json.dumps(huge, ensure_ascii=False).encode()[i:i + 65536] for i in range(0, 1_300_000, 65536))
+    conn.request("POST", "/api/v1/verify", body=chunks, encode_chunked=True,
+                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    r = conn.getresponse()
+    assert r.status == 413 and json.loads(r.read())["error"]["code"] == "too_large"
+    conn.close()
     # every authenticated call is in the audit trail, the malformed ones too; none with the number
     outcomes = [json.loads(d)["結果"] for (d,) in store.query("SELECT details FROM audit WHERE action = ?",
                                                               (CALL_ACTION,))]

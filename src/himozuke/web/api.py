@@ -250,7 +250,8 @@ class ApiFirst:
     """The outermost ASGI layer of ``himozuke serve``: a request under :data:`PREFIX` goes straight to the API app —
     the UI's session middleware never sees it (no session made, no cookie read or set) — with the UI's security
     headers and ``Cache-Control: no-store``; a body declared larger than :data:`MAX_BODY` is refused (413) before
-    it is read. Everything else (the UI, lifespan) passes through untouched."""
+    it is read, and a chunked one as soon as it grows past it. Everything else (the UI, lifespan) passes through
+    untouched."""
 
     def __init__(self, app, api_app, headers: Mapping[str, str]) -> None:
         self.app, self.api_app = app, api_app
@@ -268,13 +269,32 @@ class ApiFirst:
                            + self.headers}
             await send(message)
 
+        too_large = ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
+                             f"request body too large (at most {MAX_BODY} bytes)").response()
         length = dict(scope["headers"]).get(b"content-length", b"0")
         if not length.isdigit() or int(length) > MAX_BODY:
-            response = ApiError(413, "too_large", f"本文が大きすぎます（{MAX_BODY} バイトまで）",
-                                f"request body too large (at most {MAX_BODY} bytes)").response()
-            return await response(scope, receive, send_with_headers)
+            return await too_large(scope, receive, send_with_headers)
+        # read the body here, counting (a chunked one declares no length), and hand it on whole
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY:
+                return await too_large(scope, receive, send_with_headers)
+        handed = False
+
+        async def replay():
+            nonlocal handed
+            if handed:
+                return await receive()  # after the body: wait for the disconnect
+            handed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
         scope = {**scope, "root_path": scope.get("root_path", "") + PREFIX}
-        await self.api_app(scope, receive, send_with_headers)
+        await self.api_app(scope, replay, send_with_headers)
 
 
 def _values(record: BaseModel) -> dict[str, str | None]:
