@@ -151,6 +151,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     """,
+    # 2: tokens of the business systems that call POST /api/v1/verify (himozuke.cases.tokens): only the SHA-256
+    # of each token; a revoked token keeps its row (its name stays in the audit trail) and is never reused.
+    """
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by INTEGER NOT NULL REFERENCES users(id),
+        revoked_at TEXT,
+        revoked_by INTEGER REFERENCES users(id)
+    );
+    """,
 )
 
 

@@ -27,8 +27,10 @@ cases_app = typer.Typer(help="追跡ストア: B/C/E 案件の確認・対応・
                         no_args_is_help=True)
 users_app = typer.Typer(help="利用者の管理 / users", no_args_is_help=True)
 audit_app = typer.Typer(help="監査証跡 / the audit trail", no_args_is_help=True)
+token_app = typer.Typer(help="業務システムの APIトークン（POST /api/v1/verify）/ API tokens", no_args_is_help=True)
 cases_app.add_typer(users_app, name="users")
 cases_app.add_typer(audit_app, name="audit")
+cases_app.add_typer(token_app, name="token")
 app.add_typer(cases_app, name="cases")
 
 PASSWORD_ENV = "HIMOZUKE_PASSWORD"
@@ -346,3 +348,48 @@ def audit_verify() -> None:
     if problems:
         raise typer.Exit(1)
     console.print(f"監査証跡は正常です: {seq} 件、先頭 {digest} / the chain holds")
+
+
+@token_app.command("add")
+def token_add(name: Annotated[str, typer.Argument(help="トークン名（呼び出す業務システムの名前。監査証跡に残ります）")]) -> None:
+    """APIトークンを発行する（管理者）。トークンはこのときだけ表示されます / issue an API token (shown once).
+
+    台帳にはトークンのハッシュだけが残ります。控えたトークンは業務システムの設定にだけ置いてください。
+
+    例: himozuke cases --store 山形市.db --user yamada token add 窓口システム
+    """
+    from himozuke.cases.tokens import add_token
+
+    with _session() as store:
+        token = add_token(store, _login(store), name)
+    console.print(f"APIトークンを発行しました: {name}（この表示は一度だけです。再表示はできません）", highlight=False)
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="トークン名")]) -> None:
+    """APIトークンを失効させる（管理者）。動いているサーバーも約1秒で拒否します / revoke an API token.
+
+    例: himozuke cases --store 山形市.db --user yamada token revoke 窓口システム
+    """
+    from himozuke.cases.tokens import revoke_token
+
+    with _session() as store:
+        revoke_token(store, _login(store), name)
+    console.print(f"APIトークンを失効しました: {name}", highlight=False)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """APIトークンの一覧（名前・発行日時・発行者・失効日時。トークンそのものは表示できません）/ list tokens.
+
+    例: himozuke cases --store 山形市.db token list
+    """
+    from himozuke.cases.tokens import list_tokens
+
+    with _session() as store:
+        rows = list_tokens(store)
+    table = Table("トークン名", "発行", "発行者", "失効")
+    for t in rows:
+        table.add_row(t.name, t.created_at, t.created_by, t.revoked_at or "")
+    console.print(table)

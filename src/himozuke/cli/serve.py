@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from himozuke.cli._app import app, console, err_console
+from himozuke.web.api_guard import DEFAULT_BURST, DEFAULT_RATE, ApiSettings
 
 LOCALHOST = "127.0.0.1"
 
@@ -21,11 +22,15 @@ def serve(
                                       help="127.0.0.1 以外で待ち受けることを認める（ネットワーク上の他の端末から見えます）"),
     passphrase_file: Path | None = typer.Option(None, "--passphrase-file",
                                                 help="台帳のパスフレーズのファイル（既定: HIMOZUKE_PASSPHRASE か入力）"),
+    api_rate: float = typer.Option(DEFAULT_RATE, "--api-rate", min=0.01,
+                                   help="POST /api/v1/verify: トークンごとの毎秒の呼び出し数の上限"),
+    api_burst: int = typer.Option(DEFAULT_BURST, "--api-burst", min=1, help="同じく、続けて受け付ける呼び出し数"),
 ) -> None:
     """ブラウザで使う画面を起動する（新規点検・結果・個別確認・進捗報告）。
 
     Serve the local web UI on http://127.0.0.1:PORT/. Only this machine can reach it unless --host and
-    --allow-remote are both given.
+    --allow-remote are both given. Business systems call POST /api/v1/verify with a token
+    (himozuke cases token add NAME); the access log goes to stderr without query strings or numbers.
 
     例 / example:  himozuke serve --store 台帳.db --runs 点検/
     """
@@ -47,6 +52,8 @@ def serve(
                          f"the web UI needs the web extra: pip install 'himozuke[web]' ({e.name} is missing)") from None
 
     passphrase, create = passphrase_from(passphrase_file), not store.exists()
-    app_ = create_app(lambda: open_store(store, passphrase, create=create), runs)
+    app_ = create_app(lambda: open_store(store, passphrase, create=create), runs,
+                      api=ApiSettings(rate=api_rate, burst=api_burst))
     console.print(f"ブラウザで開いてください / open: http://{host}:{port}/", highlight=False)
-    uvicorn.run(app_, host=host, port=port, log_level="warning", access_log=False)
+    # the access log is on (who called the API, and when); himozuke.web.access_log keeps numbers out of it
+    uvicorn.run(app_, host=host, port=port, log_level="info", access_log=True)

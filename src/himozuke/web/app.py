@@ -1,5 +1,9 @@
 """Routes of ``himozuke serve``. Thin: check the session and CSRF, call one library function, render a template.
 
+The machine API (``POST /api/v1/verify``, :mod:`himozuke.web.api`) is a separate app that the outermost layer
+(:class:`himozuke.web.api.ApiFirst`) hands every ``/api/v1`` request: no session is made or read for it (its
+callers authenticate with a token, never with the UI's cookie).
+
 The case store's connection is used from one thread only (a one-worker executor, :meth:`Web.store_call`):
 SQLCipher connections are not shared between threads, and the store serialises its writes anyway.
 """
@@ -25,7 +29,10 @@ from fastapi.templating import Jinja2Templates
 from himozuke.cases import audit, users, views, workflow
 from himozuke.cases.store import CaseStore
 from himozuke.errors import HimozukeError
+from himozuke.web import access_log
 from himozuke.web import explain as explain_mod
+from himozuke.web.api import ApiFirst, create_api
+from himozuke.web.api_guard import ApiSettings
 from himozuke.web.runs import OUTPUT, Runs
 from himozuke.web.security import COOKIE, HEADERS, LockOut, Session, Sessions
 
@@ -60,21 +67,28 @@ class Web:
 
 
 def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions: Sessions | None = None,
-               lockout: LockOut | None = None) -> FastAPI:
+               lockout: LockOut | None = None, api: ApiSettings | None = None) -> FastAPI:
     """The app over the store ``open_store()`` opens (on the store's own thread, now: a wrong passphrase fails
-    here, before anything listens); check runs go into ``runs_dir`` (one folder each)."""
+    here, before anything listens); check runs go into ``runs_dir`` (one folder each); ``api``: the rate limit
+    of the machine API's tokens."""
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="himozuke-store")
     store = executor.submit(open_store).result()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        access_log.install()  # after the server configured its logging: no number in what it logs
+        await machine.start()
         yield
+        await machine.stop()
         executor.submit(store.close).result()
         executor.shutdown(wait=True)
 
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     web = Web(store, Runs(runs_dir), sessions or Sessions(), lockout or LockOut(), executor)
     app.state.web = web
+    api_app, machine = create_api(web, api or ApiSettings())
+    machine.load_tokens()
+    app.state.api = machine
     templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -94,6 +108,8 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
         elif current is None:
             response.delete_cookie(COOKIE, path="/")
         return response
+
+    app.add_middleware(ApiFirst, api_app=api_app, headers=HEADERS)  # outermost: the API skips the session layer
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired):
