@@ -5,3 +5,12 @@ The check follows the Digital Agency manual 「地方自治体におけるマイ
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Lazy exports: ``import himozuke`` stays cheap (no Polars) until one of them is used."""
+    if name == "lookup":  # the 4-information lookup (docs/lookup.md)
+        from himozuke.match.lookup import lookup
+
+        return lookup
+    raise AttributeError(f"module 'himozuke' has no attribute {name!r}")
