@@ -67,8 +67,14 @@ def test_the_true_person_is_always_a_candidate(pop, register, seed, kinds, rate)
     truth = apps.select(C.ROW, C.MY_NUMBER, PLANTED)
     missed = truth.join(hits, on=[C.ROW, C.MY_NUMBER], how="anti")
     assert missed.height == 0, missed.head(5)
-    # the planted kinds really were there (the property was exercised, not vacuous)
-    assert apps.filter(pl.col(PLANTED) != "").height > 0
+
+
+def test_the_variants_are_really_planted(pop, register):
+    """The property above is not vacuous: with every kind at once, most rows carry a variant, and all are found."""
+    apps = _applications(pop, 7, dict.fromkeys(NOTATION + FEWER, 0.045))
+    assert apps.filter(pl.col(PLANTED) != "").height > apps.height * 0.6
+    found = _found(apps, register).filter(pl.col(CANDIDATES) > 0)
+    assert apps.join(found, on=[C.ROW, C.MY_NUMBER], how="anti").height == 0
 
 
 @settings(max_examples=8, deadline=None)

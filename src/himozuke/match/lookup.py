@@ -11,9 +11,10 @@ adds no rule of its own (docs/lookup.md):
   check's own level tables (:mod:`himozuke.match.compare`: the same normalisers, 異体字 sets, 清音処理, 住所 parts
   and 市区町村) — a candidate is never produced by a looser rule than the check's A. 性別 is compared in a
   4情報 inquiry only; a 氏名 form (漢字 or カナ) the application leaves blank is not compared.
-- **Vectorised**: applications are joined to the register on a blocking key that every candidate must share
-  (the 生年月日 as the check reads it, and the 性別 code in a 4情報 inquiry: both are necessary for the item to be
-  一致 or 表記ゆれ一致), then the pairs go through the check's comparison once, as one frame.
+- **Vectorised**: applications are joined to the register on blocking keys every candidate must share (the
+  生年月日, the 性別 code in a 4情報 inquiry, the カナ氏名 key when the application gives one — each as the check
+  reads it, and each implied by 一致 and 表記ゆれ一致 alike), then the pairs go through the check's comparison
+  once, as one frame.
 
 Outcomes per application: 該当 (one candidate: its number), 複数該当 (every candidate, one row each, with the items
 whose register values tell them apart — never one picked), 該当なし (E 照合不能), 照会不可 (too few items, with
@@ -52,6 +53,7 @@ from himozuke.match.classify import Verdict
 from himozuke.match.compare import MATCHING, compare, prepare
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
 from himozuke.text.dates import parse_date_expr
+from himozuke.text.kana import kana_key_expr
 from himozuke.text.sex import parse_sex_expr
 
 
@@ -84,8 +86,18 @@ SCHEMA: dict[str, pl.DataType] = {c: pl.String() for c in COLUMNS} | {C.ROW: pl.
 NONE_REASON = "lookup.none"
 NONE_TEXT = ("照会に使った項目がすべて一致（マニュアル §7(6) A の表記ゆれを含む）する住民がいません（E 照合不能） / "
              "no resident agrees on every item given, notation variants of manual §7(6) A included")
-#: The blocking keys (生年月日, 性別 as the check reads them) and the register's DV等支援対象 flag.
-_BLOCK_BIRTH, _BLOCK_SEX, _DV = "_birth_key", "_sex_key", "_dv"
+#: The blocking keys (生年月日, 性別, カナ氏名 as the check reads them) and the register's DV等支援対象 flag.
+_BLOCK_BIRTH, _BLOCK_SEX, _BLOCK_KANA, _DV = "_birth_key", "_sex_key", "_kana_key", "_dv"
+
+
+def _blocking_keys(side: str) -> list[pl.Expr]:
+    """The keys every candidate shares with its application: for each of these items, 一致 (the same text once
+    surrounding blanks are stripped, and a value that identifies someone) and 表記ゆれ一致 (the keys equal) both
+    imply equal keys — so joining on them loses no candidate, and the comparison still decides."""
+    col = C.business if side == "b" else C.registry
+    return [parse_date_expr(strip_blanks_expr(pl.col(col(C.BIRTH_DATE)))).alias(_BLOCK_BIRTH),
+            parse_sex_expr(strip_blanks_expr(pl.col(col(C.SEX)))).alias(_BLOCK_SEX),
+            kana_key_expr(strip_blanks_expr(pl.col(col(C.KANA_NAME)))).alias(_BLOCK_KANA)]
 
 
 @dataclass(frozen=True)
@@ -116,10 +128,7 @@ def _register_rows(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, in
         dv.alias(_DV), status.fill_null(C.INQUIRY_FOUND).alias("_status"),
     ).collect()
     usable = rows.filter((pl.col("_status") == C.INQUIRY_FOUND) & mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
-    keyed = usable.drop("_status").with_columns(
-        parse_date_expr(pl.col(C.registry(C.BIRTH_DATE))).alias(_BLOCK_BIRTH),
-        parse_sex_expr(pl.col(C.registry(C.SEX))).alias(_BLOCK_SEX),
-    ).filter(pl.col(_BLOCK_BIRTH).is_not_null())  # an unreadable 生年月日 is never 一致: no one's candidate
+    keyed = usable.drop("_status").with_columns(_blocking_keys("r")).filter(pl.col(_BLOCK_BIRTH).is_not_null())  # an unreadable 生年月日 is never 一致: no one's candidate
     return keyed, rows.height - keyed.height
 
 
@@ -166,18 +175,23 @@ def _used(kind: pl.Expr) -> dict[str, pl.Expr]:
 
 
 def _pairs(inquiries: pl.DataFrame, register: Register) -> pl.DataFrame:
-    """Every (application, register row) sharing the blocking key: the 生年月日 (and the 性別 code in a 4情報
-    inquiry) as the check reads them — both necessary for 一致 / 表記ゆれ一致."""
+    """Every (application, register row) sharing the blocking keys (:func:`_blocking_keys`) of the items the
+    inquiry uses: the 生年月日 always, the 性別 in a 4情報 inquiry, the カナ氏名 when the application gives it."""
     apps = inquiries.select(C.ROW, INQUIRY_KIND, *(pl.col(i).alias(C.business(i)) for i in C.ITEMS)).with_columns(
-        parse_date_expr(pl.col(C.business(C.BIRTH_DATE))).alias(_BLOCK_BIRTH),
-        parse_sex_expr(pl.col(C.business(C.SEX))).alias(_BLOCK_SEX),
-    ).filter(pl.col(_BLOCK_BIRTH).is_not_null())
-    four = pl.col(INQUIRY_KIND) == KIND_FOUR
-    reg = register.rows
-    return pl.concat([
-        apps.filter(four).join(reg, on=[_BLOCK_BIRTH, _BLOCK_SEX], how="inner"),
-        apps.filter(~four).drop(_BLOCK_SEX).join(reg.drop(_BLOCK_SEX), on=_BLOCK_BIRTH, how="inner"),
-    ], how="diagonal_relaxed")
+        _blocking_keys("b")).filter(pl.col(_BLOCK_BIRTH).is_not_null())
+    used = _used(pl.col(INQUIRY_KIND))
+    apps = apps.with_columns(used[C.SEX].alias("_by_sex"), used[C.KANA_NAME].alias("_by_kana"))
+    reg, parts = register.rows, []
+    for by_sex in (True, False):
+        for by_kana in (True, False):
+            on = [_BLOCK_BIRTH, *([_BLOCK_SEX] if by_sex else []), *([_BLOCK_KANA] if by_kana else [])]
+            unused = [k for k in (_BLOCK_SEX, _BLOCK_KANA) if k not in on]
+            part = apps.filter((pl.col("_by_sex") == by_sex) & (pl.col("_by_kana") == by_kana))
+            if part.height:
+                parts.append(part.drop(unused, "_by_sex", "_by_kana").join(reg.drop(unused), on=on, how="inner"))
+    if not parts:
+        return apps.head(0).drop("_by_sex", "_by_kana").join(reg, on=[_BLOCK_BIRTH, _BLOCK_SEX, _BLOCK_KANA])
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def candidates(inquiries: pl.DataFrame, register: Register) -> pl.DataFrame:
