@@ -181,8 +181,9 @@ def _pairs(inquiries: pl.DataFrame, register: Register) -> pl.DataFrame:
         _blocking_keys("b")).filter(pl.col(_BLOCK_BIRTH).is_not_null())
     used = _used(pl.col(INQUIRY_KIND))
     apps = apps.with_columns(used[C.SEX].alias("_by_sex"), used[C.KANA_NAME].alias("_by_kana"))
-    # the register rows born on an application's day only: a few applications do not hash the whole register
-    reg, parts = register.rows.filter(pl.col(_BLOCK_BIRTH).is_in(apps.get_column(_BLOCK_BIRTH).unique().implode())), []
+    reg, parts = register.rows, []
+    if apps.height * 100 < reg.height:  # a few applications: the rows born on their days, not a hash of them all
+        reg = reg.filter(pl.col(_BLOCK_BIRTH).is_in(apps.get_column(_BLOCK_BIRTH).unique().implode()))
     for by_sex in (True, False):
         for by_kana in (True, False):
             on = [_BLOCK_BIRTH, *([_BLOCK_SEX] if by_sex else []), *([_BLOCK_KANA] if by_kana else [])]
