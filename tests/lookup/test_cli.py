@@ -17,6 +17,7 @@ from himozuke.cases import store as store_mod
 from himozuke.cases import users as users_mod
 from himozuke.cases.audit import verify
 from himozuke.cases.choice import ACTION, choices
+from himozuke.cli._app import console
 from tests.cli.test_check import invoke
 from tests.lookup.test_table import KASUMIGASEKI, PEOPLE, N
 
@@ -130,6 +131,7 @@ def store(tmp_path, monkeypatch):
         users_mod.add_user(s, admin, "tanaka", "担当者", PASSWORD)
     monkeypatch.setenv("HIMOZUKE_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("HIMOZUKE_PASSWORD", PASSWORD)
+    monkeypatch.setattr(console, "width", 400)  # no wrapped cells in the tables read back
     return db
 
 
@@ -151,6 +153,9 @@ def test_choose_records_who_which_and_why_in_the_audit_trail(batch, store):
     assert recorded["candidate"] == 2 and recorded["candidates"] == 2 and recorded["number"] == chosen
     assert recorded["basis"] == "窓口で運転免許証を確認（旧字体の髙）" and recorded["differing"] == "漢字氏名"
     assert not FULL_NUMBER.search(details)
+    listed = invoke("lookup", "choices", "--store", str(store), "--user", "yamada", "--inquiry", inquiry)
+    assert listed.exit_code == 0 and "tanaka" in listed.output and chosen in listed.output
+    assert "運転免許証" in listed.output and not FULL_NUMBER.search(listed.output)
 
 
 @pytest.mark.parametrize(("row", "candidate", "basis", "message"), [

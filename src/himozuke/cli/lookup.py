@@ -165,3 +165,31 @@ def lookup_choose(
         c = record_choice(db, who, result, inquiry, candidate, basis)
     console.print(f"記録しました / recorded: 照会 {c.inquiry} 候補 {c.candidate}/{c.candidates}（{c.masked}）"
                   f" 選択者 {who.name}、監査 seq {c.seq}", soft_wrap=True, highlight=False)
+
+
+@lookup_app.command("choices")
+def lookup_choices(
+    store: Path = typer.Option(..., "--store", envvar="HIMOZUKE_STORE", help="フォローアップ台帳（暗号化 DB）"),
+    user: str = typer.Option(..., "--user", help="台帳の利用者名（パスワードは環境変数 HIMOZUKE_PASSWORD か入力）"),
+    inquiry: str | None = typer.Option(None, "--inquiry", help="この照会番号の選択だけ"),
+    passphrase_file: Path | None = typer.Option(None, "--passphrase-file", help="パスフレーズのファイル"),
+) -> None:
+    """記録された候補の選択（誰が・いつ・どの照会のどの候補を・何を根拠に）を一覧する。
+
+    List the recorded choices among 複数該当 candidates, from the audit trail (numbers masked).
+
+    例 / example:  himozuke lookup choices --store 台帳.db --user tanaka --inquiry L1a2b3c4d-12
+    """
+    from himozuke.cases.choice import choices
+    from himozuke.cases.store import open_store, passphrase_from
+    from himozuke.cases.users import password_from
+
+    with open_store(store, passphrase_from(passphrase_file)) as db:
+        db.login(user, password_from())
+        found = choices(db, inquiry)
+    table = Table("seq", "日時", "選択者", "照会番号", "候補", "個人番号", "相違項目", "根拠", "照会結果ファイル",
+                  title=f"候補の選択 {len(found):,} 件")
+    for c in found:
+        table.add_row(str(c["seq"]), c["at"], c["actor"], c["inquiry"], f"{c['candidate']}/{c['candidates']}",
+                      c["number"], c["differing"] or "", c["basis"], c["result_file"])
+    console.print(table)
