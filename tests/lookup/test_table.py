@@ -15,6 +15,7 @@ import pytest
 import himozuke
 from himozuke import mynumber
 from himozuke.errors import UsageError
+from himozuke.formats.columns import ITEMS
 from himozuke.match.lookup import Outcome, displayed, load_register, lookup, lookup_frame
 
 _rng = random.Random(19)
@@ -148,3 +149,11 @@ def test_unknown_item_names_are_refused(register):
 
 def test_the_package_exports_lookup_lazily():
     assert himozuke.lookup is lookup
+
+
+def test_a_person_answered_twice_is_one_candidate(register):
+    """A J-LIS result file used as the register holds a person once per request that found them."""
+    twice = load_register(pl.concat([register.rows.select("個人番号", *(pl.col(f"{i}_住基").alias(i) for i in ITEMS))] * 2))
+    r = lookup(TARO, twice)
+    assert str(r.outcome) == "該当" and _who(r) == ["taro"]
+    assert twice.unusable == register.rows.height

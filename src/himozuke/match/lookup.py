@@ -109,7 +109,8 @@ class Register:
     name: str
     home_prefecture: str | None
     home_source: str
-    #: register lines that can be no one's answer: unreadable, not 該当 (消除者 …), or an invalid 個人番号
+    #: register lines that are no one's answer: unreadable, not 該当 (消除者 …), an invalid 個人番号, an unreadable
+    #: 生年月日, or a repeat of a line already there
     unusable: int = 0
 
 
@@ -128,6 +129,9 @@ def _register_rows(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, in
         dv.alias(_DV), status.fill_null(C.INQUIRY_FOUND).alias("_status"),
     ).collect()
     usable = rows.filter((pl.col("_status") == C.INQUIRY_FOUND) & mynumber.is_valid_expr(pl.col(C.MY_NUMBER)))
+    # a J-LIS result answers the same person once per request: one person, one candidate (a number with two
+    # different sets of 4情報 stays twice — the officer sees both)
+    usable = usable.unique(maintain_order=True)
     keyed = usable.drop("_status").with_columns(_blocking_keys("r")).filter(pl.col(_BLOCK_BIRTH).is_not_null())  # an unreadable 生年月日 is never 一致: no one's candidate
     return keyed, rows.height - keyed.height
 
