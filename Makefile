@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # chromium: the browser tests of the web UI (tests/web, Playwright drives /usr/bin/chromium; no browser download)
 APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk chromium
 
-.PHONY: demo serve-demo test lint bench bench-versus bench-scaling bench-splink fuzz apt-deps clean
+.PHONY: demo serve-demo test lint bench bench-versus bench-scaling bench-splink bench-lookup fuzz apt-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-versus: $(STAMP)
 
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py --sizes 1000000,2000000,5000000,10000000 --memory-limit 3G
+
+bench-lookup: $(STAMP)
+	$(BIN)/python benchmarks/lookup.py
 
 bench-splink: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -6,12 +6,16 @@ The check follows the Digital Agency manual 「地方自治体におけるマイ
 
 __version__ = "0.1.0"
 
-#: Exported lazily (module ``__getattr__``): importing himozuke loads nothing else.
-_LAZY = {"verify": "himozuke.verification", "Verification": "himozuke.verification"}
+#: Exported lazily (module ``__getattr__``): importing himozuke loads nothing else (no Polars) until one is used.
+_LAZY = {
+    "verify": "himozuke.verification",  # the one-record check (docs/verify.md)
+    "Verification": "himozuke.verification",
+    "lookup": "himozuke.match.lookup",  # the 4-information lookup (docs/lookup.md)
+}
 
 
 def __getattr__(name: str):
-    """``himozuke.verify`` and ``himozuke.Verification`` (:mod:`himozuke.verification`), loaded on first use."""
+    """``himozuke.verify``, ``himozuke.Verification`` and ``himozuke.lookup``, loaded on first use."""
     if name in _LAZY:
         import importlib
 
@@ -19,4 +23,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'himozuke' has no attribute {name!r}")
 
 
-__all__ = ["Verification", "__version__", "verify"]
+__all__ = ["Verification", "__version__", "lookup", "verify"]

@@ -23,7 +23,7 @@ from himozuke.cli._app import err_console, state
 from himozuke.errors import HimozukeError
 
 # Each command group lives in its own module and registers itself on import.
-_MODULES = ("check", "inquiry", "survey", "cases", "reports", "scope", "serve", "verify")
+_MODULES = ("check", "inquiry", "survey", "cases", "reports", "scope", "serve", "verify", "lookup")
 #: Commands whose module alone is imported when they are run: ``check`` does not pay for loading the inquiry
 #: and survey commands (their modules, openpyxl, the questionnaire). Anything else — ``--help`` included —
 #: registers every group.

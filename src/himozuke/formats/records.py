@@ -50,10 +50,12 @@ from himozuke.formats.tabular import (
 from himozuke.text import dates as text_dates
 from himozuke.text._tables import ERAS
 
-Role = Literal["business", "registry", "address", "numbers"]
-#: Columns each role needs (case ロ: the address book lacks 個人番号, the number map has only two columns).
+Role = Literal["business", "registry", "address", "numbers", "application"]
+#: Columns each role needs (case ロ: the address book lacks 個人番号, the number map has only two columns; an
+#: application to look up by its 4情報 has no number, and may lack 性別 or one 氏名 form: himozuke.match.lookup).
 REQUIRED: dict[str, tuple[str, ...]] = {"business": C.STANDARD, "registry": C.STANDARD, "any": C.STANDARD,
-                                        "address": (C.ATENA_NUMBER, *C.ITEMS), "numbers": (C.MY_NUMBER, C.ATENA_NUMBER)}
+                                        "address": (C.ATENA_NUMBER, *C.ITEMS), "numbers": (C.MY_NUMBER, C.ATENA_NUMBER),
+                                        "application": (C.BIRTH_DATE, C.ADDRESS)}
 
 _COMPRESSION_ERROR = re.compile(r"deflate|gzip|zlib|zstd|decompress|compress", re.IGNORECASE)
 

@@ -5,8 +5,9 @@ text) and optionally ``状態`` (``住民`` / ``消除者``), e.g. from :func:`h
 Each request row is answered (ASSUMPTION, docs/jlis-profile.md):
 
 - with a valid 個人番号: the register row of that number (該当), 消除者 when the person is deleted, else 該当なし;
-- without one: a search on カナ氏名 (spaces ignored) + 生年月日 (+ 性別 for a 4情報 request) — one hit 該当,
-  several 複数該当, none 該当なし.
+- without one: the 4-information lookup (:mod:`himozuke.match.lookup`: every item the request gives agrees at
+  the check's A level, notation variants included; 性別 only in a 4情報 request) — one hit 該当, several
+  複数該当 (one row per hit, each with its number and 4情報), none 該当なし.
 
 The answer is written in both result forms: the 結果CSVファイル (cp932) and the 本人確認情報照会結果ファイル
 (JIS90 fixed-length).
@@ -41,28 +42,48 @@ from himozuke.mynumber import is_valid_expr
 
 STATE = "状態"
 STATE_DELETED = "消除者"
-_KANA_KEY = "_kana_key"
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """What the simulated J-LIS answered: the result frame (standard names) and counts per 照会結果."""
+    """What the simulated J-LIS answered: the result frame (standard names; a 複数該当 request has a row per
+    candidate) and how many requests got each 照会結果."""
 
     results: pl.DataFrame
     counts: dict[str, int]
 
 
 def _register(register: pl.DataFrame) -> pl.DataFrame:
-    reg = register.with_columns(
+    return register.with_columns(
         pl.col(C.BIRTH_DATE).cast(pl.String),
         *([] if STATE in register.columns else [pl.lit("住民").alias(STATE)]),
     ).select(*C.STANDARD, STATE)
-    return reg.with_columns(pl.col(C.KANA_NAME).str.replace_all(r"[\s\u3000]", "").alias(_KANA_KEY))
+
+
+def _searched(by_info: pl.DataFrame, living: pl.DataFrame) -> pl.DataFrame:
+    """Requests without a valid number, answered by :func:`himozuke.match.lookup.lookup_frame` — the lookup's
+    tolerance (the check's own levels, 異体字・清音・住所の表記ゆれ) on the items the request gives; 性別 only in a
+    4情報 request. Every hit is a row (複数該当: one per candidate, sharing the 要求通番)."""
+    from himozuke.match.lookup import CANDIDATES, Outcome, load_register, lookup_frame
+
+    apps = by_info.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(C.ROW),
+        pl.when(pl.col(INQUIRY_KIND) == KIND_THREE).then(None).otherwise(pl.col(C.SEX)).alias(C.SEX),
+    )
+    found = lookup_frame(apps.select(C.ROW, *C.ITEMS), load_register(living.select(*C.STANDARD)))
+    status = pl.col(C.INQUIRY_RESULT).replace_strict(
+        {str(Outcome.FOUND): C.INQUIRY_FOUND, str(Outcome.SEVERAL): C.INQUIRY_MULTIPLE,
+         str(Outcome.NONE): C.INQUIRY_NOT_FOUND}, default=C.INQUIRY_ERROR)
+    hit = pl.col(CANDIDATES).fill_null(0) > 0
+    return found.join(apps.select(C.ROW, REQUEST_SERIAL), on=C.ROW, how="left").select(
+        REQUEST_SERIAL, status.alias(C.INQUIRY_RESULT), pl.col(C.MY_NUMBER),
+        *(pl.when(hit).then(pl.col(C.registry(i))).alias(i) for i in C.ITEMS))
 
 
 def answer(requests: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
     """Answer request rows (standard names + 要求通番 + 照会区分) from ``register``: 要求通番, 照会結果,
-    個人番号 and the registry's 4情報 (empty unless 該当)."""
+    個人番号 and the registry's 4情報 (empty unless 該当 or 複数該当). A 複数該当 request has one row per
+    candidate (its number and 4情報); a request without a number that finds no one echoes the number asked."""
     reg = _register(register)
     by_number = requests.filter(is_valid_expr(pl.col(C.MY_NUMBER)))
     by_info = requests.filter(~is_valid_expr(pl.col(C.MY_NUMBER)))
@@ -74,31 +95,16 @@ def answer(requests: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col(STATE) == STATE_DELETED).then(pl.lit(C.INQUIRY_DELETED))
         .otherwise(pl.lit(C.INQUIRY_FOUND)).alias(C.INQUIRY_RESULT)
     )
-    keyed = by_info.with_columns(pl.col(C.KANA_NAME).str.replace_all(r"[\s\u3000]", "").alias(_KANA_KEY))
-    living = reg.filter(pl.col(STATE) != STATE_DELETED)
-    four = keyed.filter(pl.col(INQUIRY_KIND) != KIND_THREE).select(REQUEST_SERIAL, _KANA_KEY, C.BIRTH_DATE, C.SEX)
-    three = keyed.filter(pl.col(INQUIRY_KIND) == KIND_THREE).select(REQUEST_SERIAL, _KANA_KEY, C.BIRTH_DATE)
-    candidates = pl.concat([
-        four.join(living, on=[_KANA_KEY, C.BIRTH_DATE, C.SEX], how="left"),
-        three.join(living, on=[_KANA_KEY, C.BIRTH_DATE], how="left"),
-    ], how="diagonal_relaxed")
-    n = pl.col(C.MY_NUMBER).count().over(REQUEST_SERIAL)
-    searched = candidates.with_columns(
-        pl.when(n == 0).then(pl.lit(C.INQUIRY_NOT_FOUND)).when(n > 1).then(pl.lit(C.INQUIRY_MULTIPLE))
-        .otherwise(pl.lit(C.INQUIRY_FOUND)).alias(C.INQUIRY_RESULT)
-    ).unique(REQUEST_SERIAL, keep="first", maintain_order=True)
-    out = pl.concat([hit, searched], how="diagonal_relaxed").select(REQUEST_SERIAL, C.INQUIRY_RESULT, *C.STANDARD)
     found = pl.col(C.INQUIRY_RESULT) == C.INQUIRY_FOUND
-    out = out.with_columns(
-        pl.when(found | pl.col(C.INQUIRY_RESULT).is_in([C.INQUIRY_NOT_FOUND, C.INQUIRY_DELETED]))
-        .then(pl.col(C.MY_NUMBER)).otherwise(None).alias(C.MY_NUMBER),
-        *[pl.when(found).then(pl.col(c)).otherwise(None).alias(c) for c in items],
-    )
-    # echo the requested number for not-found / deleted answers
+    hit = hit.with_columns(pl.when(found).then(pl.col(c)).otherwise(None).alias(c) for c in items).select(
+        REQUEST_SERIAL, C.INQUIRY_RESULT, *C.STANDARD)
+    searched = _searched(by_info, reg.filter(pl.col(STATE) != STATE_DELETED)) if by_info.height else None
+    out = pl.concat([hit, *([searched.select(hit.columns)] if searched is not None else [])], how="vertical_relaxed")
+    # echo the requested number for not-found answers of a search
     echoed = out.join(requests.select(REQUEST_SERIAL, pl.col(C.MY_NUMBER).alias("_req")), on=REQUEST_SERIAL,
                       how="left")
     return echoed.with_columns(pl.coalesce(C.MY_NUMBER, "_req").alias(C.MY_NUMBER)).drop("_req").sort(
-        pl.col(REQUEST_SERIAL).cast(pl.Int64, strict=False))
+        pl.col(REQUEST_SERIAL).cast(pl.Int64, strict=False), maintain_order=True)
 
 
 def simulate_jlis(request_path: str | os.PathLike, register: pl.DataFrame, out_csv: str | os.PathLike | None,
@@ -114,7 +120,8 @@ def simulate_jlis(request_path: str | os.PathLike, register: pl.DataFrame, out_c
         write_atomic(out_csv, layout_bytes(results, resolve(csv_profile)))
     if out_fixed is not None:
         write_atomic(out_fixed, layout_bytes(results, resolve(fixed_profile)))
-    return Simulation(results=results, counts=dict(Counter(results[C.INQUIRY_RESULT].to_list())))
+    per_request = results.unique(REQUEST_SERIAL, keep="first", maintain_order=True)  # 複数該当: one row per hit
+    return Simulation(results=results, counts=dict(Counter(per_request[C.INQUIRY_RESULT].to_list())))
 
 
 def read_register(path: str | os.PathLike) -> pl.DataFrame:
