@@ -225,7 +225,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
-            checked = _bucketed_digests(b, r, run.result, key)
+            checked = recheck.paired_with(_bucketed_digests(b, r, run.result, key), base)
         else:
             if not bucketed:
                 # one collect_all: each file is scanned once for its rows and its rejections
@@ -243,7 +243,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if base is not None and not base_reason:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
-                checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home)
+                checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
             result = checked.result
             if b.carried:
                 result = _carry(result, b_rows.select(C.ROW, *b.carried))

@@ -285,11 +285,25 @@ def _with_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl.DataFrame, key: Key,
-                home: str | None) -> Checked:
-    """A full check (:func:`himozuke.match.engine.check_frames`) and the digests the next run needs."""
+                home: str | None, baseline: Baseline | None = None) -> Checked:
+    """A full check (:func:`himozuke.match.engine.check_frames`) and the digests the next run needs; with a
+    ``baseline`` that could be read but not carried forward (other rules …), its rows are still paired with
+    these for the delta (a row of another key or Polars version pairs with nothing: every row is new)."""
     result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
     digests = business_digests(b_rows, key).with_columns(person_digests(b_rows, key).alias(D_PERSON))
-    return Checked(result, _with_derived(digests, result), registry_digests(r_rows, key))
+    return paired_with(Checked(result, _with_derived(digests, result), registry_digests(r_rows, key)), baseline)
+
+
+def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
+    """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
+    if baseline is None:
+        return checked
+    cur = _with_occurrence(checked.digests.select(C.ROW, D_ROW, D_NUMBER))
+    prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
+    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, C.VERDICT), on=[D_ROW, _OCC], how="left", maintain_order="left")
+    checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(),
+                                        prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti"))
+    return checked
 
 
 def _with_derived(digests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
@@ -340,13 +354,20 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
     stats = {"recomputed": int(redo.sum()), "checked_with_context": int(context.sum()),
              "carried": b_rows.height - int(redo.sum()), "new_rows": int(new.sum()), "gone_rows": gone.height,
              "registry_changed": reg_changed.len()}
-    # an edited row is its previous self when they share the number (k-th new row of a number ↔ k-th gone row)
+    pairs, gone = _pair(paired, new, gone)
+    return Checked(result, digests, reg, pairs=pairs, gone=gone, stats=stats)
+
+
+def _pair(paired: pl.DataFrame, new: pl.Series, gone: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(行番号 → 前回行番号, 前回判定) of the rows with a previous self, and the previous rows without a current
+    one. An unchanged row is its previous self; an edited row is when they share the number (k-th new row of a
+    number ↔ k-th gone row of it)."""
     edited = _by_number(paired.filter(new).select(C.ROW, D_NUMBER)).join(
         _by_number(gone.select(_PREV, D_NUMBER, C.VERDICT)), on=[D_NUMBER, _OCC], how="inner")
     pairs = pl.concat([paired.filter(~new).select(C.ROW, _PREV, C.VERDICT), edited.select(C.ROW, _PREV, C.VERDICT)])
     gone = gone.join(edited.select(_PREV), on=_PREV, how="anti")
-    return Checked(result, digests, reg, pairs=pairs.rename({C.VERDICT: PREVIOUS_VERDICT}),
-                   gone=gone.select(_PREV, pl.col(C.VERDICT).alias(PREVIOUS_VERDICT)), stats=stats)
+    return (pairs.rename({C.VERDICT: PREVIOUS_VERDICT}),
+            gone.select(_PREV, pl.col(C.VERDICT).alias(PREVIOUS_VERDICT)))
 
 
 def _by_number(frame: pl.DataFrame) -> pl.DataFrame:

@@ -151,6 +151,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
     """,
+    # a re-check (check --baseline) found the record 判定 A: the officer may propose to end the case (four-eyes)
+    """
+    ALTER TABLE cases ADD COLUMN recheck_a_at TEXT;
+    CREATE INDEX cases_number ON cases (my_number);
+    """,
 )
 
 
