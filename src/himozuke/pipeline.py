@@ -324,14 +324,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
 
 def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:
-    """The digests a bucketed full run keeps (one more streaming pass over each file; the person keys of every
-    row are held in memory while they are computed: docs/recheck.md)."""
-    b_rows, r_rows = pl.collect_all([b.rows, r.rows], engine="streaming")
-    digests = recheck.business_digests(b_rows, key).with_columns(recheck.person_digests(b_rows, key)
-                                                                 .alias(recheck.D_PERSON))
+    """The digests a bucketed full run keeps: one more streaming pass over each file, holding a few integers per
+    row."""
+    digests = recheck.business_digests(b.rows, key)
     derived = result.select(C.ROW, *recheck.DERIVED).collect(engine="streaming")
     digests = digests.join(derived, on=C.ROW, how="left", maintain_order="left")
-    return recheck.Checked(None, digests, recheck.registry_digests(r_rows, key))
+    return recheck.Checked(None, digests, recheck.registry_digests(r.rows, key))
 
 
 def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:

@@ -56,6 +56,7 @@ from himozuke.match.engine import (
     registry_rows,
     rejected_rows,
 )
+from himozuke.match.reasons import Reason
 
 DIGESTS = "digests.parquet"
 DELTA = "delta.csv"
@@ -65,7 +66,7 @@ FORMAT = 1
 
 #: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
 DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)
-D_ROW, D_NUMBER, D_PERSON, D_REGISTRY = "d_row", "d_number", "d_person", "d_registry"
+D_ROW, D_NUMBER, D_REGISTRY = "d_row", "d_number", "d_registry"
 SIDE = "側"
 BUSINESS_SIDE, REGISTRY_SIDE = "業務", "住基"
 _OCC = "_occurrence"
@@ -99,7 +100,7 @@ class Key:
         return hashlib.sha256(b"himozuke digest key id\0" + raw).hexdigest()[:16]
 
     def digest(self, *values: pl.Expr) -> pl.Expr:
-        """A keyed 64-bit digest of ``values`` (one per row)."""
+        """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row)."""
         return pl.struct(pl.lit(self.salt[0], dtype=pl.UInt64).alias("_salt0"),
                          pl.lit(self.salt[1], dtype=pl.UInt64).alias("_salt1"),
                          *(v.alias(f"_v{k}") for k, v in enumerate(values))).hash(seed=self.seed)
@@ -141,33 +142,30 @@ def _number_key(frame_number: pl.Expr) -> pl.Expr:
     return number_key_expr(mynumber.normalize_expr(frame_number))
 
 
-def business_digests(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
-    """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row."""
-    values = [c for c in rows.columns if c != C.ROW]
+def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
+    """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row
+    (a lazy ``rows`` streams: only these four columns are held)."""
+    values = [c for c in rows.collect_schema().names() if c != C.ROW]
     number = _number_key(pl.col(C.MY_NUMBER))
-    return rows.select(
+    return rows.lazy().select(
         pl.col(C.ROW),
         key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
         pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER),
         number.alias(NUMBER_KEY),
-    )
+    ).collect(engine="streaming")
 
 
-def person_digests(rows: pl.DataFrame, key: Key) -> pl.Series:
-    """Each row's person key (:func:`himozuke.match.engine.person_frame`, the engine's own), keyed; null when the
-    row identifies no one. Same length and order as ``rows``."""
-    persons = person_frame(business_frame(rows).collect(), portable=True)
-    keyed = persons.select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON))
-    return rows.select(C.ROW).join(keyed, on=C.ROW, how="left", maintain_order="left").get_column(D_PERSON)
-
-
-def registry_digests(registry: pl.DataFrame, key: Key) -> pl.DataFrame:
-    """Per registry 個人番号 (as the engine reads the file: the first row of a number, and how often it occurs):
-    the number's digest and the record's."""
-    one = one_per_number(registry_rows(registry).collect())
-    others = [c for c in one.columns if c != NUMBER_KEY]
+def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
+    """Per registry 個人番号 (as the engine reads the file, :func:`himozuke.match.engine.registry_frame`: the first
+    row of a number, and how often it occurs): the number's digest and the record's (a lazy ``registry``
+    streams: only a digest per row is held)."""
+    rows = registry_rows(registry)
+    values = [c for c in rows.collect_schema().names() if c != NUMBER_KEY]
+    one = one_per_number(rows.select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
+                         .collect(engine="streaming"))
+    counted = [c for c in one.columns if c != NUMBER_KEY]  # the record's digest and the number's count
     return one.select(key.digest(pl.col(NUMBER_KEY)).alias(D_NUMBER),
-                      key.digest(*(pl.col(c) for c in others)).alias(D_REGISTRY))
+                      key.digest(*(pl.col(c) for c in counted)).alias(D_REGISTRY))
 
 
 # ---- the baseline ---------------------------------------------------------------------------------------------
@@ -178,7 +176,7 @@ class Baseline:
 
     folder: Path
     manifest: dict
-    business: pl.DataFrame  #: 行番号, d_row, d_number, d_person and :data:`DERIVED`, in 行番号 order
+    business: pl.DataFrame  #: 行番号, d_row, d_number and :data:`DERIVED`, in 行番号 order
     registry: pl.DataFrame  #: d_number, d_registry
 
 
@@ -215,7 +213,7 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
     if token is None or token != stored.get("token"):
         return None, (f"前回の {DIGESTS} と run.json が同じ実行のものではありません / the baseline's {DIGESTS} and "
                       "run.json are not from the same run")
-    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, D_PERSON, *DERIVED)
+    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, *DERIVED)
     registry = frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
     return Baseline(folder, stored.get("manifest", {}), business, registry), ""
 
@@ -234,7 +232,7 @@ def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, ma
     the file's metadata. Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
     frame = pl.concat([
-        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, D_PERSON, *DERIVED),
+        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *DERIVED),
         registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY),
     ], how="diagonal_relaxed")
     with atomic_path(path) as tmp:
@@ -270,7 +268,7 @@ class Checked:
     """A run's result with what the next run needs: the business digests with the verdict columns."""
 
     result: pl.DataFrame
-    digests: pl.DataFrame  #: 行番号, d_row, d_number, d_person, _number_key, DERIVED (rows read, in file order)
+    digests: pl.DataFrame  #: 行番号, d_row, d_number, _number_key, DERIVED (rows read, in file order)
     registry: pl.DataFrame  #: d_number, d_registry
     pairs: pl.DataFrame | None = None  #: 行番号 → 前回行番号 and 前回判定 (a re-check only)
     gone: pl.DataFrame | None = None  #: previous rows no longer in the file (前回行番号, 前回判定)
@@ -290,7 +288,7 @@ def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl
     ``baseline`` that could be read but not carried forward (other rules …), its rows are still paired with
     these for the delta (a row of another key or Polars version pairs with nothing: every row is new)."""
     result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
-    digests = business_digests(b_rows, key).with_columns(person_digests(b_rows, key).alias(D_PERSON))
+    digests = business_digests(b_rows, key)
     return paired_with(Checked(result, _with_derived(digests, result), registry_digests(r_rows, key)), baseline)
 
 
@@ -315,42 +313,44 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
     """The result of a full check of these inputs, recomputing only what a change can reach (module doc)."""
     cur = _with_occurrence(business_digests(b_rows, key))
     prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
-    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, D_PERSON, *DERIVED), on=[D_ROW, _OCC], how="left",
-                      maintain_order="left")
+    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, *DERIVED), on=[D_ROW, _OCC], how="left", maintain_order="left")
     new = paired.get_column(_PREV).is_null()
     gone = prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti")
-    # the person key of a new or changed row (the others' is the previous run's: same record, same key)
-    if new.any():
-        fresh = person_digests(b_rows.filter(new), key)
-        paired = paired.with_columns(paired.get_column(D_PERSON).scatter(new.arg_true(), fresh))
     reg = registry_digests(r_rows, key)
     reg_changed = reg.join(baseline.registry, on=D_NUMBER, how="full", coalesce=True, suffix="_prev").filter(
         pl.col(D_REGISTRY).ne_missing(pl.col(f"{D_REGISTRY}_prev"))).get_column(D_NUMBER)
     dirty_numbers = pl.concat([paired.filter(new).get_column(D_NUMBER), gone.get_column(D_NUMBER),
                                reg_changed]).drop_nulls().unique()
-    dirty_persons = pl.concat([paired.filter(new).get_column(D_PERSON), gone.get_column(D_PERSON)]).drop_nulls().unique()
-    number, person = pl.col(D_NUMBER), pl.col(D_PERSON)
+    # Who each row is about (the engine's person key, as ids within this file). A person's rows can change their
+    # "several numbers" flag only when one of them is new or changed (it may add a number), or when the person had
+    # several numbers before (a gone row may take one away: every row of such a person was flagged then).
+    business = business_frame(b_rows).collect()
+    ids = person_frame(business).select(C.ROW, PERSON)
+    paired = paired.join(ids, on=C.ROW, how="left", maintain_order="left")
+    flagged = pl.col(C.REASONS).str.split(";").list.contains(str(Reason.PERSON_SEVERAL_NUMBERS)).fill_null(False)
+    dirty_persons = paired.filter(new | flagged).get_column(PERSON).drop_nulls().unique()
+    number, person = pl.col(D_NUMBER), pl.col(PERSON)
     redo = paired.select(new | number.is_in(dirty_numbers.implode()) | person.is_in(dirty_persons.implode())).to_series()
     # every row the cross-record rules let a recomputed row see: its number's and its person's other rows
     reach = paired.filter(redo)
     context = paired.select(redo | number.is_in(reach.get_column(D_NUMBER).drop_nulls().implode())
-                            | person.is_in(reach.get_column(D_PERSON).drop_nulls().implode())).to_series()
-    keys = paired.filter(context).get_column(NUMBER_KEY).drop_nulls().unique()
-    registry_keys = r_rows.select(_number_key(pl.col(C.MY_NUMBER))).to_series()
+                            | person.is_in(reach.get_column(PERSON).drop_nulls().implode())).to_series()
     if context.any():
+        keys = paired.filter(context).get_column(NUMBER_KEY).drop_nulls().unique()
+        registry_keys = r_rows.select(_number_key(pl.col(C.MY_NUMBER))).to_series()
         part = check_frames(b_rows.filter(context), r_rows.filter(registry_keys.is_in(keys.implode())), None,
                             home_prefecture=home)
         redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi")
     else:
         redone = pl.DataFrame(schema={c: paired.schema[c] for c in (C.ROW, *DERIVED)})
-    carried = paired.select(C.ROW, *DERIVED)
-    derived = _overlay(carried, redone)
-    result = _values(b_rows, r_rows).join(derived, on=C.ROW, how="left", maintain_order="left").select(RESULT_COLUMNS)
+    derived = _overlay(paired.select(C.ROW, *DERIVED), redone)
+    result = _values(business, r_rows).join(derived, on=C.ROW, how="left", maintain_order="left").select(
+        RESULT_COLUMNS)
     if b_rejects is not None and b_rejects.height:
         result = pl.concat([result, rejected_rows(b_rejects)], how="vertical")
     if not result.get_column(C.ROW).is_sorted():
         result = result.sort(C.ROW)
-    digests = paired.select(C.ROW, D_ROW, D_NUMBER, D_PERSON, NUMBER_KEY).with_columns(derived.drop(C.ROW))
+    digests = paired.select(C.ROW, D_ROW, D_NUMBER, NUMBER_KEY).with_columns(derived.drop(C.ROW))
     stats = {"recomputed": int(redo.sum()), "checked_with_context": int(context.sum()),
              "carried": b_rows.height - int(redo.sum()), "new_rows": int(new.sum()), "gone_rows": gone.height,
              "registry_changed": reg_changed.len()}
@@ -384,10 +384,10 @@ def _overlay(carried: pl.DataFrame, redone: pl.DataFrame) -> pl.DataFrame:
                                   for c in DERIVED))
 
 
-def _values(b_rows: pl.DataFrame, r_rows: pl.DataFrame) -> pl.DataFrame:
-    """行番号, 個人番号 and both sides' values of every business row, as the engine joins them (the registry's first
-    row of a number; nothing for a malformed number)."""
-    business = business_frame(b_rows).collect()
+def _values(business: pl.DataFrame, r_rows: pl.DataFrame) -> pl.DataFrame:
+    """行番号, 個人番号 and both sides' values of every business row (``business``: from
+    :func:`himozuke.match.engine.business_frame`), as the engine joins them (the registry's first row of a number;
+    nothing for a malformed number)."""
     registry = one_per_number(registry_rows(r_rows).collect()).select(NUMBER_KEY, *(C.registry(i) for i in C.ITEMS))
     return business.join(registry, on=NUMBER_KEY, how="left", maintain_order="left")
 
