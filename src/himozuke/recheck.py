@@ -142,11 +142,12 @@ def _number_key(frame_number: pl.Expr) -> pl.Expr:
     return number_key_expr(mynumber.normalize_expr(frame_number))
 
 
-def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
+def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Series | None = None) -> pl.DataFrame:
     """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row
-    (a lazy ``rows`` streams: only these four columns are held)."""
+    (a lazy ``rows`` streams: only these four columns are held). ``numbers``: the rows' ``_number_key`` when the
+    caller has them (:func:`himozuke.match.engine.business_frame`)."""
     values = [c for c in rows.collect_schema().names() if c != C.ROW]
-    number = _number_key(pl.col(C.MY_NUMBER))
+    number = _number_key(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
     return rows.lazy().select(
         pl.col(C.ROW),
         key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
@@ -158,10 +159,11 @@ def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFram
 def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
     """Per registry 個人番号 (as the engine reads the file, :func:`himozuke.match.engine.registry_frame`: the first
     row of a number, and how often it occurs): the number's digest and the record's (a lazy ``registry``
-    streams: only a digest per row is held)."""
-    rows = registry_rows(registry)
+    streams: only a digest per row is held; a frame of :func:`~himozuke.match.engine.registry_rows` is taken as
+    it is)."""
+    rows = registry if NUMBER_KEY in registry.collect_schema().names() else registry_rows(registry)
     values = [c for c in rows.collect_schema().names() if c != NUMBER_KEY]
-    one = one_per_number(rows.select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
+    one = one_per_number(rows.lazy().select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
                          .collect(engine="streaming"))
     counted = [c for c in one.columns if c != NUMBER_KEY]  # the record's digest and the number's count
     return one.select(key.digest(pl.col(NUMBER_KEY)).alias(D_NUMBER),
@@ -213,7 +215,8 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
     if token is None or token != stored.get("token"):
         return None, (f"前回の {DIGESTS} と run.json が同じ実行のものではありません / the baseline's {DIGESTS} and "
                       "run.json are not from the same run")
-    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, *DERIVED)
+    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, *DERIVED).with_columns(
+        pl.col(pl.Categorical).cast(pl.String))
     registry = frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
     return Baseline(folder, stored.get("manifest", {}), business, registry), ""
 
@@ -231,12 +234,15 @@ def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, ma
     """``digests.parquet`` (atomic): business rows then registry numbers, with the manifest and a fresh token in
     the file's metadata. Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
+    # a few hundred distinct labels and reason texts over millions of rows: dictionary-encoded (Categorical)
+    labels = [c for c in DERIVED if business.schema[c] == pl.String]
     frame = pl.concat([
-        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *DERIVED),
+        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *DERIVED)
+        .with_columns(pl.col(labels).cast(pl.Categorical)),
         registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY),
     ], how="diagonal_relaxed")
     with atomic_path(path) as tmp:
-        frame.write_parquet(tmp, metadata={"himozuke": json.dumps({"manifest": manifest_, "token": token},
+        frame.write_parquet(tmp, compression="lz4", metadata={"himozuke": json.dumps({"manifest": manifest_, "token": token},
                                                                   ensure_ascii=False)})
     return token
 
@@ -311,12 +317,14 @@ def _with_derived(digests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
 def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl.DataFrame, key: Key,
                    home: str | None, baseline: Baseline) -> Checked:
     """The result of a full check of these inputs, recomputing only what a change can reach (module doc)."""
-    cur = _with_occurrence(business_digests(b_rows, key))
+    business = business_frame(b_rows).collect()
+    cur = _with_occurrence(business_digests(b_rows, key, business.get_column(NUMBER_KEY)))
     prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
     paired = cur.join(prev.select(_PREV, D_ROW, _OCC, *DERIVED), on=[D_ROW, _OCC], how="left", maintain_order="left")
     new = paired.get_column(_PREV).is_null()
     gone = prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti")
-    reg = registry_digests(r_rows, key)
+    registry = registry_rows(r_rows).collect()
+    reg = registry_digests(registry, key)
     reg_changed = reg.join(baseline.registry, on=D_NUMBER, how="full", coalesce=True, suffix="_prev").filter(
         pl.col(D_REGISTRY).ne_missing(pl.col(f"{D_REGISTRY}_prev"))).get_column(D_NUMBER)
     dirty_numbers = pl.concat([paired.filter(new).get_column(D_NUMBER), gone.get_column(D_NUMBER),
@@ -324,7 +332,6 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
     # Who each row is about (the engine's person key, as ids within this file). A person's rows can change their
     # "several numbers" flag only when one of them is new or changed (it may add a number), or when the person had
     # several numbers before (a gone row may take one away: every row of such a person was flagged then).
-    business = business_frame(b_rows).collect()
     ids = person_frame(business).select(C.ROW, PERSON)
     paired = paired.join(ids, on=C.ROW, how="left", maintain_order="left")
     flagged = pl.col(C.REASONS).str.split(";").list.contains(str(Reason.PERSON_SEVERAL_NUMBERS)).fill_null(False)
@@ -343,8 +350,8 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
         redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi")
     else:
         redone = pl.DataFrame(schema={c: paired.schema[c] for c in (C.ROW, *DERIVED)})
-    derived = _overlay(paired.select(C.ROW, *DERIVED), redone)
-    result = _values(business, r_rows).join(derived, on=C.ROW, how="left", maintain_order="left").select(
+    derived = _overlay(paired.select(C.ROW, *DERIVED), redo, redone)
+    result = _values(business, registry).join(derived, on=C.ROW, how="left", maintain_order="left").select(
         RESULT_COLUMNS)
     if b_rejects is not None and b_rejects.height:
         result = pl.concat([result, rejected_rows(b_rejects)], how="vertical")
@@ -375,20 +382,19 @@ def _by_number(frame: pl.DataFrame) -> pl.DataFrame:
         pl.int_range(pl.len(), dtype=pl.Int64).over(D_NUMBER).alias(_OCC))
 
 
-def _overlay(carried: pl.DataFrame, redone: pl.DataFrame) -> pl.DataFrame:
-    """``carried``'s verdict columns with ``redone``'s rows (keyed by 行番号) in their place, nulls included."""
-    hit = redone.select(C.ROW, *DERIVED).rename({c: f"{c}_new" for c in DERIVED}).with_columns(
-        pl.lit(True).alias("_hit"))
-    joined = carried.join(hit, on=C.ROW, how="left", maintain_order="left")
-    return joined.select(C.ROW, *(pl.when(pl.col("_hit")).then(pl.col(f"{c}_new")).otherwise(pl.col(c)).alias(c)
-                                  for c in DERIVED))
+def _overlay(carried: pl.DataFrame, redo: pl.Series, redone: pl.DataFrame) -> pl.DataFrame:
+    """``carried``'s verdict columns with ``redone``'s rows in the places ``redo`` marks, nulls included."""
+    at = redo.arg_true()
+    aligned = carried.select(pl.col(C.ROW).gather(at)).join(redone, on=C.ROW, how="left", maintain_order="left")
+    return carried.with_columns(carried.get_column(c).scatter(at, aligned.get_column(c).cast(carried.schema[c]))
+                                for c in DERIVED)
 
 
-def _values(business: pl.DataFrame, r_rows: pl.DataFrame) -> pl.DataFrame:
-    """行番号, 個人番号 and both sides' values of every business row (``business``: from
-    :func:`himozuke.match.engine.business_frame`), as the engine joins them (the registry's first row of a number;
-    nothing for a malformed number)."""
-    registry = one_per_number(registry_rows(r_rows).collect()).select(NUMBER_KEY, *(C.registry(i) for i in C.ITEMS))
+def _values(business: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """行番号, 個人番号 and both sides' values of every business row (``business``, ``registry``: from
+    :func:`himozuke.match.engine.business_frame` and :func:`~himozuke.match.engine.registry_rows`), as the engine
+    joins them (the registry's first row of a number; nothing for a malformed number)."""
+    registry = one_per_number(registry).select(NUMBER_KEY, *(C.registry(i) for i in C.ITEMS))
     return business.join(registry, on=NUMBER_KEY, how="left", maintain_order="left")
 
 
