@@ -7,14 +7,17 @@ The baseline is a full check of ``make_pairs`` files; then ``--changed`` of the 
 (business: 漢字氏名 edited, plus as many rows deleted as inserted — 1 ‰ each — so 行番号 move; registry: 住所
 edited) and both the re-check and a full check of the changed files run, as real subprocesses, alternating,
 ``--repeat`` times each. Printed: every time, the fastest of each and the ratio re-check / full (goal: ≤ 40 % at
-1 M pairs, ≤ 25 % at 10 M), and whether the two result.csv are the same bytes (they must be).
+1 M pairs, ≤ 25 % at 10 M), the same for CPU time (user + system of the child: less disturbed than wall time on
+a shared machine), and whether the two result.csv are the same bytes (they must be).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +26,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import make_pairs, run_child
+from _bench import make_pairs
 
 from himozuke.formats import columns as C
 
@@ -55,6 +58,17 @@ def changed_inputs(b: Path, r: Path, out: Path, share: float, seed: int = 19) ->
     return b2, r2
 
 
+def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS MiB) of ``cmd`` as a child (``os.wait4``)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in ok:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=1_000_000)
@@ -69,20 +83,24 @@ def main() -> None:
     himozuke = [sys.executable, "-c", "from himozuke.cli import main; main()"]
     base, full_out, re_out = (args.out / f"recheck-{k}-{args.pairs}" for k in ("base", "full", "re"))
     shutil.rmtree(base, ignore_errors=True)
-    first, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), "--formats", "csv"])
+    first, _, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), "--formats", "csv"])
     print(f"baseline (full check of the original files): {first:.2f} s", flush=True)
     full, again = [], []
     for _ in range(args.repeat):
         full.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(full_out), "--formats", "csv"]))
         again.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(re_out), "--formats", "csv",
                                 "--baseline", str(base)], ok=(0, 1)))  # 1: new B/C, as planted
-        print(f"full {full[-1][0]:.2f} s, re-check {again[-1][0]:.2f} s", flush=True)
-    full_s, re_s = min(s for s, _ in full), min(s for s, _ in again)
+        print(f"full {full[-1][0]:.2f} s (CPU {full[-1][1]:.2f} s), re-check {again[-1][0]:.2f} s "
+              f"(CPU {again[-1][1]:.2f} s)", flush=True)
+    full_s, re_s = min(s for s, _, _ in full), min(s for s, _, _ in again)
+    full_cpu, re_cpu = min(c for _, c, _ in full), min(c for _, c, _ in again)
     run = json.loads((re_out / "run.json").read_text(encoding="utf-8"))["recheck"]
     figures = {
         "pairs": args.pairs, "changed_share": args.changed,
         "full_seconds": round(full_s, 2), "recheck_seconds": round(re_s, 2), "ratio": round(re_s / full_s, 3),
-        "full_peak_mib": round(max(m for _, m in full)), "recheck_peak_mib": round(max(m for _, m in again)),
+        "full_cpu_seconds": round(full_cpu, 2), "recheck_cpu_seconds": round(re_cpu, 2),
+        "cpu_ratio": round(re_cpu / full_cpu, 3),
+        "full_peak_mib": round(max(m for _, _, m in full)), "recheck_peak_mib": round(max(m for _, _, m in again)),
         "recomputed_rows": run["recomputed"], "carried_rows": run["carried"], "delta": run["delta"],
         "same_bytes": (full_out / "result.csv").read_bytes() == (re_out / "result.csv").read_bytes(),
     }
