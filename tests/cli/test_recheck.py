@@ -158,3 +158,31 @@ def test_recheck_opens_new_cases_and_marks_the_ones_now_a(week1, week2, tmp_path
         assert all(c[3] == "未着手" for c in cases)
         audit = db.query("SELECT action, details FROM audit WHERE action = ?", (RECHECK_A,))
         assert len(audit) == 1 and not FULL_NUMBER.search(audit[0][1])
+
+
+def test_the_digest_file_holds_no_value_of_either_side(week1, tmp_path):
+    """digests.parquet: digests and verdict labels only — no number (full or in part), name, date or address."""
+    out = tmp_path / "out"
+    _check(week1, out)
+    frame = pl.read_parquet(out / "digests.parquet")
+    every = " ".join(str(v) for col in frame.columns for v in frame.get_column(col).to_list())
+    labels = " ".join(str(v) for col in frame.columns if frame.schema[col] == pl.String
+                      for v in frame.get_column(col).to_list())  # (a 4-digit part may occur in a digest by chance)
+    for person in PEOPLE:
+        assert not any(value in every for value in person if len(value) > 1)  # (not the 性別 code)
+        assert person[0][:4] not in labels and person[0][8:] not in labels
+    assert set(frame.columns) == {"側", "行番号", "d_row", "d_number", "d_registry", "判定", "漢字氏名判定",
+                                  "カナ氏名判定", "生年月日判定", "性別判定", "住所判定", "理由", "理由説明", "優先度"}
+
+
+def test_another_digest_key_is_named_and_checked_in_full(week1, week2, tmp_path):
+    out = tmp_path / "out"
+    _check(week1, out)
+    res = _check(week2, out, "--baseline", str(out), "--digest-key", str(tmp_path / "another.key"))
+    assert res.exit_code == 1 and "要約の鍵が違います" in res.output
+    assert (tmp_path / "another.key").stat().st_mode & 0o077 == 0  # made for the owner alone
+
+
+def test_spark_refuses_a_baseline_in_one_line(week1, tmp_path):
+    res = _check(week1, tmp_path / "out", "--engine", "spark", "--baseline", str(tmp_path / "out"))
+    assert res.exit_code == 2 and "--baseline" in res.output and "Traceback" not in res.output
