@@ -2,17 +2,19 @@
 
 「マイナンバー情報総点検について」§3 再発防止対策 asks that linkage errors be found 「定期的」 after the big check;
 「総点検マニュアル」第2.1版 §7(6) gives the rules. A scheduled run should not pay for the whole file when 1 % of
-it changed, so every run keeps, in ``digests.parquet`` beside its outputs, one keyed digest per business row (the
-whole record, its 個人番号 and its person key) and per registry 個人番号, with the row's verdict columns — digests and
-verdict labels only, never a value.
+it changed, so every run keeps, in ``digests.parquet`` beside its outputs, keyed digests per business row (the
+whole record, its 個人番号) and per registry 個人番号, with the row's verdict columns — digests and verdict labels
+only, never a value.
 
 A re-check (:func:`recheck_frames`) recomputes a business row when
 
 * its record is new or changed (no previous row with the same digest, occurrence by occurrence),
 * its number's registry record changed (added, removed, edited, repeated),
-* it shares a 個人番号 or a person key with a row that is new, changed or gone — the engine's two cross-record
-  rules (:mod:`himozuke.match.engine`: a number shared by several people, one person under several numbers)
-  see only such rows;
+* it shares a 個人番号 with a row that is new, changed or gone, or a person key with a row that is new or changed
+  or that the baseline flagged ``cross.person_several_numbers`` — the engine's two cross-record rules
+  (:mod:`himozuke.match.engine`: a number shared by several people, one person under several numbers) see only
+  such rows. Person keys are not kept (they would cost every plain check): a gone row can only take a number
+  away from its person, which changes a flag only when the person had several — and then all its rows had it;
 
 and carries every other row's verdict columns forward from the previous run. The recomputed rows are checked by
 the engine itself (:func:`himozuke.match.engine.check_frames`) together with every row that shares a number or a

@@ -173,7 +173,6 @@ def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None,
 def _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
            business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
            run_body, hand_over, scope_dir, baseline, digest_key) -> RunSummary:
-    from himozuke.recheck import load_key
     from himozuke.scope import read_summary
 
     scope = read_summary(scope_dir) if scope_dir else None
@@ -182,6 +181,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
                                                         resume=resume):
         memory.keep_freed_memory()
     from himozuke.pipeline import parse_formats, run_check
+    from himozuke.recheck import load_key
 
     fmts = parse_formats(formats)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
