@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, identity, mynumber
+from himozuke import __version__, identity, mynumber, recheck
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
@@ -25,7 +25,6 @@ from himozuke.formats.records import open_records
 from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
-from himozuke.match.engine import check_frames
 from himozuke.match.scale import Tick, Work, run_bucketed
 from himozuke.memory import default_memory_limit, runs_in_memory
 from himozuke.report.tables import write_csv, write_parquet
@@ -77,6 +76,10 @@ class RunSummary:
     #: The §5 scope the checked extract was cut to (``himozuke scope``'s summary), None when not given: the
     #: records checked are the in-scope ones, and the excluded ones are counted per reason beside them.
     scope: dict | None = None
+    #: Names this run's ``digests.parquet`` (:mod:`himozuke.recheck`): a baseline is both files of one run.
+    digests_token: str | None = None
+    #: What ``--baseline`` did (:class:`himozuke.recheck.Recheck`), None without it.
+    recheck: dict | None = None
 
     @property
     def accounted(self) -> bool:
@@ -105,7 +108,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               resume: bool = False, progress: Progress | None = None, tick: Tick | None = None,
               engine: str = "local", home_prefecture: str | None = None,
               body: identity.Body | None = None, hand_over: HandOver | None = None,
-              scope: dict | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
+              scope: dict | None = None, baseline: str | os.PathLike | None = None,
+              digest_key: recheck.Key | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
@@ -131,8 +135,18 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     never holds a previous run's result beside this run's ``run.json``. The removal runs in a thread while
     the check computes: freeing a large file waits on the disk (~0.3 s for a 330 MB result.csv on ext4),
     which an overwrite at the end would add to the run. New files are still written atomically.
+
+    Every local run keeps ``digests.parquet`` (:mod:`himozuke.recheck`; keyed by ``digest_key``, default
+    :func:`himozuke.recheck.load_key`). ``baseline``: the folder of an earlier run (it may be ``out_dir``: it is
+    read before anything is cleared, and its digest file and run.json are only ever replaced atomically, last).
+    When it fits (same rules, versions, key, profiles, columns and home prefecture) only the rows a change can
+    reach are recomputed and the rest carried forward — the outputs are written from the merged result by the
+    same writers, so they equal a full check's; otherwise the run says why in ``summary.recheck`` and checks in
+    full. Either way ``delta.csv`` lists 新規 / 解消 / 変化 / 削除 against the baseline (every B/C is 新規 when there
+    is none to compare with), and ``hand_over`` gets the new cases only and, as ``resolved``, the rows 解消.
     """
     say = progress or (lambda _msg: None)
+    base, base_reason = recheck.read_baseline(baseline) if baseline is not None else (None, "")
     # every engine's phases reach ``tick``: the bucketed one per bucket, the in-memory one per phase
     step: Tick = tick or (lambda *_a: None)
     started = dt.datetime.now()
@@ -145,6 +159,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          "the --scope folder is not for this business file (check the 対象.csv that himozuke scope "
                          "wrote)")
     if engine == "spark":
+        if baseline is not None:
+            raise UsageError("Spark での照合は --baseline（差分の再点検）に対応していません",
+                             "--baseline (re-check of what changed) is not available with --engine spark")
         if hand_over is not None:
             raise UsageError("Spark での照合の結果は台帳に直接取り込めません（result.parquet を --show-number で書き、"
                              "cases import で取り込んでください）",
@@ -161,6 +178,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     limit = memory_limit or default_memory_limit()
     bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
+    key = digest_key or recheck.load_key()
     digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
@@ -172,10 +190,26 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          whole=whole) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
-        clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES] + [REGISTRY_REJECTS])
+        # not digests.parquet nor run.json: they are the baseline until this run replaces both, atomically, last
+        clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES]
+                                  + [REGISTRY_REJECTS, recheck.DELTA])
         plain = b.plain and r.plain  # only a whole-file read can be plain
         home, home_source = home_of.given(home_prefecture, (b_prof, b.home_prefecture), (r_prof, r.home_prefecture))
-        if bucketed:
+        b_columns = b.rows.collect_schema().names()
+
+        def expected(home_: str | None, columns: list[str]) -> dict:
+            return recheck.manifest(key, business_profile=b_prof, registry_profile=r_prof, business_columns=columns,
+                                    home_prefecture=home_)
+
+        if base is not None and not base_reason and bucketed:
+            # the re-check holds the rows in memory (docs/recheck.md); the outputs are the bucketed engine's bytes
+            say("前回との差分を照合 / re-checking what changed")
+            step("read", 0, 1)
+            b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects],
+                                                                  engine="streaming")
+            step("read", 1, 1)
+            base_reason = recheck.mismatch(base, expected(home or home_of.inferred(r_rows)[0], b_rows.columns))
+        if bucketed and (base is None or base_reason):
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
             # (7 GB at 60 M pairs)
             r_rejects = r.rejects.collect(engine="streaming")
@@ -191,18 +225,26 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
+            checked = recheck.paired_with(_bucketed_digests(b, r, run.result, key), base)
         else:
-            # one collect_all: each file is scanned once for its rows and its rejections
-            step("read", 0, 1)
-            b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
-            step("read", 1, 1)
+            if not bucketed:
+                # one collect_all: each file is scanned once for its rows and its rejections
+                step("read", 0, 1)
+                b_rows, b_rejects, r_rows, r_rejects = pl.collect_all([b.rows, b.rejects, r.rows, r.rejects])
+                step("read", 1, 1)
             timings["read"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             say("照合 / comparing")
             if home is None:
                 home, home_source = home_of.inferred(r_rows)
             step("check", 0, 1)
-            result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
+            if base is not None and not base_reason:
+                base_reason = recheck.mismatch(base, expected(home, b_rows.columns))
+            if base is not None and not base_reason:
+                checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
+            else:
+                checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
+            result = checked.result
             if b.carried:
                 result = _carry(result, b_rows.select(C.ROW, *b.carried))
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
@@ -221,6 +263,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         body_code=body.code, body_name=body.name, jimu=body.jimu, inputs_sha256=digests.result(),
         carried=list(b.carried), scope=scope,
     )
+    rechecked = None
+    if baseline is not None:
+        rechecked = recheck.Recheck(str(baseline), used=base is not None and not base_reason, reason=base_reason,
+                                    **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
+        if not rechecked.used:
+            say(f"全件照合 / full check: {base_reason}")
     notes = []
     if r_rejects.height:
         notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（{REGISTRY_REJECTS}）。")
@@ -248,17 +296,40 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     step("write", len(formats), len(formats))
+    resolved = None
+    if rechecked is not None:
+        changes = recheck.delta(checked, result.lazy().select(recheck.DELTA_SOURCE).collect())
+        recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
+        summary.outputs.append(recheck.DELTA)
+        rechecked.delta = recheck.delta_counts(changes)
+        summary.recheck = asdict(rechecked)
+        resolved = changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED)
     if hand_over is not None:
-        hand_over(result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect(), summary)
+        cases = result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect()
+        if rechecked is None:
+            hand_over(cases, summary)
+        else:  # the rows that were not already cases: 新規 B/C and rows newly E
+            hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary, resolved=resolved)
     if bucketed:
         work.remove()  # the work folder holds personal data: gone once the outputs are written
         result = None
     total = sum(timings.values())
     summary.seconds = {k: round(v, 3) for k, v in timings.items()}
     summary.rows_per_second = round(summary.rows_in / total) if total else 0
+    summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
+                                                  expected(home, b_columns))
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:
+    """The digests a bucketed full run keeps: one more streaming pass over each file, holding a few integers per
+    row."""
+    digests = recheck.business_digests(b.rows, key)
+    derived = result.select(C.ROW, *recheck.DERIVED).collect(engine="streaming")
+    digests = digests.join(derived, on=C.ROW, how="left", maintain_order="left")
+    return recheck.Checked(None, digests, recheck.registry_digests(r.rows, key))
 
 
 def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:

@@ -53,6 +53,8 @@ STEP_CASES = [
     (State.CORRECTED, Action.RELEASE, "tanaka", {}, State.RELEASED),
     (State.UNLINKED, Action.RELEASE, "tanaka", {}, State.RELEASED),
     (State.RELEASED, Action.CLOSE, "tanaka", {}, State.DONE),
+    # a re-check found the record A (check --baseline marks the case first: test_recheck_a_* below)
+    *((s, Action.PROPOSE_CLOSE, "tanaka", {}, State.PROPOSED) for s in W.RECHECK_CLOSE_TARGET),
 ]
 
 
@@ -69,6 +71,8 @@ def test_every_row_cites_the_manual():
 def test_allowed_transition(store, people, loaded, state, action, who, fields, expected):
     walk(store, people, PATHS[state])
     assert store.query("SELECT state FROM cases WHERE id = 1")[0][0] == state
+    if action is Action.PROPOSE_CLOSE:
+        _mark_case_1(store)
     out = act(store, people[who], 1, action, **fields)
     assert (out.from_state, out.to_state) == (state, expected)
     assert store.query("SELECT state FROM cases WHERE id = 1")[0][0] == expected
@@ -199,3 +203,30 @@ def test_only_admin_changes_settings(store, people):
 def test_no_action_without_a_user(store, people, loaded):
     with pytest.raises(HimozukeError, match="ログインした利用者"):
         act(store, "tanaka", 1, Action.SUPPRESS, 範囲="①")
+
+
+def _mark_case_1(store) -> list[int]:
+    number, body, jimu = store.query("SELECT c.my_number, r.body_code, r.jimu FROM cases c JOIN runs r"
+                                     " ON r.id = c.run_id WHERE c.id = 1")[0]
+    return W.mark_recheck_a(store, "check --baseline", body, jimu, [number])
+
+
+def test_recheck_a_needs_the_mark(store, people, loaded):
+    with pytest.raises(HimozukeError, match="再点検で一致"):
+        act(store, people["tanaka"], 1, Action.PROPOSE_CLOSE)
+
+
+@pytest.mark.parametrize(("state", "ends_in"), [(State.NEW, State.DONE), (State.CONTACTING, State.CORRECTED)])
+def test_recheck_a_ends_a_case_only_under_four_eyes(store, people, loaded, state, ends_in):
+    """A case whose record a re-check found A: marked (event + audit, state unchanged), proposed by one officer,
+    applied only when another approves — to 完了 when nothing was set at the intermediate server, else to 修正済
+    (the 自動応答不可設定 must still be released)."""
+    walk(store, people, PATHS[state])
+    assert _mark_case_1(store) == [1]
+    assert _mark_case_1(store) == []  # marked once
+    assert store.query("SELECT state FROM cases WHERE id = 1")[0][0] == state
+    assert store.query("SELECT action, details FROM audit ORDER BY seq DESC LIMIT 1")[0][0] == W.RECHECK_A
+    act(store, people["suzuki"], 1, Action.PROPOSE_CLOSE)
+    with pytest.raises(HimozukeError, match="自分が提案"):
+        W.approve(store, people["suzuki"], 1)
+    assert W.approve(store, people["admin"], 1).to_state == ends_in

@@ -156,7 +156,8 @@ def test_a_rerun_replaces_the_outputs_it_writes_and_leaves_no_stale_rejects(tmp_
     assert pl.read_csv(tmp_path / "result.csv", infer_schema=False).height == 17
     assert not (tmp_path / "registry_rejects.csv").exists()  # this registry file has no bad line
     assert (tmp_path / "report.xlsx").read_text(encoding="utf-8") == "前回の結果\n"  # not written by this run
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "result.csv", "run.json"]
+    # digests.parquet: the per-row digests a later --baseline re-check reads (docs/recheck.md)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digests.parquet", "report.xlsx", "result.csv", "run.json"]
 
 
 def test_unusable_input_leaves_the_previous_outputs(tmp_path):

@@ -164,6 +164,11 @@ MIGRATIONS: tuple[str, ...] = (
         revoked_by INTEGER REFERENCES users(id)
     );
     """,
+    # 3: a re-check (check --baseline) found the record 判定 A: the officer may propose to end the case (four-eyes)
+    """
+    ALTER TABLE cases ADD COLUMN recheck_a_at TEXT;
+    CREATE INDEX cases_number ON cases (my_number);
+    """,
 )
 
 

@@ -54,6 +54,20 @@ class Action(StrEnum):
     SEND_BACK = "差戻し"
     RELEASE = "自動応答不可設定解除"
     CLOSE = "完了"
+    #: A re-check (``check --baseline``) found the record 判定 A: the officer proposes to end the case (four-eyes).
+    PROPOSE_CLOSE = "再点検一致による終了提案"
+
+
+#: The event a re-check records on an open case whose record is now A (no state change; :func:`mark_recheck_a`).
+RECHECK_A = "再点検で一致（A）"
+#: States a re-check's A can end a case from, and where the approved proposal leads: with 自動応答不可設定 in
+#: place the case is 修正済 (the data were corrected) and the setting must still be released before 完了.
+RECHECK_CLOSE_TARGET: dict[State, State] = {
+    State.NEW: State.DONE,
+    State.SUPPRESSED: State.CORRECTED,
+    State.CONTACTING: State.CORRECTED,
+    State.CONFIRMED: State.CORRECTED,
+}
 
 
 WORKERS = frozenset({Role.WORKER, Role.CHECKER, Role.ADMIN})
@@ -108,6 +122,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     T(State.UNLINKED, Action.RELEASE, State.RELEASED, WORKERS, (),
       "§7(6) B)・C)「削除、再登録、自動応答不可設定の解除」"),
     T(State.RELEASED, Action.CLOSE, State.DONE, WORKERS, (), "§7(7)③ 確認作業の完了"),
+    *(T(state, Action.PROPOSE_CLOSE, State.PROPOSED, WORKERS, (),
+        "§7(6) A)「確認不要」: 再点検（「マイナンバー情報総点検について」§3 定期的な確認）で一致; §12 (four-eyes)",
+        guards=("recheck_a",)) for state in RECHECK_CLOSE_TARGET),
 )
 _TABLE: dict[tuple[State, Action], Transition] = {(t.state, t.action): t for t in TRANSITIONS}
 
@@ -235,7 +252,14 @@ def _not_author(case: Mapping, fields: dict, user: User, proposal: Mapping | Non
                             "you cannot approve a resolution you proposed or already approved: another user must")
 
 
+def _recheck_a(case: Mapping, fields: dict, user: User, proposal: Mapping | None, store: CaseStore) -> None:
+    if not case["recheck_a_at"]:
+        raise HimozukeError("再点検で一致（A）となっていない案件は、この操作で終了できません",
+                            "only a case a re-check found to be A can be ended this way")
+
+
 GUARDS: dict[str, Callable[..., None]] = {
+    "recheck_a": _recheck_a,
     "dv_no_post": _dv_no_post,
     "result_facts": _result_facts,
     "no_unconfirmable_without_contact": _no_unconfirmable_without_contact,
@@ -246,7 +270,7 @@ GUARDS: dict[str, Callable[..., None]] = {
 
 # ---- the one entry point --------------------------------------------------------------------------------------
 
-_CASE_COLS = ("id", "state", "dv", "result", "started_at")
+_CASE_COLS = ("id", "state", "dv", "result", "started_at", "recheck_a_at")
 
 
 def act(store: CaseStore, user: User, case_id: int, action: str, **fields: Any) -> Outcome:
@@ -320,8 +344,10 @@ def _apply(store: CaseStore, db: Any, rule: Transition, case: dict, values: dict
                    " wrong_at = CASE WHEN ? = '別人のもの' THEN ? END WHERE id = ?",
                    (values["確認結果"], values.get("閲覧"), values.get("情報連携"), now, values["確認結果"], now, cid))
         outcome.notes.append("§9(2) の分岐: " + " / ".join(f"{b} {BRANCH_TEXT[b]}" for b in fits))
-    elif rule.action in (Action.PROPOSE, Action.INQUIRY_ANSWER):
-        target = BRANCH_OUTCOME[values["分岐"]] if rule.action is Action.PROPOSE else State(values["対応"])
+    elif rule.action in (Action.PROPOSE, Action.INQUIRY_ANSWER, Action.PROPOSE_CLOSE):
+        target = (BRANCH_OUTCOME[values["分岐"]] if rule.action is Action.PROPOSE
+                  else RECHECK_CLOSE_TARGET[State(case["state"])] if rule.action is Action.PROPOSE_CLOSE
+                  else State(values["対応"]))
         branch = values.get("分岐")
         db.execute("INSERT INTO proposals (case_id, origin_state, target_state, branch, author, proposed_at, status)"
                    " VALUES (?, ?, ?, ?, ?, ?, '提案中')", (cid, case["state"], target, branch, user.id, now))
@@ -372,3 +398,27 @@ def approve(store: CaseStore, user: User, case_id: int) -> Outcome:
     row = store.query("SELECT state FROM cases WHERE id = ?", (case_id,))
     final = bool(row) and row[0][0] == State.FINAL_PENDING
     return act(store, user, case_id, Action.FINAL_APPROVE if final else Action.APPROVE)
+
+
+def mark_recheck_a(store: CaseStore, actor: User | str, body_code: str, jimu: str, numbers: list[str]) -> list[int]:
+    """Mark every open case of ``body_code`` / ``jimu`` whose 個人番号 is in ``numbers`` (rows a re-check found
+    判定 A, 解消) for the officer to end under four-eyes (:data:`Action.PROPOSE_CLOSE`). The state is left as it
+    is — nothing ends without an officer and an approver; one event and one audit entry per case (no number in
+    the audit). Returns the marked case ids."""
+    if not numbers:
+        return []
+    name = actor.name if isinstance(actor, User) else str(actor)
+    actor_id = actor.id if isinstance(actor, User) else None
+    marks = ",".join("?" * len(numbers))
+    with store.tx() as db:
+        rows = db.execute(
+            "SELECT c.id, c.state FROM cases c JOIN runs r ON r.id = c.run_id WHERE r.body_code = ? AND r.jimu = ?"
+            f" AND r.purged_at IS NULL AND c.recheck_a_at IS NULL AND c.state != ? AND c.my_number IN ({marks})",
+            (body_code, jimu, State.DONE.value, *numbers)).fetchall()
+        now = store.now()
+        for case_id, state in rows:
+            db.execute("UPDATE cases SET recheck_a_at = ?, updated_at = ? WHERE id = ?", (now, now, case_id))
+            db.execute("INSERT INTO events (case_id, at, actor, action, from_state, to_state, fields)"
+                       " VALUES (?, ?, ?, ?, ?, ?, '{}')", (case_id, now, actor_id, RECHECK_A, state, state))
+            audit.append(store, name, RECHECK_A, case_id=case_id, details={"state": state, "判定": "A"})
+    return [r[0] for r in rows]

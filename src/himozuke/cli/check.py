@@ -109,6 +109,13 @@ def check(
                                                 help="台帳のパスフレーズのファイル（既定: HIMOZUKE_PASSPHRASE か入力）"),
     scope: Path | None = typer.Option(None, "--scope", help="himozuke scope の出力フォルダ（対象.csv を照合するとき）。"
                                                            "範囲と対象外の件数・理由を run.json と報告書に記録"),
+    baseline: Path | None = typer.Option(None, "--baseline",
+                                         help="前回の出力フォルダ（--out と同じでよい）。変わった行とその番号・人に"
+                                              "関わる行だけを照合し直し、差分を delta.csv に。終了コード 0: 新規 B・C なし、"
+                                              "1: 新規 B・C あり（docs/recheck.md）"),
+    digest_key: Path | None = typer.Option(None, "--digest-key",
+                                           help="digests.parquet の鍵ファイル（既定: HIMOZUKE_DIGEST_KEY か "
+                                                "~/.config/himozuke/digest.key。出力フォルダの外に置く）"),
 ) -> None:
     """業務側と住基側の4情報を照合し A/B/C/E に分類する（マニュアル §7(6)）。
 
@@ -119,15 +126,18 @@ def check(
     例 / example:  himozuke check 抽出.csv KEKKA.DAT --registry-profile jlis-result-fixed
     例 / example:  himozuke check hdfs:///c/抽出.csv hdfs:///c/住基結果.csv --engine spark --out hdfs:///c/out
     例 / example:  himozuke check 抽出.csv 住基結果.csv --body-code 062014 --jimu 障害者手帳情報 --store 台帳.db --user tanaka
+    例 / example:  himozuke check 抽出.csv 住基結果.csv --out result/ --baseline result/   （定期の再点検）
     """
     from himozuke import identity
 
     run_body = identity.body(body_code, body_name, jimu)
     with contextlib.ExitStack() as stack:
         hand_over = _store_hand_over(stack, store, user, passphrase_file, run_body) if store else None
-        _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
-               business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
-               run_body, hand_over, scope)
+        summary = _check(business, registry, out, formats, show_number, encoding, business_encoding,
+                         registry_encoding, business_profile, registry_profile, memory_limit, buckets, work_dir, resume,
+                         engine, home_prefecture, run_body, hand_over, scope, baseline, digest_key)
+    if summary.recheck is not None and summary.recheck["delta"].get("新規"):
+        raise typer.Exit(1)  # for a scheduler: new B/C to follow up
 
 
 def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None, passphrase_file: Path | None,
@@ -145,16 +155,24 @@ def _store_hand_over(stack: contextlib.ExitStack, store: Path, user: str | None,
     db = stack.enter_context(open_store(store, passphrase_from(passphrase_file)))
     who = db.login(user, password_from())
 
-    def hand_over(cases, summary) -> None:
+    def hand_over(cases, summary, resolved=None) -> None:
         run_id = import_result(db, cases, store_identity(summary), actor=who)
         console.print(f"台帳 / case store: {store} 実行 {run_id}、案件 {cases.height:,} 件（B・C・E）", soft_wrap=True)
+        if resolved is not None:
+            from himozuke.cases.workflow import mark_recheck_a
+            from himozuke.formats.columns import MY_NUMBER
+
+            marked = mark_recheck_a(db, who, run_body.code, run_body.jimu,
+                                    resolved.get_column(MY_NUMBER).drop_nulls().to_list())
+            console.print(f"台帳 / case store: 再点検で一致（A）となった案件 {len(marked):,} 件に印を付けました"
+                          "（終了は担当者の提案と別の確認者の承認で）", soft_wrap=True)
 
     return hand_over
 
 
 def _check(business, registry, out, formats, show_number, encoding, business_encoding, registry_encoding,
            business_profile, registry_profile, memory_limit, buckets, work_dir, resume, engine, home_prefecture,
-           run_body, hand_over, scope_dir) -> None:
+           run_body, hand_over, scope_dir, baseline, digest_key) -> RunSummary:
     from himozuke.scope import read_summary
 
     scope = read_summary(scope_dir) if scope_dir else None
@@ -163,6 +181,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
                                                         resume=resume):
         memory.keep_freed_memory()
     from himozuke.pipeline import parse_formats, run_check
+    from himozuke.recheck import load_key
 
     fmts = parse_formats(formats)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -185,9 +204,25 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
             business_profile=business_profile, registry_profile=registry_profile,
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
-            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope,
+            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope, baseline=baseline,
+            digest_key=load_key(digest_key) if digest_key else None,
         )
     print_summary(summary, out)
+    if summary.recheck is not None:
+        print_recheck(summary.recheck)
+    return summary
+
+
+def print_recheck(recheck: dict) -> None:
+    """What the re-check did: carried and recomputed rows, or why it checked in full; the delta counts."""
+    if recheck["used"]:
+        console.print(f"再点検 / re-check: 前回 {escape(recheck['baseline'])} から {recheck['carried']:,} 行を引き継ぎ、"
+                      f"{recheck['recomputed']:,} 行を照合し直しました", soft_wrap=True)
+    else:
+        console.print(f"[yellow]前回の結果を使えないため全件を照合しました[/] / full check: {escape(recheck['reason'])}",
+                      soft_wrap=True)
+    delta = recheck["delta"]
+    console.print("差分 / delta.csv: " + "、".join(f"{k} {n:,}" for k, n in delta.items()), soft_wrap=True)
 
 
 @app.command()

@@ -1,0 +1,113 @@
+"""Re-check of what changed (issue #19 part 5): ``check --baseline`` against a full check of the same inputs.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/recheck.py [--pairs 1000000] [--changed 0.01] [--repeat 3]
+                                                          [--out bench-output]
+
+The baseline is a full check of ``make_pairs`` files; then ``--changed`` of the rows of each side change
+(business: 漢字氏名 edited, plus as many rows deleted as inserted — 1 ‰ each — so 行番号 move; registry: 住所
+edited) and both the re-check and a full check of the changed files run, as real subprocesses, alternating,
+``--repeat`` times each. Printed: every time, the fastest of each and the ratio re-check / full (goal: ≤ 40 % at
+1 M pairs, ≤ 25 % at 10 M), the same for CPU time (user + system of the child: less disturbed than wall time on
+a shared machine), and whether the two result.csv are the same bytes (they must be).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _bench import make_pairs
+
+from himozuke.formats import columns as C
+
+
+def changed_inputs(b: Path, r: Path, out: Path, share: float, seed: int = 19) -> tuple[Path, Path]:
+    """Copies of ``b`` and ``r`` with ``share`` of the rows of each changed (reused when present)."""
+    b2, r2 = out / f"{b.stem}-changed.csv", out / f"{r.stem}-changed.csv"
+    if b2.exists() and r2.exists():
+        return b2, r2
+    rng = np.random.default_rng(seed)
+    business = pl.read_csv(b, infer_schema=False)
+    n = business.height
+    edited = rng.random(n) < share
+    business = business.with_columns(
+        pl.when(pl.Series(edited)).then(pl.concat_str(pl.lit("改"), pl.col(C.KANJI_NAME).str.slice(1)))
+        .otherwise(pl.col(C.KANJI_NAME)).alias(C.KANJI_NAME))
+    gone = rng.random(n) < share / 10
+    # a deleted row here and there, and as many rows added (copies under a new position: new 行番号 after them)
+    inserted = business.filter(pl.Series(rng.random(n) < share / 10)).with_columns(
+        pl.concat_str(pl.lit("追"), pl.col(C.KANJI_NAME).str.slice(1)).alias(C.KANJI_NAME))
+    half = n // 2
+    kept = business.filter(~pl.Series(gone))
+    business = pl.concat([kept.head(half), inserted, kept.slice(half)])
+    business.write_csv(b2)
+    registry = pl.read_csv(r, infer_schema=False)
+    moved = pl.Series(rng.random(registry.height) < share)
+    registry.with_columns(pl.when(moved).then(pl.concat_str(pl.col(C.ADDRESS), pl.lit("号棟")))
+                          .otherwise(pl.col(C.ADDRESS)).alias(C.ADDRESS)).write_csv(r2)
+    return b2, r2
+
+
+def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS MiB) of ``cmd`` as a child (``os.wait4``)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in ok:
+        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", type=int, default=1_000_000)
+    ap.add_argument("--changed", type=float, default=0.01, help="share of the rows changed on each side")
+    ap.add_argument("--out", type=Path, default=Path("bench-output"))
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest of each is compared")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    b, r = make_pairs(args.pairs, args.out)
+    b2, r2 = changed_inputs(b, r, args.out, args.changed)
+    print(f"inputs: {b.name}, {r.name} and their changed copies ({time.perf_counter() - t0:.1f} s)", flush=True)
+    himozuke = [sys.executable, "-c", "from himozuke.cli import main; main()"]
+    base, full_out, re_out = (args.out / f"recheck-{k}-{args.pairs}" for k in ("base", "full", "re"))
+    shutil.rmtree(base, ignore_errors=True)
+    first, _, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), "--formats", "csv"])
+    print(f"baseline (full check of the original files): {first:.2f} s", flush=True)
+    full, again = [], []
+    for _ in range(args.repeat):
+        full.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(full_out), "--formats", "csv"]))
+        again.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(re_out), "--formats", "csv",
+                                "--baseline", str(base)], ok=(0, 1)))  # 1: new B/C, as planted
+        print(f"full {full[-1][0]:.2f} s (CPU {full[-1][1]:.2f} s), re-check {again[-1][0]:.2f} s "
+              f"(CPU {again[-1][1]:.2f} s)", flush=True)
+    full_s, re_s = min(s for s, _, _ in full), min(s for s, _, _ in again)
+    full_cpu, re_cpu = min(c for _, c, _ in full), min(c for _, c, _ in again)
+    run = json.loads((re_out / "run.json").read_text(encoding="utf-8"))["recheck"]
+    figures = {
+        "pairs": args.pairs, "changed_share": args.changed,
+        "full_seconds": round(full_s, 2), "recheck_seconds": round(re_s, 2), "ratio": round(re_s / full_s, 3),
+        "full_cpu_seconds": round(full_cpu, 2), "recheck_cpu_seconds": round(re_cpu, 2),
+        "cpu_ratio": round(re_cpu / full_cpu, 3),
+        "full_peak_mib": round(max(m for _, _, m in full)), "recheck_peak_mib": round(max(m for _, _, m in again)),
+        "recomputed_rows": run["recomputed"], "carried_rows": run["carried"], "delta": run["delta"],
+        "same_bytes": (full_out / "result.csv").read_bytes() == (re_out / "result.csv").read_bytes(),
+    }
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if not figures["same_bytes"]:
+        sys.exit("the re-check's result.csv differs from the full check's")
+
+
+if __name__ == "__main__":
+    main()

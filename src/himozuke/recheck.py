@@ -1,0 +1,452 @@
+"""Re-check of what changed (issue #19 parts 4–5): per-row digests, the rows a change can reach, the delta.
+
+「マイナンバー情報総点検について」§3 再発防止対策 asks that linkage errors be found 「定期的」 after the big check;
+「総点検マニュアル」第2.1版 §7(6) gives the rules. A scheduled run should not pay for the whole file when 1 % of
+it changed, so every run keeps, in ``digests.parquet`` beside its outputs, keyed digests per business row (the
+whole record, its 個人番号) and per registry 個人番号, with the row's verdict columns — digests and verdict labels
+only, never a value.
+
+A re-check (:func:`recheck_frames`) recomputes a business row when
+
+* its record is new or changed (no previous row with the same digest, occurrence by occurrence),
+* its number's registry record changed (added, removed, edited, repeated),
+* it shares a 個人番号 with a row that is new, changed or gone, or a person key with a row that is new or changed
+  or that the baseline flagged ``cross.person_several_numbers`` — the engine's two cross-record rules
+  (:mod:`himozuke.match.engine`: a number shared by several people, one person under several numbers) see only
+  such rows. Person keys are not kept (they would cost every plain check): a gone row can only take a number
+  away from its person, which changes a flag only when the person had several — and then all its rows had it;
+
+and carries every other row's verdict columns forward from the previous run. The recomputed rows are checked by
+the engine itself (:func:`himozuke.match.engine.check_frames`) together with every row that shares a number or a
+person key with one of them, so the cross-record rules see exactly what a full check sees; their values come from
+the current files. The result is byte-identical to a full check of the same inputs (property-tested).
+
+Why keyed: a 個人番号 has 11 free digits (10¹¹ candidates) and result.csv shows 8 of the 12 (``1234 **** 9018``), so
+an unkeyed hash is undone by trying 10⁴ numbers. The digests are Polars hashes keyed by a 192-bit random key
+(:func:`load_key`) kept in a file *outside* the output folder (default ``~/.config/himozuke/digest.key``,
+mode 0600; ``HIMOZUKE_DIGEST_KEY`` names another): the digest file alone cannot test a guess. Polars' hash is
+a fast keyed hash, not a cryptographic MAC — a vectorised MAC over millions of rows does not exist in the
+stack, and HMAC per row in Python would cost more than the whole re-check; docs/recheck.md says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from himozuke import __version__, mynumber
+from himozuke.atomic import atomic_path
+from himozuke.errors import UsageError
+from himozuke.formats import columns as C
+from himozuke.match import RULE_VERSION
+from himozuke.match.classify import Verdict
+from himozuke.match.engine import (
+    NUMBER_KEY,
+    PERSON,
+    REASON_DETAIL,
+    RESULT_COLUMNS,
+    business_frame,
+    check_frames,
+    number_key_expr,
+    one_per_number,
+    person_frame,
+    registry_rows,
+    rejected_rows,
+)
+from himozuke.match.reasons import Reason
+
+DIGESTS = "digests.parquet"
+DELTA = "delta.csv"
+KEY_ENV = "HIMOZUKE_DIGEST_KEY"
+#: Version of the digest file's layout; another one is not a baseline.
+FORMAT = 1
+
+#: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
+DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)
+D_ROW, D_NUMBER, D_REGISTRY = "d_row", "d_number", "d_registry"
+SIDE = "側"
+BUSINESS_SIDE, REGISTRY_SIDE = "業務", "住基"
+_OCC = "_occurrence"
+_PREV = "前回行番号"
+
+# ---- delta.csv ------------------------------------------------------------------------------------------------
+KIND = "区分"
+NEW, RESOLVED, CHANGED, GONE = "新規", "解消", "変化", "削除"
+PREVIOUS_VERDICT = "前回判定"
+#: delta.csv's columns, in order (docs/recheck.md).
+DELTA_COLUMNS = (KIND, C.ROW, _PREV, C.MY_NUMBER, PREVIOUS_VERDICT, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
+_FOLLOWED = (str(Verdict.B), str(Verdict.C))
+
+
+
+# ---- the key --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Key:
+    """The digest key: a hash seed and two salt words hashed with every value (192 random bits)."""
+
+    seed: int
+    salt: tuple[int, int]
+
+    @property
+    def id(self) -> str:
+        """Names the key without revealing it (a run made with another key is no baseline)."""
+        import hashlib
+
+        raw = b"".join(x.to_bytes(8, "big") for x in (self.seed, *self.salt))
+        return hashlib.sha256(b"himozuke digest key id\0" + raw).hexdigest()[:16]
+
+    def digest(self, *values: pl.Expr) -> pl.Expr:
+        """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row)."""
+        return pl.struct(pl.lit(self.salt[0], dtype=pl.UInt64).alias("_salt0"),
+                         pl.lit(self.salt[1], dtype=pl.UInt64).alias("_salt1"),
+                         *(v.alias(f"_v{k}") for k, v in enumerate(values))).hash(seed=self.seed)
+
+
+def key_path() -> Path:
+    """Where the digest key lives: ``$HIMOZUKE_DIGEST_KEY``, else the user's configuration folder."""
+    given = os.environ.get(KEY_ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("APPDATA") if os.name == "nt" else os.environ.get("XDG_CONFIG_HOME")
+    return Path(base or Path.home() / ".config") / "himozuke" / "digest.key"
+
+
+def load_key(path: Path | None = None) -> Key:
+    """The digest key at ``path`` (default :func:`key_path`), made (mode 0600, atomically) when absent."""
+    path = path or key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp:
+            tmp.write_text(secrets.token_hex(24) + "\n", encoding="ascii")
+            os.chmod(tmp, 0o600)
+    try:
+        raw = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        raw = b""
+    if len(raw) != 24:
+        raise UsageError("照合の要約（digest）の鍵ファイルを読めません（削除すると新しい鍵を作ります。前回の結果との"
+                         "差分照合は一度だけ全件照合になります）",
+                         "cannot read the digest key file (delete it to make a new key; the next re-check is then a "
+                         "full check)", file=str(path))
+    words = [int.from_bytes(raw[k:k + 8], "big") for k in (0, 8, 16)]
+    return Key(words[0], (words[1], words[2]))
+
+
+# ---- digests --------------------------------------------------------------------------------------------------
+
+def _number_key(frame_number: pl.Expr) -> pl.Expr:
+    return number_key_expr(mynumber.normalize_expr(frame_number))
+
+
+def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Series | None = None) -> pl.DataFrame:
+    """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row
+    (a lazy ``rows`` streams: only these four columns are held). ``numbers``: the rows' ``_number_key`` when the
+    caller has them (:func:`himozuke.match.engine.business_frame`)."""
+    values = [c for c in rows.collect_schema().names() if c != C.ROW]
+    number = _number_key(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
+    return rows.lazy().select(
+        pl.col(C.ROW),
+        key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
+        pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER),
+        number.alias(NUMBER_KEY),
+    ).collect(engine="streaming")
+
+
+def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
+    """Per registry 個人番号 (as the engine reads the file, :func:`himozuke.match.engine.registry_frame`: the first
+    row of a number, and how often it occurs): the number's digest and the record's (a lazy ``registry``
+    streams: only a digest per row is held; a frame of :func:`~himozuke.match.engine.registry_rows` is taken as
+    it is)."""
+    rows = registry if NUMBER_KEY in registry.collect_schema().names() else registry_rows(registry)
+    values = [c for c in rows.collect_schema().names() if c != NUMBER_KEY]
+    one = one_per_number(rows.lazy().select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
+                         .collect(engine="streaming"))
+    counted = [c for c in one.columns if c != NUMBER_KEY]  # the record's digest and the number's count
+    return one.select(key.digest(pl.col(NUMBER_KEY)).alias(D_NUMBER),
+                      key.digest(*(pl.col(c) for c in counted)).alias(D_REGISTRY))
+
+
+# ---- the baseline ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Baseline:
+    """A previous run's digest file, read into memory (before this run clears anything)."""
+
+    folder: Path
+    manifest: dict
+    business: pl.DataFrame  #: 行番号, d_row, d_number and :data:`DERIVED`, in 行番号 order
+    registry: pl.DataFrame  #: d_number, d_registry
+
+
+def manifest(key: Key, *, business_profile: str, registry_profile: str, business_columns: list[str],
+             home_prefecture: str | None) -> dict:
+    """What must be equal for a previous run's verdicts to be carried forward."""
+    return {"format": FORMAT, "rule_version": RULE_VERSION, "himozuke": __version__, "polars": pl.__version__,
+            "key_id": key.id, "business_profile": business_profile, "registry_profile": registry_profile,
+            "business_columns": list(business_columns), "home_prefecture": home_prefecture}
+
+
+_LABELS = {"format": "要約ファイルの版", "rule_version": "規則の版", "himozuke": "himozuke の版",
+           "polars": "Polars の版", "key_id": "要約の鍵", "business_profile": "業務側のレイアウト",
+           "registry_profile": "住基側のレイアウト", "business_columns": "業務側の列",
+           "home_prefecture": "団体の都道府県"}
+
+
+def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
+    """The baseline in ``folder`` (its ``digests.parquet`` checked against its ``run.json``), or None and why not.
+
+    Nothing here raises for a bad baseline: the caller falls back to a full check and says why."""
+    folder = Path(folder)
+    path, run = folder / DIGESTS, folder / "run.json"
+    if not path.is_file() or not run.is_file():
+        missing = DIGESTS if not path.is_file() else "run.json"
+        return None, f"前回の {missing} がありません / the baseline has no {missing}"
+    try:
+        meta = pl.read_parquet_metadata(path)
+        stored = json.loads(meta["himozuke"])
+        token = json.loads(run.read_text(encoding="utf-8")).get("digests_token")
+        frame = pl.read_parquet(path)
+    except Exception:  # any damage: unreadable parquet, no metadata, bad JSON — reported, then a full check
+        return None, f"前回の {DIGESTS} が壊れています / the baseline's {DIGESTS} is damaged"
+    if token is None or token != stored.get("token"):
+        return None, (f"前回の {DIGESTS} と run.json が同じ実行のものではありません / the baseline's {DIGESTS} and "
+                      "run.json are not from the same run")
+    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, *DERIVED).with_columns(
+        pl.col(pl.Categorical).cast(pl.String))
+    registry = frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
+    return Baseline(folder, stored.get("manifest", {}), business, registry), ""
+
+
+def mismatch(baseline: Baseline, expected: dict) -> str:
+    """Why ``baseline`` cannot be carried forward under ``expected`` (:func:`manifest`), or ""."""
+    differ = [k for k in expected if baseline.manifest.get(k) != expected[k]]
+    if not differ:
+        return ""
+    names = "・".join(_LABELS.get(k, k) for k in differ)
+    return f"前回の実行と{names}が違います / the baseline differs in {', '.join(differ)}"
+
+
+def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, manifest_: dict) -> str:
+    """``digests.parquet`` (atomic): business rows then registry numbers, with the manifest and a fresh token in
+    the file's metadata. Returns the token, which run.json records (a baseline is both files of one run)."""
+    token = secrets.token_hex(8)
+    # a few hundred distinct labels and reason texts over millions of rows: dictionary-encoded (Categorical)
+    labels = [c for c in DERIVED if business.schema[c] == pl.String]
+    frame = pl.concat([
+        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *DERIVED)
+        .with_columns(pl.col(labels).cast(pl.Categorical)),
+        registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY),
+    ], how="diagonal_relaxed")
+    with atomic_path(path) as tmp:
+        frame.write_parquet(tmp, compression="lz4", metadata={"himozuke": json.dumps({"manifest": manifest_, "token": token},
+                                                                  ensure_ascii=False)})
+    return token
+
+
+# ---- the re-check ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Recheck:
+    """What a run with ``--baseline`` did (in run.json as ``recheck``)."""
+
+    baseline: str
+    used: bool
+    reason: str = ""
+    recomputed: int = 0
+    carried: int = 0
+    new_rows: int = 0
+    gone_rows: int = 0
+    registry_changed: int = 0
+    delta: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def new_followups(self) -> int:
+        """新規 B/C: what a scheduler's exit code 1 reports."""
+        return self.delta.get(NEW, 0)
+
+
+@dataclass
+class Checked:
+    """A run's result with what the next run needs: the business digests with the verdict columns."""
+
+    result: pl.DataFrame
+    digests: pl.DataFrame  #: 行番号, d_row, d_number, _number_key, DERIVED (rows read, in file order)
+    registry: pl.DataFrame  #: d_number, d_registry
+    pairs: pl.DataFrame | None = None  #: 行番号 → 前回行番号 and 前回判定 (a re-check only)
+    gone: pl.DataFrame | None = None  #: previous rows no longer in the file (前回行番号, 前回判定)
+    stats: dict = field(default_factory=dict)
+
+
+def _with_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
+    """The k-th row with a digest is paired with the previous run's k-th row with that digest."""
+    if frame.get_column(D_ROW).n_unique() == frame.height:  # cheap path: no record repeats
+        return frame.with_columns(pl.lit(0, dtype=pl.Int64).alias(_OCC))
+    return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).over(D_ROW).alias(_OCC))
+
+
+def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl.DataFrame, key: Key,
+                home: str | None, baseline: Baseline | None = None) -> Checked:
+    """A full check (:func:`himozuke.match.engine.check_frames`) and the digests the next run needs; with a
+    ``baseline`` that could be read but not carried forward (other rules …), its rows are still paired with
+    these for the delta (a row of another key or Polars version pairs with nothing: every row is new)."""
+    result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
+    digests = business_digests(b_rows, key)
+    return paired_with(Checked(result, _with_derived(digests, result), registry_digests(r_rows, key)), baseline)
+
+
+def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
+    """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
+    if baseline is None:
+        return checked
+    cur = _with_occurrence(checked.digests.select(C.ROW, D_ROW, D_NUMBER))
+    prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
+    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, C.VERDICT), on=[D_ROW, _OCC], how="left", maintain_order="left")
+    checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(),
+                                        prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti"))
+    return checked
+
+
+def _with_derived(digests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
+    return digests.join(result.select(C.ROW, *DERIVED), on=C.ROW, how="left", maintain_order="left")
+
+
+def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl.DataFrame, key: Key,
+                   home: str | None, baseline: Baseline) -> Checked:
+    """The result of a full check of these inputs, recomputing only what a change can reach (module doc)."""
+    business = business_frame(b_rows).collect()
+    cur = _with_occurrence(business_digests(b_rows, key, business.get_column(NUMBER_KEY)))
+    prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
+    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, *DERIVED), on=[D_ROW, _OCC], how="left", maintain_order="left")
+    new = paired.get_column(_PREV).is_null()
+    gone = prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti")
+    registry = registry_rows(r_rows).collect()
+    reg = registry_digests(registry, key)
+    reg_changed = reg.join(baseline.registry, on=D_NUMBER, how="full", coalesce=True, suffix="_prev").filter(
+        pl.col(D_REGISTRY).ne_missing(pl.col(f"{D_REGISTRY}_prev"))).get_column(D_NUMBER)
+    dirty_numbers = pl.concat([paired.filter(new).get_column(D_NUMBER), gone.get_column(D_NUMBER),
+                               reg_changed]).drop_nulls().unique()
+    # Who each row is about (the engine's person key, as ids within this file). A person's rows can change their
+    # "several numbers" flag only when one of them is new or changed (it may add a number), or when the person had
+    # several numbers before (a gone row may take one away: every row of such a person was flagged then).
+    ids = person_frame(business).select(C.ROW, PERSON)
+    paired = paired.join(ids, on=C.ROW, how="left", maintain_order="left")
+    flagged = pl.col(C.REASONS).str.split(";").list.contains(str(Reason.PERSON_SEVERAL_NUMBERS)).fill_null(False)
+    dirty_persons = paired.filter(new | flagged).get_column(PERSON).drop_nulls().unique()
+    number, person = pl.col(D_NUMBER), pl.col(PERSON)
+    redo = paired.select(new | number.is_in(dirty_numbers.implode()) | person.is_in(dirty_persons.implode())).to_series()
+    # every row the cross-record rules let a recomputed row see: its number's and its person's other rows
+    reach = paired.filter(redo)
+    context = paired.select(redo | number.is_in(reach.get_column(D_NUMBER).drop_nulls().implode())
+                            | person.is_in(reach.get_column(PERSON).drop_nulls().implode())).to_series()
+    if context.any():
+        keys = paired.filter(context).get_column(NUMBER_KEY).drop_nulls().unique()
+        registry_keys = r_rows.select(_number_key(pl.col(C.MY_NUMBER))).to_series()
+        part = check_frames(b_rows.filter(context), r_rows.filter(registry_keys.is_in(keys.implode())), None,
+                            home_prefecture=home)
+        redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi")
+    else:
+        redone = pl.DataFrame(schema={c: paired.schema[c] for c in (C.ROW, *DERIVED)})
+    derived = _overlay(paired.select(C.ROW, *DERIVED), redo, redone)
+    result = _values(business, registry).join(derived, on=C.ROW, how="left", maintain_order="left").select(
+        RESULT_COLUMNS)
+    if b_rejects is not None and b_rejects.height:
+        result = pl.concat([result, rejected_rows(b_rejects)], how="vertical")
+    if not result.get_column(C.ROW).is_sorted():
+        result = result.sort(C.ROW)
+    digests = paired.select(C.ROW, D_ROW, D_NUMBER, NUMBER_KEY).with_columns(derived.drop(C.ROW))
+    stats = {"recomputed": int(redo.sum()), "checked_with_context": int(context.sum()),
+             "carried": b_rows.height - int(redo.sum()), "new_rows": int(new.sum()), "gone_rows": gone.height,
+             "registry_changed": reg_changed.len()}
+    pairs, gone = _pair(paired, new, gone)
+    return Checked(result, digests, reg, pairs=pairs, gone=gone, stats=stats)
+
+
+def _pair(paired: pl.DataFrame, new: pl.Series, gone: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(行番号 → 前回行番号, 前回判定) of the rows with a previous self, and the previous rows without a current
+    one. An unchanged row is its previous self; an edited row is when they share the number (k-th new row of a
+    number ↔ k-th gone row of it)."""
+    edited = _by_number(paired.filter(new).select(C.ROW, D_NUMBER)).join(
+        _by_number(gone.select(_PREV, D_NUMBER, C.VERDICT)), on=[D_NUMBER, _OCC], how="inner")
+    pairs = pl.concat([paired.filter(~new).select(C.ROW, _PREV, C.VERDICT), edited.select(C.ROW, _PREV, C.VERDICT)])
+    gone = gone.join(edited.select(_PREV), on=_PREV, how="anti")
+    return (pairs.rename({C.VERDICT: PREVIOUS_VERDICT}),
+            gone.select(_PREV, pl.col(C.VERDICT).alias(PREVIOUS_VERDICT)))
+
+
+def _by_number(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col(D_NUMBER).is_not_null()).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).over(D_NUMBER).alias(_OCC))
+
+
+def _overlay(carried: pl.DataFrame, redo: pl.Series, redone: pl.DataFrame) -> pl.DataFrame:
+    """``carried``'s verdict columns with ``redone``'s rows in the places ``redo`` marks, nulls included."""
+    at = redo.arg_true()
+    aligned = carried.select(pl.col(C.ROW).gather(at)).join(redone, on=C.ROW, how="left", maintain_order="left")
+    return carried.with_columns(carried.get_column(c).scatter(at, aligned.get_column(c).cast(carried.schema[c]))
+                                for c in DERIVED)
+
+
+def _values(business: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """行番号, 個人番号 and both sides' values of every business row (``business``, ``registry``: from
+    :func:`himozuke.match.engine.business_frame` and :func:`~himozuke.match.engine.registry_rows`), as the engine
+    joins them (the registry's first row of a number; nothing for a malformed number)."""
+    registry = one_per_number(registry).select(NUMBER_KEY, *(C.registry(i) for i in C.ITEMS))
+    return business.join(registry, on=NUMBER_KEY, how="left", maintain_order="left")
+
+
+def delta(checked: Checked, result: pl.DataFrame) -> pl.DataFrame:
+    """delta.csv's rows (full numbers; the writer masks): 新規 B/C, 解消 (B/C → A), 変化 (any other change of 判定),
+    削除 (a B/C row no longer in the business file). Without a baseline every B/C row is 新規."""
+    now = result.select(C.ROW, C.MY_NUMBER, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
+    if checked.pairs is None:
+        now = now.with_columns(pl.lit(None, dtype=pl.Int64).alias(_PREV), pl.lit(None, dtype=pl.String)
+                               .alias(PREVIOUS_VERDICT))
+    else:
+        now = now.join(checked.pairs.select(C.ROW, _PREV, PREVIOUS_VERDICT), on=C.ROW, how="left",
+                       maintain_order="left")
+    was, is_ = pl.col(PREVIOUS_VERDICT), pl.col(C.VERDICT)
+    kind = (pl.when(is_.is_in(_FOLLOWED) & ~was.is_in(_FOLLOWED).fill_null(False)).then(pl.lit(NEW))
+            .when(was.is_in(_FOLLOWED) & (is_ == str(Verdict.A))).then(pl.lit(RESOLVED))
+            .when(was.is_not_null() & (was != is_)).then(pl.lit(CHANGED)))
+    rows = now.with_columns(kind.alias(KIND)).filter(pl.col(KIND).is_not_null())
+    if checked.gone is not None and checked.gone.height:
+        gone = checked.gone.filter(pl.col(PREVIOUS_VERDICT).is_in(_FOLLOWED)).select(
+            pl.lit(GONE).alias(KIND), _PREV, PREVIOUS_VERDICT)
+        rows = pl.concat([rows, gone], how="diagonal_relaxed")
+    return rows.select(DELTA_COLUMNS)
+
+
+#: The result columns :func:`delta` reads.
+DELTA_SOURCE = (C.ROW, C.MY_NUMBER, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
+
+
+def new_cases(cases: pl.DataFrame, checked: Checked, case_verdicts: tuple[str, ...]) -> pl.DataFrame:
+    """The rows of ``cases`` (判定 in ``case_verdicts``) whose previous 判定 was not one (new rows included): the
+    follow-up store already holds a case for the others."""
+    if checked.pairs is None:
+        return cases
+    was = cases.select(C.ROW).join(checked.pairs, on=C.ROW, how="left", maintain_order="left").get_column(
+        PREVIOUS_VERDICT)
+    return cases.filter(~was.is_in(case_verdicts).fill_null(False))
+
+
+def delta_counts(rows: pl.DataFrame) -> dict[str, int]:
+    got = dict(rows.group_by(KIND).len().iter_rows())
+    return {k: int(got.get(k, 0)) for k in (NEW, RESOLVED, CHANGED, GONE)}
+
+
+def write_delta(rows: pl.DataFrame, path: Path, *, show_number: bool) -> None:
+    """delta.csv: UTF-8 with BOM like result.csv, 個人番号 masked unless ``show_number`` (report's writer)."""
+    from himozuke.report.tables import write_csv
+
+    write_csv(rows, path, show_number=show_number)
+
+
+__all__ = ["DELTA", "DELTA_COLUMNS", "DIGESTS", "Baseline", "Checked", "Key", "Recheck", "delta", "full_frames",
+           "load_key", "read_baseline", "recheck_frames"]
