@@ -44,8 +44,11 @@ PASSPHRASE = "benchmark passphrase"
 WARMUP = 20
 _CANNED = """
 import himozuke.verification as v
-_answer = {"判定": "A", "理由": None}
-v.verify = lambda business, registry, **kw: v.Verification(dict(_answer))
+from himozuke.formats import columns as C
+_answer = v.Verification(number=None, verdict="A", items={i: "一致" for i in C.ITEMS}, reasons=None,
+                         explanation=None, priority=None, business={i: None for i in C.ITEMS},
+                         registry={i: None for i in C.ITEMS})
+v.verify = lambda business, registry, **kw: _answer
 """
 
 

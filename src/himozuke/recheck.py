@@ -45,6 +45,7 @@ from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.match import RULE_VERSION
 from himozuke.match.classify import Verdict
+from himozuke.match.compare import ItemVerdict
 from himozuke.match.engine import (
     NUMBER_KEY,
     PERSON,
@@ -52,6 +53,7 @@ from himozuke.match.engine import (
     RESULT_COLUMNS,
     business_frame,
     check_frames,
+    explain_expr,
     number_key_expr,
     one_per_number,
     person_frame,
@@ -64,10 +66,18 @@ DIGESTS = "digests.parquet"
 DELTA = "delta.csv"
 KEY_ENV = "HIMOZUKE_DIGEST_KEY"
 #: Version of the digest file's layout; another one is not a baseline.
-FORMAT = 1
+FORMAT = 2
 
 #: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
 DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)
+#: How the digest file stores :data:`DERIVED` (labels from small fixed sets as enums, the ~100 distinct reason
+#: combinations dictionary-encoded; 理由説明 not at all: it is the reasons' text, remade on reading) — writing
+#: the nine columns as strings cost more than hashing both files (docs/benchmarks.md).
+_STORED: dict[str, pl.DataType] = {
+    C.VERDICT: pl.Enum([str(v) for v in Verdict]),
+    **{C.item_verdict(i): pl.Enum([str(v) for v in ItemVerdict]) for i in C.ITEMS},
+    C.REASONS: pl.Categorical(), C.PRIORITY: pl.Int32(),
+}
 D_ROW, D_NUMBER, D_REGISTRY = "d_row", "d_number", "d_registry"
 SIDE = "側"
 BUSINESS_SIDE, REGISTRY_SIDE = "業務", "住基"
@@ -217,10 +227,20 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
     if token is None or token != stored.get("token"):
         return None, (f"前回の {DIGESTS} と run.json が同じ実行のものではありません / the baseline's {DIGESTS} and "
                       "run.json are not from the same run")
-    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, *DERIVED).with_columns(
-        pl.col(pl.Categorical).cast(pl.String))
+    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(
+        C.ROW, D_ROW, D_NUMBER, *(pl.col(c).cast(pl.String) for c in _STORED if c != C.PRIORITY), C.PRIORITY)
+    business = business.with_columns(_explained(business.get_column(C.REASONS)).alias(REASON_DETAIL)).select(
+        C.ROW, D_ROW, D_NUMBER, *DERIVED)
     registry = frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
     return Baseline(folder, stored.get("manifest", {}), business, registry), ""
+
+
+def _explained(reasons: pl.Series) -> pl.Series:
+    """理由説明 of each row from its 理由, as the engine writes it for a business row (each distinct code
+    combination explained once, :func:`himozuke.match.engine.explain_expr`)."""
+    codes = reasons.unique().drop_nulls()
+    text = pl.select(explain_expr(pl.lit(codes))).to_series()
+    return reasons.replace_strict(codes, text, default=None, return_dtype=pl.String)
 
 
 def mismatch(baseline: Baseline, expected: dict) -> str:
@@ -236,11 +256,9 @@ def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, ma
     """``digests.parquet`` (atomic): business rows then registry numbers, with the manifest and a fresh token in
     the file's metadata. Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
-    # a few hundred distinct labels and reason texts over millions of rows: dictionary-encoded (Categorical)
-    labels = [c for c in DERIVED if business.schema[c] == pl.String]
     frame = pl.concat([
-        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *DERIVED)
-        .with_columns(pl.col(labels).cast(pl.Categorical)),
+        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER,
+                        *(pl.col(c).cast(dtype) for c, dtype in _STORED.items())),
         registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY),
     ], how="diagonal_relaxed")
     with atomic_path(path) as tmp:
