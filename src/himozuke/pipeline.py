@@ -327,7 +327,7 @@ def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.C
     """The digests a bucketed full run keeps: one more streaming pass over each file, holding a few integers per
     row."""
     digests = recheck.business_digests(b.rows, key)
-    derived = result.select(C.ROW, *recheck.DERIVED).collect(engine="streaming")
+    derived = result.select(C.ROW, *recheck.stored_derived()).collect(engine="streaming")
     digests = digests.join(derived, on=C.ROW, how="left", maintain_order="left")
     return recheck.Checked(None, digests, recheck.registry_digests(r.rows, key))
 
