@@ -25,6 +25,7 @@ from himozuke.formats.records import open_records
 from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
+from himozuke.match.engine import RESULT_SCHEMA
 from himozuke.match.scale import Tick, Work, run_bucketed
 from himozuke.memory import default_memory_limit, runs_in_memory
 from himozuke.report.tables import write_csv, write_parquet
@@ -146,6 +147,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     is none to compare with), and ``hand_over`` gets the new cases only and, as ``resolved``, the rows 解消.
     """
     say = progress or (lambda _msg: None)
+    formats = parse_formats(formats)
     base, base_reason = recheck.read_baseline(baseline) if baseline is not None else (None, "")
     # every engine's phases reach ``tick``: the bucketed one per bucket, the in-memory one per phase
     step: Tick = tick or (lambda *_a: None)
@@ -269,32 +271,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                                     **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
         if not rechecked.used:
             say(f"全件照合 / full check: {base_reason}")
-    notes = []
-    if r_rejects.height:
-        notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（{REGISTRY_REJECTS}）。")
-        with atomic_path(out / REGISTRY_REJECTS) as tmp:
-            r_rejects.write_csv(tmp, include_bom=True)
-        summary.outputs.append(REGISTRY_REJECTS)
-    for k, fmt in enumerate(formats):
-        t0 = time.perf_counter()
-        say(f"出力 / writing {fmt}")
-        step("write", k, len(formats))
-        if fmt == "csv":
-            write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain)
-            summary.outputs.append(OUTPUT_FILES[fmt])
-        elif fmt == "parquet":
-            write_parquet(result, out / OUTPUT_FILES[fmt], show_number=show_number)
-            summary.outputs.append(OUTPUT_FILES[fmt])
-        elif fmt == "xlsx":
-            # xlsxwriter is imported only when a workbook is wanted
-            from himozuke.report.xlsx import RunInfo, write_report
-
-            write_report(result, out / OUTPUT_FILES[fmt],
-                         RunInfo(b_name, r_name, started, notes, home_prefecture=home, home_source=home_source,
-                                 identity=identity_lines(summary)),
-                         show_number=show_number)
-            summary.outputs.append(OUTPUT_FILES[fmt])
-        timings[f"write_{fmt}"] = time.perf_counter() - t0
+    timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
+                             plain=plain, say=say, step=step)
     step("write", len(formats), len(formats))
     resolved = None
     if rechecked is not None:
@@ -321,6 +299,41 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame | None, out: Path,
+                  formats: Sequence[str], summary: RunSummary, *, started: dt.datetime, show_number: bool,
+                  plain: bool = False, say: Progress | None = None, step: Tick | None = None) -> dict[str, float]:
+    """The outputs of a run in a local folder, for every engine (in memory, bucketed, Spark collected on the
+    driver): ``registry_rejects.csv`` when the registry file had unreadable lines, then each of ``formats``,
+    atomically; each written file is named in ``summary.outputs``. Returns the seconds per format."""
+    say, step = say or (lambda _msg: None), step or (lambda *_a: None)
+    notes, timings = [], {}
+    if r_rejects is not None and r_rejects.height:
+        notes.append(f"住基側ファイルに読めない行が {r_rejects.height} 行あります（{REGISTRY_REJECTS}）。")
+        with atomic_path(out / REGISTRY_REJECTS) as tmp:
+            r_rejects.write_csv(tmp, include_bom=True)
+        summary.outputs.append(REGISTRY_REJECTS)
+    for k, fmt in enumerate(formats):
+        t0 = time.perf_counter()
+        say(f"出力 / writing {fmt}")
+        step("write", k, len(formats))
+        if fmt == "csv":
+            write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain)
+        elif fmt == "parquet":
+            write_parquet(result, out / OUTPUT_FILES[fmt], show_number=show_number)
+        elif fmt == "xlsx":
+            # xlsxwriter is imported only when a workbook is wanted
+            from himozuke.report.xlsx import RunInfo, write_report
+
+            write_report(result, out / OUTPUT_FILES[fmt],
+                         RunInfo(summary.business_file, summary.registry_file, started, notes,
+                                 home_prefecture=summary.home_prefecture, home_source=summary.home_prefecture_source,
+                                 identity=identity_lines(summary)),
+                         show_number=show_number)
+        summary.outputs.append(OUTPUT_FILES[fmt])
+        timings[f"write_{fmt}"] = time.perf_counter() - t0
+    return timings
 
 
 def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:
@@ -388,35 +401,82 @@ def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
     return thread
 
 
+def _spark_ready() -> None:
+    """One line, not a traceback, when this machine cannot run Spark: the ``spark`` extra or Java missing."""
+    import importlib.util
+    import shutil
+
+    missing = [m for m in ("pyspark", "pyarrow") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"Spark で照合するには追加のパッケージが必要です: pip install 'himozuke[spark]'"
+                         f"（{', '.join(missing)} がありません）",
+                         f"the spark engine needs the spark extra: pip install 'himozuke[spark]' "
+                         f"({', '.join(missing)} is missing)")
+    if "PYSPARK_GATEWAY_PORT" not in os.environ and not os.environ.get("JAVA_HOME") and not shutil.which("java"):
+        raise UsageError("Spark には Java（17 など）が必要です（java が PATH にも JAVA_HOME にもありません）",
+                         "Spark needs Java (17 or later): no java on PATH and JAVA_HOME is not set")
+
+
 def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress, body: identity.Body,
-               scope: dict | None, *, formats: Sequence[str], **options) -> tuple[RunSummary, None]:
-    """``engine="spark"``: :func:`himozuke.match.spark.run_spark` (inputs and ``out_dir`` may be Hadoop URIs)."""
-    from himozuke.match.spark import run_spark
+               scope: dict | None, *, formats: Sequence[str], show_number: bool, **options) -> tuple[RunSummary, None]:
+    """``engine="spark"``: the check on Spark (:func:`himozuke.match.spark.check_on_spark`; inputs and
+    ``out_dir`` may be Hadoop URIs). A local folder gets the local engines' files from the same writers
+    (:func:`write_outputs`, the result collected on the driver); a URI gets Spark's own files
+    (:mod:`himozuke.report.hadoop`). Both get run.json."""
+    from himozuke.report import hadoop
+
+    out = str(out_dir)
+    bad = [f for f in formats if f not in hadoop.FORMATS] if hadoop.is_uri(out) else []
+    if bad:
+        raise UsageError(f"Spark エンジンが URI に書ける出力形式は csv, parquet です（xlsx はローカルのフォルダに）: {', '.join(bad)}",
+                         f"the spark engine writes csv and parquet to a URI (xlsx to a local folder): {', '.join(bad)}")
+    _spark_ready()
+    from himozuke.match.spark import REJECTS_SCHEMA, check_on_spark, default_session
 
     say("Spark で照合 / checking on Spark")
     t0 = time.perf_counter()
-    counts = run_spark(str(business), str(registry), str(out_dir), formats=tuple(formats), **options)
-    home, home_source = counts.pop("home_prefecture"), counts.pop("home_prefecture_source")
+    spark = default_session()
+    with check_on_spark(str(business), str(registry), spark=spark, **options) as checked:
+        summary = RunSummary(
+            business_file=checked.business_name, registry_file=checked.registry_name,
+            business_profile=checked.business_profile, registry_profile=checked.registry_profile,
+            business_encoding=options["business_encoding"] or "auto",
+            registry_encoding=options["registry_encoding"] or "auto",
+            rows_in=checked.rows_in, counts={}, registry_rows=checked.registry_rows,
+            registry_rejected=checked.registry_rejected, started=started.isoformat(timespec="seconds"), engine="spark",
+            home_prefecture=checked.home_prefecture, home_prefecture_source=checked.home_prefecture_source,
+            body_code=body.code, body_name=body.name, jimu=body.jimu,
+            inputs_sha256={role: identity.sha256_of(p) if not hadoop.is_uri(str(p)) else None
+                           for role, p in (("business", business), ("registry", registry))}, scope=scope,
+        )
+        if hadoop.is_uri(out):
+            result = checked.result.persist()
+            try:
+                for fmt in formats:
+                    hadoop.write_frame(result, out, OUTPUT_FILES[fmt], show_number=show_number, schema=RESULT_SCHEMA)
+                    summary.outputs.append(OUTPUT_FILES[fmt])
+                if checked.rejects is not None:
+                    hadoop.write_frame(checked.rejects, out, REGISTRY_REJECTS, show_number=True, schema=REJECTS_SCHEMA)
+                    summary.outputs.append(REGISTRY_REJECTS)
+                verdicts = dict(result.groupBy(C.VERDICT).count().collect())
+            finally:
+                result.unpersist()
+        else:
+            frame, rejects = checked.collected()
+            Path(out).mkdir(parents=True, exist_ok=True)
+            verdicts = dict(frame.group_by(C.VERDICT).len().iter_rows())
+            summary.counts = {str(v): int(verdicts.get(str(v), 0)) for v in Verdict}
+            write_outputs(frame, rejects, Path(out), formats, summary, started=started, show_number=show_number)
+    summary.counts = {str(v): int(verdicts.get(str(v), 0)) for v in Verdict}
     seconds = time.perf_counter() - t0
-    summary = RunSummary(
-        business_file=str(business).rstrip("/").rsplit("/", 1)[-1],
-        registry_file=str(registry).rstrip("/").rsplit("/", 1)[-1],
-        business_profile=str(options["business_profile"] or "auto"),
-        registry_profile=str(options["registry_profile"] or "auto"),
-        business_encoding=options["business_encoding"] or "auto", registry_encoding=options["registry_encoding"] or "auto",
-        rows_in=counts["rows_in"], counts={str(v): counts[str(v)] for v in Verdict},
-        registry_rows=counts["registry_rows"], registry_rejected=counts["registry_rejected"],
-        outputs=[OUTPUT_FILES[f] for f in formats] + ([REGISTRY_REJECTS] if counts["registry_rejected"] else []),
-        seconds={"check": round(seconds, 3)}, started=started.isoformat(timespec="seconds"), engine="spark",
-        rows_per_second=round(counts["rows_in"] / seconds) if seconds else 0,
-        home_prefecture=home, home_prefecture_source=home_source,
-        body_code=body.code, body_name=body.name, jimu=body.jimu,
-        inputs_sha256={role: identity.sha256_of(p) if ":/" not in str(p) else None
-                       for role, p in (("business", business), ("registry", registry))}, scope=scope,
-    )
-    if ":/" not in str(out_dir):  # a local folder gets run.json; on a Hadoop URI the counts are printed only
-        with atomic_path(Path(out_dir) / "run.json") as tmp:
-            tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    summary.seconds = {"check": round(seconds, 3)}
+    summary.rows_per_second = round(summary.rows_in / seconds) if seconds else 0
+    text = json.dumps(asdict(summary), ensure_ascii=False, indent=2)
+    if hadoop.is_uri(out):
+        hadoop.write_text(spark, out, "run.json", text)
+    else:
+        with atomic_path(Path(out) / "run.json") as tmp:
+            tmp.write_text(text, encoding="utf-8")
     return summary, None
 
 

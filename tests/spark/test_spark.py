@@ -1,9 +1,11 @@
-"""``run_spark``: the Spark engine gives the local engine's result, row for row (issue 8 item 5)."""
+"""``run_check(engine="spark")``: the Spark engine gives the local engine's result, row for row (issue 8 item 5), and
+writes it through the same writers (issue #21 part 3)."""
 
 from __future__ import annotations
 
 import filecmp
 import inspect
+import json
 import re
 from pathlib import Path
 
@@ -17,8 +19,8 @@ from himozuke.formats import columns as C
 from himozuke.formats.tabular import read_table
 from himozuke.match import spark as spark_engine
 from himozuke.match.classify import Verdict
-from himozuke.match.spark import decode_lines, run_spark
-from himozuke.pipeline import run_check
+from himozuke.match.spark import decode_lines
+from himozuke.pipeline import RunSummary, run_check
 from himozuke.testing.perturb import business_copy
 from himozuke.testing.population import generate_population
 
@@ -34,19 +36,25 @@ def _local(business: Path, registry: Path, out: Path, **kw) -> tuple[dict, pl.Da
     return summary, result
 
 
-def _accounted(counts: dict[str, int]) -> None:
-    assert counts["rows_in"] == sum(counts[v] for v in VERDICTS)
+def _spark(business, registry, out, *, formats=("csv",), encoding=None, **kw) -> RunSummary:
+    """The check on Spark (the session the ``spark`` fixture made: ``default_session`` returns it)."""
+    summary, rows = run_check(business, registry, out, engine="spark", formats=formats, business_encoding=encoding,
+                              registry_encoding=encoding, **kw)
+    assert rows is None  # the rows stay on Spark (or in the files)
+    return summary
+
+
+def _accounted(summary: RunSummary) -> None:
+    assert summary.rows_in == sum(summary.counts[v] for v in VERDICTS)
 
 
 def test_sample_files_cp932_with_gaiji_equal_the_local_engine(spark, tmp_path):
     """tests/cli/data: cp932 business file with a 外字 byte (F040 → U+E000), named rows of every class."""
     assert b"\xf0\x40" in (DATA / "business.csv").read_bytes()
-    counts = run_spark(str(DATA / "business.csv"), str(DATA / "registry.csv"), str(tmp_path / "spark"),
-                       spark=spark, formats=("csv", "parquet"))
+    on_spark = _spark(DATA / "business.csv", DATA / "registry.csv", tmp_path / "spark", formats=("csv", "parquet"))
     summary, _ = _local(DATA / "business.csv", DATA / "registry.csv", tmp_path / "local")
-    assert {v: counts[v] for v in VERDICTS} == summary.counts
-    assert counts["rows_in"] == summary.rows_in
-    _accounted(counts)
+    assert on_spark.counts == summary.counts and on_spark.rows_in == summary.rows_in
+    _accounted(on_spark)
     assert filecmp.cmp(tmp_path / "spark" / "result.csv", tmp_path / "local" / "result.csv", shallow=False)
     spark_rows = pl.read_parquet(tmp_path / "spark" / "result.parquet")
     assert spark_rows.equals(pl.read_parquet(tmp_path / "local" / "result.parquet"))
@@ -59,11 +67,11 @@ def test_jlis_result_layout_through_its_profile_equals_the_local_engine(spark, t
     registry.write_bytes(("要求通番,処理結果コード,個人番号,氏名カナ,氏名漢字,生年月日,性別,住所\n"
                           "1,00,151650496556,ヤマダ　タロウ,山田　太郎,19750102,1,東京都千代田区霞が関１丁目１番１号\n"
                           "2,01,205878835680,,,,,\n").encode("cp932"))
-    counts = run_spark(str(DATA / "business.csv"), str(registry), str(tmp_path / "spark"), spark=spark,
-                       registry_profile="jlis-result-csv", buckets=3)
+    on_spark = _spark(DATA / "business.csv", registry, tmp_path / "spark", registry_profile="jlis-result-csv",
+                      buckets=3)
     summary, _ = _local(DATA / "business.csv", registry, tmp_path / "local", registry_profile="jlis-result-csv")
-    assert {v: counts[v] for v in VERDICTS} == summary.counts
-    assert counts["registry_rows"] == summary.registry_rows == 2
+    assert on_spark.counts == summary.counts
+    assert on_spark.registry_rows == summary.registry_rows == 2
     assert filecmp.cmp(tmp_path / "spark" / "result.csv", tmp_path / "local" / "result.csv", shallow=False)
 
 
@@ -88,15 +96,17 @@ def test_generated_population_split_over_tasks_equals_the_local_engine(spark, ge
     business, registry = generated
     spark.conf.set("spark.sql.files.maxPartitionBytes", "400k")
     try:
-        counts = run_spark(str(business), str(registry), f"file://{tmp_path}/spark", spark=spark, buckets=7,
-                           formats=("csv", "parquet"))
+        on_spark = _spark(business, registry, f"file://{tmp_path}/spark", buckets=7, formats=("csv", "parquet"))
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
     summary, local = _local(business, registry, tmp_path / "local")
-    assert {v: counts[v] for v in VERDICTS} == summary.counts
-    assert (counts["rows_in"], counts["registry_rows"]) == (summary.rows_in, summary.registry_rows) == (20_002,
-                                                                                                       20_003)
-    _accounted(counts)
+    assert on_spark.counts == summary.counts
+    assert (on_spark.rows_in, on_spark.registry_rows) == (summary.rows_in, summary.registry_rows) == (20_002, 20_003)
+    _accounted(on_spark)
+    # run.json on the URI too, written through Hadoop's FileSystem: the run's identity and counts
+    run = json.loads((tmp_path / "spark" / "run.json").read_text(encoding="utf-8"))
+    assert (run["engine"], run["counts"], run["rows_in"]) == ("spark", summary.counts, 20_002)
+    assert run["outputs"] == ["result.csv", "result.parquet"] and not list((tmp_path / "spark").glob(".run.json.part*"))
     (part,) = (tmp_path / "spark" / "result.csv").glob("part-*")
     assert part.read_bytes() == (tmp_path / "local" / "result.csv").read_bytes()
     parts = sorted((tmp_path / "spark" / "result.parquet").glob("part-*.parquet"))
@@ -123,7 +133,7 @@ def test_undecodable_line_is_reported_like_the_local_reader(spark, tmp_path, con
     with pytest.raises(InputFileError) as local:
         read_table(path, encoding=encoding)
     with pytest.raises(InputFileError) as remote:
-        run_spark(str(path), str(DATA / "registry.csv"), str(tmp_path / "spark"), spark=spark, encoding=encoding)
+        _spark(path, DATA / "registry.csv", tmp_path / "spark", encoding=encoding)
     assert (remote.value.line, remote.value.message) == (local.value.line, local.value.message)
     assert remote.value.line == line
 
@@ -135,16 +145,16 @@ def test_carried_business_columns_are_refused_not_dropped(spark, tmp_path):
     pl.read_csv(DATA / "registry.csv", infer_schema=False).with_columns(
         pl.lit("1").alias(C.DV_FLAG)).write_csv(business)
     with pytest.raises(UsageError, match="DV等支援対象"):
-        run_spark(str(business), str(DATA / "registry.csv"), str(tmp_path / "spark"), spark=spark)
+        _spark(business, DATA / "registry.csv", tmp_path / "spark")
 
 
 @pytest.mark.parametrize(("formats", "out"), [
     pytest.param(("pdf",), "result", id="未知の形式"),
     pytest.param(("xlsx",), "hdfs://nn/out", id="HadoopにExcelは書かない"),
 ])
-def test_formats_the_spark_engine_cannot_write_are_a_usage_error(formats, out):
+def test_formats_the_spark_engine_cannot_write_are_a_usage_error(formats, out, tmp_path):
     with pytest.raises(UsageError):
-        run_spark("b.csv", "r.csv", out, spark=object(), formats=formats)
+        run_check(tmp_path / "b.csv", tmp_path / "r.csv", out, engine="spark", formats=formats)
 
 
 @settings(max_examples=200, deadline=None)

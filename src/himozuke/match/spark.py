@@ -13,9 +13,9 @@ functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArro
    行番号 are collected and broadcast.
 4. **check** — ``cogroup(bucket).applyInArrow``: ``registry_frame`` + ``check_bucket`` per bucket;
    unreadable lines become ``rejected_rows``.
-5. **write** — in 行番号 order. A plain ``out`` path gets the local engine's very files
-   (:mod:`himozuke.report.tables`); a URI (``hdfs://``, ``s3a://``, ``file://`` …) gets ``result.csv/`` (one
-   part file: BOM, header, CSV text written by Polars) and ``result.parquet/``, written by Spark.
+5. **write** — not here (this package computes, :mod:`himozuke.report` writes):
+   :func:`himozuke.pipeline.run_check` writes what :func:`check_on_spark` yields — to a local folder with the
+   local engines' writer, to a URI through :mod:`himozuke.report.hadoop` — and run.json either way.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -39,7 +40,6 @@ from himozuke.formats.profiles import Profile, resolve
 from himozuke.formats.records import _apply, open_records
 from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines
 from himozuke.match import home as home_of
-from himozuke.match.classify import Verdict
 from himozuke.match.engine import (
     NUMBER_KEY,
     PERSON,
@@ -52,7 +52,6 @@ from himozuke.match.engine import (
     several_numbers_rows,
 )
 from himozuke.match.scale import BUCKET, bucket_expr
-from himozuke.report.tables import displayed, write_csv, write_parquet
 from himozuke.text.municipality import leading_prefecture_expr
 
 _BYTES = "_bytes"
@@ -70,7 +69,7 @@ _REGISTRY_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.Str
                     **{i: pl.String() for i in C.ITEMS}, C.INQUIRY_RESULT: pl.String(), BUCKET: pl.Int32()}
 
 
-def _spark_schema(schema: dict[str, pl.DataType]):
+def spark_schema(schema: dict[str, pl.DataType]):
     """A Spark ``StructType`` for a Polars schema (text, Int64, Int32 only)."""
     from pyspark.sql import types as T
 
@@ -180,15 +179,6 @@ def _rejected(batches: Iterator) -> Iterator:
     return (b for batch in batches for b in to_arrow(rejected_rows(pl.from_arrow(batch)), RESULT_SCHEMA).to_batches())
 
 
-def _csv_text(batches: Iterator, *, show_number: bool, schema: dict[str, pl.DataType]) -> Iterator:
-    """BOM and header, then the CSV text of each batch written by Polars (the local writer's quoting)."""
-    import pyarrow as pa
-
-    texts = itertools.chain(["\ufeff" + pl.DataFrame(schema=schema).write_csv()], (
-        displayed(pl.from_arrow(b), show_number=show_number).write_csv(include_header=False) for b in batches))
-    return (pa.record_batch([pa.array([t.removesuffix("\n")], pa.string())], names=["value"]) for t in texts if t)
-
-
 def default_session():
     """The session of ``spark-submit`` when launched by it; else a local one (``local[2]``, UI off, Arrow on,
     few shuffle partitions, quiet logs)."""
@@ -286,7 +276,7 @@ def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int |
     def read(batches):
         return _read(batches, table=table, codec=codec, profile=profile, role=role, buckets=n)
 
-    frame = numbered.mapInArrow(read, _spark_schema(schema)).persist()
+    frame = numbered.mapInArrow(read, spark_schema(schema)).persist()
     kinds = {k: (count, first) for k, count, first in
              frame.groupBy(_KIND).agg(F.count(F.lit(1)), F.min(C.ROW)).collect()}
     if _UNDECODABLE_KIND in kinds:
@@ -299,54 +289,62 @@ def _read_side(spark, path: str, role: str, encoding: str | None, buckets: int |
     return frame, table, n, {k: count for k, (count, _) in kinds.items()}, profile
 
 
-def _write_hadoop(result, out: str, name: str, *, show_number: bool, schema: dict[str, pl.DataType]) -> None:
-    """``out/name`` on a Hadoop path: CSV as one part file (BOM, header, Polars quoting), Parquet as parts."""
-    from pyspark.sql import functions as F
+@dataclass
+class SparkCheck:
+    """The check done on Spark, not yet written (:func:`check_on_spark`)."""
 
-    target = f"{out.rstrip('/')}/{name}"
-    if name.endswith(".csv"):
-        def text(batches):
-            return _csv_text(batches, show_number=show_number, schema=schema)
+    result: object  #: Spark DataFrame of result rows (:data:`RESULT_SCHEMA`), in no order
+    rejects: object | None  #: Spark DataFrame (行番号, reason) of the registry file's unreadable lines, or None
+    rows_in: int  #: business rows and unreadable business lines
+    registry_rows: int
+    registry_rejected: int
+    business_name: str
+    registry_name: str
+    business_profile: str
+    registry_profile: str
+    home_prefecture: str | None
+    home_prefecture_source: str
 
-        single = result.repartition(1).sortWithinPartitions(C.ROW)
-        single.mapInArrow(text, "value string").write.mode("overwrite").option("lineSep", "\n").text(target)
-    else:
-        def masked(batches):
-            for batch in batches:
-                yield from to_arrow(displayed(pl.from_arrow(batch), show_number=show_number), schema).to_batches()
+    def collected(self) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+        """The result and the registry rejections as Polars frames on the driver, in 行番号 order (for a local
+        folder: the driver writes them with the local engine's writers)."""
+        frame = pl.from_arrow(self.result.orderBy(C.ROW).toArrow()).cast(RESULT_SCHEMA)
+        rejects = None if self.rejects is None else \
+            pl.from_arrow(self.rejects.orderBy(C.ROW).toArrow()).cast(REJECTS_SCHEMA)
+        return frame, rejects
 
-        result.mapInArrow(masked, _spark_schema(schema)).orderBy(F.col(C.ROW)).write.mode("overwrite").parquet(target)
+
+#: The registry file's unreadable lines, as the local engine writes them (registry_rejects.csv).
+REJECTS_SCHEMA = {C.ROW: pl.Int64(), REJECT_REASON: pl.String()}
 
 
-def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: int | None = None,
-              encoding: str | None = None, show_number: bool = False, formats=("csv",),
-              business_encoding: str | None = None, registry_encoding: str | None = None,
-              business_profile=None, registry_profile=None, home_prefecture: str | None = None) -> dict:
-    """Check ``business`` against ``registry`` on Spark and write ``formats`` into ``out``.
+@contextlib.contextmanager
+def check_on_spark(business: str, registry: str, *, spark=None, buckets: int | None = None,
+                   encoding: str | None = None, business_encoding: str | None = None,
+                   registry_encoding: str | None = None, business_profile=None, registry_profile=None,
+                   home_prefecture: str | None = None) -> Iterator[SparkCheck]:
+    """Check ``business`` against ``registry`` on Spark (phases 1–4); the outputs are the caller's
+    (:func:`himozuke.pipeline.run_check` writes them, for every engine). The read inputs stay cached until the
+    block ends.
 
-    Inputs and ``out`` may be any Hadoop-compatible path. Returns the count per 判定, ``rows_in`` (business rows
-    and unreadable lines), ``registry_rows`` and ``registry_rejected``. Results equal the local engine's.
-    ``<side>_encoding`` and ``<side>_profile`` (a built-in name, a local TOML path) mean what they mean for
+    Inputs may be any Hadoop-compatible path. Results equal the local engine's. ``<side>_encoding`` and
+    ``<side>_profile`` (a built-in name, a local TOML path) mean what they mean for
     :func:`himozuke.pipeline.run_check`; ``encoding`` is the default of both sides. ``home_prefecture`` and
-    where it came from are decided as locally (:mod:`himozuke.match.home`) and returned with the counts.
+    where it came from are decided as locally (:mod:`himozuke.match.home`).
     """
     from pyspark.sql import functions as F
 
-    bad = [f for f in formats if f not in ("csv", "parquet") and not (f == "xlsx" and ":/" not in out)]
-    if bad:
-        raise UsageError(f"Spark エンジンの出力形式は csv, parquet です（ローカル出力なら xlsx も）: {', '.join(bad)}",
-                         f"the spark engine writes csv and parquet (and xlsx to a local folder): {', '.join(bad)}")
     spark = spark or default_session()
-    b_frame, b_table, n, kinds, b_profile = _read_side(spark, business, "business", business_encoding or encoding, buckets,
-                                            business_profile)
+    b_frame, b_table, n, kinds, b_profile = _read_side(spark, business, "business", business_encoding or encoding,
+                                                       buckets, business_profile)
     persisted = [b_frame]
     try:
-        r_frame, r_table, _, r_kinds, r_profile = _read_side(spark, registry, "registry", registry_encoding or encoding, n,
-                                                  registry_profile)
+        r_frame, r_table, _, r_kinds, r_profile = _read_side(spark, registry, "registry",
+                                                             registry_encoding or encoding, n, registry_profile)
         persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
         several = rows.where(F.col(_PERSON_KEY).isNotNull()).select(C.ROW, C.MY_NUMBER, _PERSON_KEY, _PERSON).groupBy(
-            _PERSON).applyInArrow(_several, _spark_schema({C.ROW: pl.Int64()}))
+            _PERSON).applyInArrow(_several, spark_schema({C.ROW: pl.Int64()}))
         flagged = spark.sparkContext.broadcast(sorted(r[C.ROW] for r in several.collect()))
         registry_rows = r_frame.where(F.col(_KIND) == _ROW_KIND)
         home, home_source = home_of.given(home_prefecture, (b_profile.name, b_profile.home_prefecture),
@@ -355,74 +353,23 @@ def run_spark(business: str, registry: str, out: str, *, spark=None, buckets: in
             given = registry_rows.select(C.ADDRESS).mapInArrow(_prefectures, "p string").where(F.col("p").isNotNull())
             home, home_source = home_of.of_counts({r["p"]: r["count"] for r in given.groupBy("p").count().collect()})
         checked = rows.groupBy(BUCKET).cogroup(registry_rows.groupBy(BUCKET)).applyInArrow(
-            _checker(flagged, home), _spark_schema(RESULT_SCHEMA))
+            _checker(flagged, home), spark_schema(RESULT_SCHEMA))
         rejected = b_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON).mapInArrow(
-            _rejected, _spark_schema(RESULT_SCHEMA))
-        result = checked.unionByName(rejected)
-        counts = {"rows_in": kinds.get(_ROW_KIND, 0) + kinds.get(_REJECT_KIND, 0),
-                  "registry_rows": r_kinds.get(_ROW_KIND, 0) + r_kinds.get(_REJECT_KIND, 0),
-                  "registry_rejected": r_kinds.get(_REJECT_KIND, 0)}
-        r_rejects = r_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON)
-        verdicts = _write(result, r_rejects if counts["registry_rejected"] else None, out, formats, show_number,
-                          b_table, r_table, (home, home_source))
-        return {str(v): int(verdicts.get(str(v), 0)) for v in Verdict} | counts | {
-            "home_prefecture": home, "home_prefecture_source": home_source}
+            _rejected, spark_schema(RESULT_SCHEMA))
+        r_rejected = r_kinds.get(_REJECT_KIND, 0)
+        yield SparkCheck(
+            result=checked.unionByName(rejected),
+            rejects=r_frame.where(F.col(_KIND) == _REJECT_KIND).select(C.ROW, REJECT_REASON) if r_rejected else None,
+            rows_in=kinds.get(_ROW_KIND, 0) + kinds.get(_REJECT_KIND, 0),
+            registry_rows=r_kinds.get(_ROW_KIND, 0) + r_rejected, registry_rejected=r_rejected,
+            business_name=b_table.name, registry_name=r_table.name,
+            business_profile=b_profile.name, registry_profile=r_profile.name,
+            home_prefecture=home, home_prefecture_source=home_source)
     finally:
         for frame in persisted:
             with contextlib.suppress(Exception):
                 frame.unpersist()
 
 
-def _write(result, r_rejects, out: str, formats, show_number: bool, b_table: Table, r_table: Table,
-           home: tuple[str | None, str]) -> dict[str, int]:
-    """Phase 5: the outputs, in 行番号 order; returns the count per 判定."""
-    rejects_schema = {C.ROW: pl.Int64(), REJECT_REASON: pl.String()}
-    if ":/" in out:  # a URI (file:// too) is written by Spark; a plain path is a local folder
-        result = result.persist()
-        try:
-            for fmt in formats:
-                _write_hadoop(result, out, f"result.{fmt}", show_number=show_number, schema=RESULT_SCHEMA)
-            if r_rejects is not None:
-                _write_hadoop(r_rejects, out, "registry_rejects.csv", show_number=True, schema=rejects_schema)
-            return dict(result.groupBy(C.VERDICT).count().collect())
-        finally:
-            result.unpersist()
-    import datetime as dt
-
-    from himozuke.atomic import atomic_path
-    from himozuke.report.xlsx import RunInfo, write_report
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    frame = pl.from_arrow(result.orderBy(C.ROW).toArrow()).cast(RESULT_SCHEMA)
-    notes = []
-    if r_rejects is not None:
-        rejects = pl.from_arrow(r_rejects.orderBy(C.ROW).toArrow()).cast(rejects_schema)
-        notes.append(f"住基側ファイルに読めない行が {rejects.height} 行あります（registry_rejects.csv）。")
-        with atomic_path(folder / "registry_rejects.csv") as tmp:
-            rejects.write_csv(tmp, include_bom=True)
-    for fmt in formats:
-        if fmt == "csv":
-            write_csv(frame, folder / "result.csv", show_number=show_number)
-        elif fmt == "parquet":
-            write_parquet(frame, folder / "result.parquet", show_number=show_number)
-        else:
-            write_report(frame, folder / "report.xlsx", RunInfo(b_table.name, r_table.name, dt.datetime.now(), notes, *home),
-                         show_number=show_number)
-    return dict(frame.group_by(C.VERDICT).len().rows())
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``spark-submit …/himozuke/match/spark.py BUSINESS REGISTRY OUT [csv,parquet]`` (docs/spark.md)."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (3, 4):
-        raise SystemExit("usage: spark.py BUSINESS REGISTRY OUT [FORMATS]")
-    print(run_spark(*args[:3], formats=tuple((args[3:] or ["csv"])[0].split(","))))
-
-
-__all__ = ["ROWS_PER_BUCKET", "decode_lines", "default_session", "main", "run_spark", "to_arrow"]
-
-if __name__ == "__main__":  # run by path (spark-submit): use the package's module, so tasks unpickle by name
-    from himozuke.match.spark import main as _main
-
-    _main()
+__all__ = ["REJECTS_SCHEMA", "ROWS_PER_BUCKET", "SparkCheck", "check_on_spark", "decode_lines", "default_session",
+           "spark_schema", "to_arrow"]
