@@ -81,6 +81,10 @@ class RunSummary:
     digests_token: str | None = None
     #: What ``--baseline`` did (:class:`himozuke.recheck.Recheck`), None without it.
     recheck: dict | None = None
+    #: 個人番号 written in full (``--show-number``): an output for another audience, never "the same" as a masked one.
+    show_number: bool = False
+    #: What ``--resume`` did, in a sentence ("" when not asked): continued, nothing to continue, or already done.
+    resume: str = ""
 
     @property
     def accounted(self) -> bool:
@@ -178,8 +182,23 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     timings: dict[str, float] = {}
     b_path, r_path = Path(business), Path(registry)
     limit = memory_limit or default_memory_limit()
-    bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
+    resume_note, resumed = "", False
+    if resume and not work.manifest.exists():  # nothing was interrupted: say so, never start over silently
+        done = finished_run(out, b_path, r_path, formats=formats, show_number=show_number,
+                            home_prefecture=home_prefecture, business_profile=business_profile,
+                            registry_profile=registry_profile)
+        if done is not None:
+            done.resume = (f"{out} はこの入力での照合を終えています（やり直すには --resume を外してください）/ {out} is "
+                           "already complete for these inputs: nothing checked again (run without --resume to check "
+                           "again)")
+            done.recheck = None  # nothing new now: no delta, no cases handed over again
+            return done, None
+        resume, resume_note = False, (
+            f"続きから再開できる中断した実行がありません（{work.root}）。最初から照合します / nothing to resume in "
+            f"{work.root}: checking from the start")
+        say(resume_note)
+    bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     key = digest_key or recheck.load_key()
     digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
@@ -220,6 +239,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                                buckets=buckets, resume=resume, tick=tick,
                                estimated_rows=max(1, b_path.stat().st_size // BYTES_PER_INPUT_ROW),
                                home_prefecture=home)
+            resumed = run.resumed
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
             result: pl.DataFrame | pl.LazyFrame = run.result
@@ -263,7 +283,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         started=started.isoformat(timespec="seconds"), engine="bucketed" if bucketed else "in-memory",
         home_prefecture=home, home_prefecture_source=home_source,
         body_code=body.code, body_name=body.name, jimu=body.jimu, inputs_sha256=digests.result(),
-        carried=list(b.carried), scope=scope,
+        carried=list(b.carried), scope=scope, show_number=show_number,
+        resume=resume_note or (_RESUMED.format(work=work.root) if resumed else ""),
     )
     rechecked = None
     if baseline is not None:
@@ -299,6 +320,36 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+_RESUMED = "中断した実行を続きから再開しました（{work}。終わったバケットは前回の結果を使用）/ continued the interrupted run in {work}"
+
+
+def finished_run(out: Path, business: Path, registry: Path, *, formats: Sequence[str], show_number: bool,
+                 home_prefecture: str | None = None, business_profile: str | os.PathLike | None = None,
+                 registry_profile: str | os.PathLike | None = None) -> RunSummary | None:
+    """The summary of the complete run in ``out`` when it is this run already (``--resume`` with nothing
+    interrupted): run.json names these inputs by their SHA-256, this version of himozuke and of the rules, the same
+    masking, and every asked-for output is there; a home prefecture or profile given now must be the one it used.
+    None otherwise (and for anything unreadable: the caller checks again)."""
+    try:
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        done = RunSummary(**{k: v for k, v in run.items() if k in RunSummary.__dataclass_fields__})
+    except (OSError, ValueError, TypeError):
+        return None
+    wanted = [OUTPUT_FILES[f] for f in formats]
+    if (done.version, done.rule_version, done.show_number) != (__version__, RULE_VERSION, show_number) \
+            or done.engine == "spark" or any(f not in done.outputs or not (out / f).is_file() for f in wanted):
+        return None
+    given = {"home_prefecture": home_prefecture,
+             "business_profile": None if business_profile is None else str(business_profile),
+             "registry_profile": None if registry_profile is None else str(registry_profile)}
+    if any(v is not None and getattr(done, k) != v for k, v in given.items()):
+        return None
+    if not (business.is_file() and registry.is_file()):
+        return None
+    sha = {"business": identity.sha256_of(business), "registry": identity.sha256_of(registry)}
+    return done if done.inputs_sha256 == sha else None
 
 
 def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame | None, out: Path,

@@ -52,6 +52,8 @@ def print_summary(summary: RunSummary, out: Path | str) -> None:
     for v, n, share in verdict_table(summary):
         table.add_row(v, VERDICT_LABEL[Verdict(v)], f"{n:,}", f"{share:.1%}")
     console.print(table)
+    if summary.resume:
+        console.print(f"再開 / resume: {summary.resume}", soft_wrap=True)
     mark = "✓" if summary.accounted else "✗"
     console.print(f"{mark} 入力 {summary.rows_in:,} 行 = A + B + C + E = {sum(summary.counts.values()):,} 行"
                   f" / rows in == A + B + C + E")
