@@ -16,8 +16,18 @@ from pathlib import Path
 
 from himozuke.errors import UsageError
 
-#: In-memory peak ≈ this many times the two input files' size (measured by benchmarks/throughput.py).
+# The sizes the engines are planned with, in one place (measured on generated data; docs/benchmarks.md):
+#: In-memory peak ≈ this many times the two input files' size (benchmarks/throughput.py).
 MEMORY_PER_INPUT_BYTE = 12
+#: Bytes of a business file per row, to size buckets before the rows are counted.
+INPUT_BYTES_PER_ROW = 90
+#: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts).
+BUCKET_BYTES_PER_ROW = 2_500
+#: Bytes per buffered row in a partitioned sink (the raw strings plus Arrow overhead).
+SINK_BYTES_PER_ROW = 300
+#: A bucketed run's work folder holds this file from its start until its outputs are written: a run killed
+#: in between can be continued (``--resume``).
+WORK_MANIFEST = "manifest.json"
 
 
 def parse_size(text: str) -> int:
@@ -39,10 +49,22 @@ def default_memory_limit() -> int:
     return max(512 << 20, psutil.virtual_memory().available // 2)
 
 
+def work_folder(out: str | os.PathLike, work_dir: str | os.PathLike | None = None) -> Path:
+    """Where a bucketed run keeps its work: ``work_dir``, else ``OUT/.himozuke-work``."""
+    return Path(work_dir) if work_dir else Path(out) / ".himozuke-work"
+
+
+def interrupted(work: Path) -> bool:
+    """A bucketed run was started in ``work`` and did not finish (``--resume`` can continue it)."""
+    return (work / WORK_MANIFEST).is_file()
+
+
 def runs_in_memory(inputs: Iterable[str | os.PathLike], *, memory_limit: int | None = None,
                    buckets: int | None = None, resume: bool = False) -> bool:
-    """Whether a check of ``inputs`` runs in memory (else bucket by bucket): no buckets or resume asked for, and
-    the inputs' estimated in-memory size within the limit (default: :func:`default_memory_limit`)."""
+    """Whether a check of ``inputs`` runs in memory (else bucket by bucket): no buckets asked for, no interrupted
+    bucketed run to continue (``resume``: :func:`interrupted`), and the inputs' estimated in-memory size within the
+    limit (default: :func:`default_memory_limit`). Decided once per run — by the CLI before Polars loads — and
+    passed down (:func:`himozuke.pipeline.run_check`'s ``in_memory``)."""
     if buckets is not None or resume:
         return False
     size = sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
@@ -58,10 +80,9 @@ def keep_freed_memory() -> bool:
 
     Polars sets its allocator (jemalloc) to hand freed pages back to the kernel half a second after they are
     freed, from a background thread (``dirty_decay_ms:500``, polars/__init__.py); an in-memory check reuses
-    what it frees and then exits, so those pages were only faulted in again — about 0.2 CPU-s of kernel time
-    and the purging thread's own ~0.2 CPU-s per million-row check (−4 % wall time, 480 k → 410 k page faults).
-    Not for a bucketed run: it frees each bucket's memory and holds far less at once (2 M rows: 1.0 GB peak
-    with Polars' setting, 1.9 GB without). Polars appends ``_RJEM_MALLOC_CONF`` to its own setting, so this
+    what it frees and then exits, so those pages were only faulted in again (kernel time and the purging
+    thread's own; docs/benchmarks.md). Not for a bucketed run: it frees each bucket's memory and holds far less
+    at once. Polars appends ``_RJEM_MALLOC_CONF`` to its own setting, so this
     one wins; it takes effect only before Polars is loaded (True when it did), and a user's own value is kept
     (Polars' default inherited from a parent process is not one).
     """

@@ -27,7 +27,13 @@ from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import RESULT_SCHEMA
 from himozuke.match.scale import Tick, Work, run_bucketed
-from himozuke.memory import default_memory_limit, runs_in_memory
+from himozuke.memory import (
+    INPUT_BYTES_PER_ROW,
+    default_memory_limit,
+    interrupted,
+    runs_in_memory,
+    work_folder,
+)
 from himozuke.report.tables import write_csv, write_parquet
 
 OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
@@ -102,9 +108,6 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-#: Rough bytes per business row, to size buckets before the rows are counted.
-BYTES_PER_INPUT_ROW = 90
-
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
@@ -114,14 +117,18 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               engine: str = "local", home_prefecture: str | None = None,
               body: identity.Body | None = None, hand_over: HandOver | None = None,
               scope: dict | None = None, baseline: str | os.PathLike | None = None,
-              digest_key: recheck.Key | None = None) -> tuple[RunSummary, pl.DataFrame | None]:
+              digest_key: recheck.Key | None = None, in_memory: bool | None = None,
+              ) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
     Layout profiles (``business_profile`` / ``registry_profile``: a built-in name or a TOML path) map vendor
     layouts and J-LIS result files onto the standard record; without them the common layouts are detected.
     Inputs whose estimated in-memory size exceeds ``memory_limit`` (default: half the available memory), or
-    any run with ``buckets`` or ``resume``, go through the bucketed engine (:mod:`himozuke.match.scale`);
-    both paths give byte-identical outputs. The result rows come back for an in-memory run (``None`` for a
+    any run with ``buckets`` or an interrupted bucketed run to ``resume``, go through the bucketed engine
+    (:mod:`himozuke.match.scale`); both paths give byte-identical outputs. ``in_memory``: that choice, when the
+    caller made it (:func:`himozuke.memory.runs_in_memory`: the CLI makes it once, before Polars loads).
+    ``resume`` with nothing interrupted says so in ``summary.resume``: the output already complete for these
+    inputs and settings is returned as it is, else the run checks from the start. The result rows come back for an in-memory run (``None`` for a
     bucketed one, whose rows are only in the written files).
 
     ``home_prefecture`` (the body's 都道府県; else a profile's ``home_prefecture``, else the one most registry
@@ -182,9 +189,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     timings: dict[str, float] = {}
     b_path, r_path = Path(business), Path(registry)
     limit = memory_limit or default_memory_limit()
-    work = Work(Path(work_dir) if work_dir else out / ".himozuke-work")
+    work = Work(work_folder(out, work_dir))
     resume_note, resumed = "", False
-    if resume and not work.manifest.exists():  # nothing was interrupted: say so, never start over silently
+    if resume and not interrupted(work.root):  # nothing was interrupted: say so, never start over silently
         done = finished_run(out, b_path, r_path, formats=formats, show_number=show_number,
                             home_prefecture=home_prefecture, business_profile=business_profile,
                             registry_profile=registry_profile)
@@ -198,7 +205,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             f"続きから再開できる中断した実行がありません（{work.root}）。最初から照合します / nothing to resume in "
             f"{work.root}: checking from the start")
         say(resume_note)
-    bucketed = not runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
+    if in_memory is None:
+        in_memory = runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
+    bucketed = not in_memory
     key = digest_key or recheck.load_key()
     digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
@@ -237,7 +246,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             say("バケットに分割して照合 / bucketed check")
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
-                               estimated_rows=max(1, b_path.stat().st_size // BYTES_PER_INPUT_ROW),
+                               estimated_rows=max(1, b_path.stat().st_size // INPUT_BYTES_PER_ROW),
                                home_prefecture=home)
             resumed = run.resumed
             if home is None:
@@ -537,4 +546,5 @@ def verdict_table(summary: RunSummary) -> list[tuple[str, int, float]]:
     return [(str(v), summary.counts.get(str(v), 0), summary.counts.get(str(v), 0) / total) for v in Verdict]
 
 
-__all__ = ["OUTPUT_FORMATS", "C", "RunSummary", "parse_formats", "run_check", "verdict_table"]
+__all__ = ["OUTPUT_FORMATS", "RunSummary", "finished_run", "parse_formats", "run_check", "verdict_table",
+           "write_outputs"]

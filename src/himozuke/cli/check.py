@@ -179,9 +179,13 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
 
     scope = read_summary(scope_dir) if scope_dir else None
     limit = memory.parse_size(memory_limit) if memory_limit else None
-    if engine is Engine.local and memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets,
-                                                        resume=resume):
-        memory.keep_freed_memory()
+    # the engine, chosen once (before Polars loads: its allocator is set for an in-memory run) and passed down
+    in_memory = None
+    if engine is Engine.local:
+        resuming = resume and memory.interrupted(memory.work_folder(out, work_dir))
+        in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
+        if in_memory:
+            memory.keep_freed_memory()
     from himozuke.pipeline import parse_formats, run_check
     from himozuke.recheck import load_key
 
@@ -207,7 +211,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
             home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope, baseline=baseline,
-            digest_key=load_key(digest_key) if digest_key else None,
+            digest_key=load_key(digest_key) if digest_key else None, in_memory=in_memory,
         )
     print_summary(summary, out)
     if summary.recheck is not None:

@@ -20,12 +20,10 @@ finishes. A killed run keeps it so that ``--resume`` can continue.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -48,21 +46,18 @@ from himozuke.match.engine import (
     rejected_rows,
     several_numbers_rows,
 )
+from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
 
 BUCKET = "_bucket"
 _RANGE = "_range"
-#: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts), measured on generated data.
-BYTES_PER_ROW = 2_500
 Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
-#: Bytes per buffered row in a partitioned sink (the raw strings plus Arrow overhead), measured on generated data.
-SINK_BYTES_PER_ROW = 300
 
 
 def sink_row_group(plan: Plan) -> int:
     """Rows per Parquet row group while partitioning. Every open bucket file buffers one row group, so the
     sink holds ``buckets × row group`` rows: without a bound it held whole buckets (9.2 GB peak at 60 M
     pairs, growing with the input); sized so the buffers take a quarter of the memory limit."""
-    budget = plan.range_rows * BYTES_PER_ROW
+    budget = plan.range_rows * BUCKET_BYTES_PER_ROW
     return max(1_000, min(50_000, budget // (max(plan.buckets, 1) * SINK_BYTES_PER_ROW)))
 
 
@@ -74,7 +69,7 @@ class Plan:
     @staticmethod
     def for_rows(rows: int, memory_limit: int) -> Plan:
         """Enough buckets that one bucket (and one output range) fits in a quarter of ``memory_limit``."""
-        per_bucket = max(10_000, memory_limit // 4 // BYTES_PER_ROW)
+        per_bucket = max(10_000, memory_limit // 4 // BUCKET_BYTES_PER_ROW)
         buckets = max(1, -(-rows // per_bucket))
         return Plan(buckets=buckets, range_rows=per_bucket)
 
@@ -114,7 +109,7 @@ class Work:
 
     @property
     def manifest(self) -> Path:
-        return self.root / "manifest.json"
+        return self.root / WORK_MANIFEST
 
     @property
     def partition(self) -> Path:
@@ -246,8 +241,7 @@ class BucketRun:
     result: pl.LazyFrame
     rows_in: int
     registry_rows: int
-    plan: Plan
-    resumed: bool
+    resumed: bool  #: an interrupted run continued (its finished phases and buckets reused)
     home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
     home_prefecture_source: str  #: … and, when inferred, how (:mod:`himozuke.match.home`); "" when given
 
@@ -290,12 +284,5 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     check_buckets(work, plan, home, tick)
     files = assemble(work, tick)
     result = pl.scan_parquet(files) if files else pl.LazyFrame(schema=RESULT_SCHEMA)
-    return BucketRun(result, counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], plan,
-                     resumed, home, source)
-
-
-@contextlib.contextmanager
-def timed(store: dict, key: str):
-    t0 = time.perf_counter()
-    yield
-    store[key] = round(time.perf_counter() - t0, 3)
+    return BucketRun(result, counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], resumed,
+                     home, source)

@@ -140,7 +140,7 @@ def unify_dashes_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised `unify_dashes` (no look-around in Rust regex: two passes cover 「1ー2ー3」).
 
     Cheap path: the two capture passes run only on texts holding a 長音符 at all (few addresses do; a null
-    skips the regex), the rest are taken as they are — 0.21 → 0.07 CPU-s per 400 k addresses."""
+    skips the regex), the rest are taken as they are (docs/benchmarks.md)."""
     f = pl.field
     pattern = f"({_BEFORE_PROLONGED}){_PROLONGED}({_AFTER_PROLONGED})"
     return (
@@ -337,8 +337,8 @@ def normalize_address_expr(e: pl.Expr) -> pl.Expr:
 
 def normalize_address_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """`normalize_address_expr` of every column of ``frame``, step by step: each step reads a column, not the
-    chain of steps before it (a step that reads its input twice would compute that chain twice; 1.9 → 1.2 CPU-s
-    at 470 k addresses). The columns of a step run side by side."""
+    chain of steps before it (a step that reads its input twice would compute that chain twice). The columns of a
+    step run side by side."""
     for step in ADDRESS_STEPS:
         frame = frame.select(step.expr(pl.col(c)).alias(c) for c in frame.columns)
     return frame
