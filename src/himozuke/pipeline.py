@@ -158,7 +158,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     is none to compare with), and ``hand_over`` gets the new cases only and, as ``resolved``, the rows 解消.
     """
     say = progress or (lambda _msg: None)
-    formats = parse_formats(formats)
+    formats = parse_formats(formats) if formats else ()  # () from the API: no result files, only run.json
     base, base_reason = recheck.read_baseline(baseline) if baseline is not None else (None, "")
     # every engine's phases reach ``tick``: the bucketed one per bucket, the in-memory one per phase
     step: Tick = tick or (lambda *_a: None)
