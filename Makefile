@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # chromium: the browser tests of the web UI (tests/web, Playwright drives /usr/bin/chromium; no browser download)
 APT_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk chromium
 
-.PHONY: demo serve-demo test lint bench bench-versus bench-scaling bench-splink bench-lookup fuzz apt-deps clean
+.PHONY: demo serve-demo test lint bench bench-versus bench-scaling bench-splink bench-lookup fuzz faults apt-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-lookup: $(STAMP)
 bench-splink: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/splink_peer.py --pairs 1000000 --repeat 3
+
+# issue #22's ten faults (wrong verdicts, leaked numbers), each put into a copy of the code: every one must fail a test
+faults: $(STAMP) apt-deps
+	$(BIN)/python scripts/faults.py
 
 fuzz: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[fuzz]'
