@@ -61,23 +61,25 @@ def _expr_replace(table: Mapping[str, str]) -> ExprStep:
 _SPACE_RE = re.compile(t.SPACE_PATTERN)
 _SEION_ALL: dict[str, str] = t.SEION | t.DAKUTEN_MARKS
 
-#: The steps of the key, in order: (name, scalar form, vectorised form).
-KANA_STEPS: tuple[tuple[str, ScalarStep, ExprStep], ...] = (
-    ("nfkc", lambda s: unicodedata.normalize("NFKC", s), lambda e: e.str.normalize("NFKC")),
-    (
-        "spaces",
-        lambda s: unicodedata.normalize("NFC", _SPACE_RE.sub("", s)),
-        lambda e: e.str.replace_all(t.SPACE_PATTERN, "").str.normalize("NFC"),
-    ),
-    ("katakana", _scalar_replace(t.HIRAGANA_TO_KATAKANA), _expr_replace(t.HIRAGANA_TO_KATAKANA)),
-    ("long_vowel", _scalar_replace(t.LONG_VOWEL_LOOKALIKES), _expr_replace(t.LONG_VOWEL_LOOKALIKES)),
-    ("vu", _scalar_replace(t.VU_TO_BU), _expr_replace(t.VU_TO_BU)),
-    ("vu_vowel", _scalar_replace(t.BU_SMALL_VOWEL), _expr_replace(t.BU_SMALL_VOWEL)),
-    ("small", _scalar_replace(t.SMALL_TO_LARGE), _expr_replace(t.SMALL_TO_LARGE)),
-    ("di_du", _scalar_replace(t.DI_DU_TO_ZI_ZU), _expr_replace(t.DI_DU_TO_ZI_ZU)),
-    ("seion", _scalar_replace(_SEION_ALL), _expr_replace(_SEION_ALL)),
-    ("old_kana", _scalar_replace(t.OLD_KANA), _expr_replace(t.OLD_KANA)),
+#: The steps of the key, in order: (name, scalar form). The vectorised key (:func:`kana_key_expr`) runs the
+#: first two as expressions (:func:`_first_steps_expr`) and the rest fused into one table (:func:`_fused_table`).
+KANA_STEPS: tuple[tuple[str, ScalarStep], ...] = (
+    ("nfkc", lambda s: unicodedata.normalize("NFKC", s)),
+    ("spaces", lambda s: unicodedata.normalize("NFC", _SPACE_RE.sub("", s))),
+    ("katakana", _scalar_replace(t.HIRAGANA_TO_KATAKANA)),
+    ("long_vowel", _scalar_replace(t.LONG_VOWEL_LOOKALIKES)),
+    ("vu", _scalar_replace(t.VU_TO_BU)),
+    ("vu_vowel", _scalar_replace(t.BU_SMALL_VOWEL)),
+    ("small", _scalar_replace(t.SMALL_TO_LARGE)),
+    ("di_du", _scalar_replace(t.DI_DU_TO_ZI_ZU)),
+    ("seion", _scalar_replace(_SEION_ALL)),
+    ("old_kana", _scalar_replace(t.OLD_KANA)),
 )
+
+
+def _first_steps_expr(e: pl.Expr) -> pl.Expr:
+    """``nfkc`` and ``spaces`` of :data:`KANA_STEPS`, vectorised."""
+    return e.str.normalize("NFKC").str.replace_all(t.SPACE_PATTERN, "").str.normalize("NFC")
 
 
 def kana_key(s: str | None) -> str | None:
@@ -94,7 +96,7 @@ def kana_key(s: str | None) -> str | None:
     """
     if s is None:
         return None
-    for _name, scalar, _expr in KANA_STEPS:
+    for _name, scalar in KANA_STEPS:
         s = scalar(s)
     return s or None
 
@@ -112,7 +114,7 @@ def _fused_table() -> dict[str, str]:
     ゔァ …). Leftmost-first with the pairs before the characters, one left-to-right pass finds the same pairs
     the step-by-step form does (a pair's first character is never a pair's second). The property test
     ``test_expr_equals_scalar`` holds the two forms together."""
-    steps = dict((name, scalar) for name, scalar, _expr in KANA_STEPS)
+    steps = dict(KANA_STEPS)
     assert tuple(steps)[2:] == _TABLE_STEPS, "a new kana step must be added to _TABLE_STEPS"
 
     def run(names: tuple[str, ...], text: str) -> str:
@@ -157,9 +159,7 @@ def _plain_key(e: pl.Expr) -> pl.Expr:
 
 
 def _full_key(e: pl.Expr) -> pl.Expr:
-    for _name, _scalar, expr in KANA_STEPS[:2]:  # nfkc, spaces
-        e = expr(e)
-    out = _expr_replace(_fused_table())(e)  # the other steps, fused
+    out = _expr_replace(_fused_table())(_first_steps_expr(e))  # the other steps, fused
     return pl.when(out != "").then(out)
 
 
@@ -190,7 +190,7 @@ def kana_key_steps(s: str) -> list[tuple[str, str]]:
     ('old_kana', 'ハ')
     """
     out = []
-    for name, scalar, _expr in KANA_STEPS:
+    for name, scalar in KANA_STEPS:
         s = scalar(s)
         out.append((name, s))
     return out
