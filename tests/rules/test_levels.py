@@ -54,6 +54,7 @@ LEVELS = [
     # --- 漢字氏名 -------------------------------------------------------------------------------------------
     row(KANJI, R.KANJI_MISSING_BUSINESS, {KANJI: None}, {}, MISSING, "B", MISSING_READING, "漢字-業務側が空欄"),
     row(KANJI, R.KANJI_MISSING_REGISTRY, {}, {KANJI: "\u3000"}, MISSING, "B", MISSING_READING, "漢字-住基側が空白だけ"),
+    row(KANJI, R.KANJI_MISSING_REGISTRY, {}, {KANJI: None}, MISSING, "B", MISSING_READING, "漢字-住基側が空欄"),
     row(KANJI, R.KANJI_ONLY_GAIJI_BUSINESS, {KANJI: "〓〓　〓〓"}, {KANJI: "〓〓　〓〓"}, NG, "B", NO_ONE_READING,
         "漢字-両側とも外字だけ(同じ文字列でも一致としない)"),
     row(KANJI, R.KANJI_ONLY_GAIJI_REGISTRY, {}, {KANJI: "\ue000\ue001"}, NG, "B", NO_ONE_READING, "漢字-住基側が外字だけ"),
@@ -65,6 +66,7 @@ LEVELS = [
     # --- カナ氏名 -------------------------------------------------------------------------------------------
     row(KANA, R.KANA_MISSING_BUSINESS, {KANA: None}, {}, MISSING, "C", MISSING_READING, "カナ-業務側が空欄(未収集)"),
     row(KANA, R.KANA_MISSING_REGISTRY, {}, {KANA: " "}, MISSING, "C", MISSING_READING, "カナ-住基側が空白だけ"),
+    row(KANA, R.KANA_MISSING_REGISTRY, {}, {KANA: None}, MISSING, "C", MISSING_READING, "カナ-住基側が空欄"),
     row(KANA, R.KANA_UNREADABLE_BUSINESS, {KANA: "不明"}, {KANA: "不明"}, NG, "C", NO_ONE_READING,
         "カナ-両側とも「不明」(同じ文字列でも一致としない)"),
     row(KANA, R.KANA_UNREADABLE_REGISTRY, {}, {KANA: "＊＊＊"}, NG, "C", NO_ONE_READING, "カナ-住基側にカナがない"),
@@ -78,6 +80,7 @@ LEVELS = [
     # --- 生年月日 -------------------------------------------------------------------------------------------
     row(BIRTH, R.BIRTH_MISSING_BUSINESS, {BIRTH: None}, {}, MISSING, "C", MISSING_READING, "生年月日-業務側が空欄"),
     row(BIRTH, R.BIRTH_MISSING_REGISTRY, {}, {BIRTH: "\u3000"}, MISSING, "C", MISSING_READING, "生年月日-住基側が空白だけ"),
+    row(BIRTH, R.BIRTH_MISSING_REGISTRY, {}, {BIRTH: None}, MISSING, "C", MISSING_READING, "生年月日-住基側が空欄"),
     row(BIRTH, R.BIRTH_UNREADABLE_BUSINESS, {BIRTH: "1975-02-30"}, {BIRTH: "1975-02-30"}, NG, "C", NO_ONE_READING,
         "生年月日-両側とも存在しない日付(同じ文字列でも一致としない)"),
     row(BIRTH, R.BIRTH_UNREADABLE_BUSINESS, {BIRTH: "不明"}, {}, NG, "C", NO_ONE_READING, "生年月日-業務側が「不明」"),
@@ -88,7 +91,8 @@ LEVELS = [
     row(BIRTH, R.BIRTH_MISMATCH, {BIRTH: "1975-03-13"}, {}, NG, "C", C_STRONG, "§7(6)C-生年月日が違う"),
     # --- 性別 -----------------------------------------------------------------------------------------------
     row(SEX, R.SEX_MISSING_BUSINESS, {SEX: None}, {}, MISSING, "C", MISSING_READING, "性別-業務側が空欄(未収集)"),
-    row(SEX, R.SEX_MISSING_REGISTRY, {}, {SEX: ""}, MISSING, "C", MISSING_READING, "性別-住基側が空欄"),
+    row(SEX, R.SEX_MISSING_REGISTRY, {}, {SEX: ""}, MISSING, "C", MISSING_READING, "性別-住基側が空文字"),
+    row(SEX, R.SEX_MISSING_REGISTRY, {}, {SEX: None}, MISSING, "C", MISSING_READING, "性別-住基側がnull"),
     row(SEX, R.SEX_UNKNOWN_BUSINESS, {SEX: "9"}, {SEX: "9"}, NG, "C", NO_ONE_READING,
         "性別-両側とも9(適用不能)(同じコードでも一致としない)"),
     row(SEX, R.SEX_UNKNOWN_BUSINESS, {SEX: "0"}, {}, NG, "C", NO_ONE_READING, "性別-業務側が0(不明)"),
@@ -101,6 +105,8 @@ LEVELS = [
         "住所-業務側が空欄"),
     row(ADDRESS, R.ADDRESS_MISSING_REGISTRY, {}, {ADDRESS: "\u3000\u3000"}, MISSING, "C", ADDRESS_MISSING_READING,
         "住所-住基側が空白だけ"),
+    row(ADDRESS, R.ADDRESS_MISSING_REGISTRY, {}, {ADDRESS: None}, MISSING, "C", ADDRESS_MISSING_READING,
+        "住所-住基側が空欄"),
     row(ADDRESS, EXACT, {ADDRESS: "東京都千代田区霞が関１丁目１番１号\u3000"}, {}, SAME, "A", A_ALL,
         "住所-前後の空白だけの違いは一致"),
     row(ADDRESS, R.ADDRESS_CITY_UNKNOWN, {ADDRESS: "東京都架空市霞が関１丁目１番１号"}, {}, CITY, "C", CITY_UNKNOWN_READING,
