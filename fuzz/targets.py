@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -75,8 +76,12 @@ def _check_fixed_bytes(data: bytes, profile) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def check(name: str, data: bytes) -> None:
-    """Run one input through target ``name``; raise AssertionError (or the unexpected exception) on a bug."""
+def check(name: str, data: bytes, lines: Sequence[int] | None = None) -> None:
+    """Run one input through target ``name``; raise AssertionError (or the unexpected exception) on a bug.
+
+    ``lines``: the line numbers (header = 1) of the input's records, when the caller built it and knows them (a
+    header the profile accepts, one record a line): then the file must be read, and each of those lines must be
+    exactly one row or one rejection — no line lost, none counted twice, none invented."""
     if name == "profile-toml":
         _check_profile_toml(data)
         return
@@ -94,6 +99,7 @@ def check(name: str, data: bytes) -> None:
             with open_records(tmp, role=role, profile=_profile(profile)) as r:  # type: ignore[arg-type]
                 rows, rejects = pl.collect_all([r.rows, r.rejects])
         except HimozukeError as e:
+            assert lines is None, f"a file with an accepted header was refused: {e.message}"
             assert e.message and " / " in e.message, e.message
             return
         if name == "csv-plain":
@@ -106,7 +112,9 @@ def check(name: str, data: bytes) -> None:
         assert rejects["理由"].null_count() == 0
         if role == "registry":
             assert set(rows[C.INQUIRY_RESULT].to_list()) <= set(C.INQUIRY_STATUSES)
-        lines = data.count(b"\n") + 1
-        assert rows.height + rejects.height <= lines + 1
+        assert rows.height + rejects.height <= data.count(b"\n") + 2
+        if lines is not None:
+            assert rows.height + rejects.height == len(lines), (rows.height, rejects.height, len(lines))
+            assert sorted([*rows[C.ROW], *rejects[C.ROW]]) == sorted(lines)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -133,13 +136,40 @@ def test_killed_runs_resume_to_an_identical_result(inputs, in_memory, tmp_path):
     assert landed >= 3, f"only {landed} kills landed while a run was going on"
 
 
-def test_resume_refuses_changed_inputs(inputs, tmp_path):
+def test_resume_refuses_changed_inputs(inputs, tmp_path, monkeypatch):
+    """A real interrupted run (its work folder kept, as a kill leaves it; same version, same home prefecture):
+    --resume continues it for the same inputs, and refuses it once only the business file's content changed —
+    same size, same modification time — so the refusal is for the input and nothing else."""
+    from himozuke.match.scale import Work, fingerprint
+
+    business, registry = (tmp_path / p.name for p in inputs)
+    for src, dst in zip(inputs, (business, registry), strict=True):
+        shutil.copyfile(src, dst)
     work = tmp_path / "work"
-    run_check(*inputs, tmp_path / "a", formats=("csv",), buckets=3, work_dir=work)
-    # simulate an interrupted run: a manifest for other inputs
-    work.mkdir()
-    (work / "manifest.json").write_text('{"version": "0", "inputs": [], "plan": {"buckets": 3, "range_rows": 10}}')
-    proc = subprocess.run([_himozuke(), "check", str(inputs[0]), str(inputs[1]), "--out", str(tmp_path / "b"),
-                           "--work-dir", str(work), "--resume"], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 2
-    assert "再開できません" in proc.stderr
+    with monkeypatch.context() as m:
+        m.setattr(Work, "remove", lambda self: None)  # keep the work folder, as a kill would
+        run_check(business, registry, tmp_path / "a", formats=("csv",), buckets=3, work_dir=work)
+    kept = tmp_path / "kept"
+    shutil.copytree(work, kept)
+
+    def resume(work_dir: Path, out: str) -> subprocess.CompletedProcess:
+        return subprocess.run([_himozuke(), "check", str(business), str(registry), "--out", str(tmp_path / out),
+                               "--formats", "csv", "--work-dir", str(work_dir), "--resume"],
+                              capture_output=True, text=True, timeout=300)
+
+    same = resume(work, "b")
+    assert same.returncode == 0, same.stderr
+    assert "continued the interrupted run" in same.stdout
+
+    data, st = bytearray(business.read_bytes()), business.stat()
+    at = data.index(b"\n") + 1  # the first digit of the first record's 個人番号
+    data[at] = ord("1") if data[at] != ord("1") else ord("2")
+    business.write_bytes(bytes(data))
+    os.utime(business, ns=(st.st_atime_ns, st.st_mtime_ns))
+    manifest = json.loads((kept / "manifest.json").read_text(encoding="utf-8"))
+    before, after = manifest["inputs"][0], fingerprint(business)
+    assert {k for k in before if before[k] != after[k]} == {"sha256_head_tail"}  # only the content differs
+
+    changed = resume(kept, "c")
+    assert changed.returncode == 2, changed.stdout
+    assert "再開できません" in changed.stderr

@@ -310,8 +310,11 @@ def test_machiaza_key(raw: str, key: str) -> None:
 # ---- comparisons as the manual classifies them: compare.ADDRESS, through the engine -------------------------
 
 def _level(business: str, registry: str, home: str | None = None) -> str:
-    """The 住所判定 the check gives two addresses (every other item equal)."""
+    """The 住所判定 the check gives two addresses (every other item equal): the level of ``compare.ADDRESS`` (the
+    rule itself, no copy of it) that the engine reaches — and the same level, reason code included, when the rule
+    is read for one record (``compare.prepare_record`` → ``ADDRESS.level_of``, the path of ``himozuke.verify``)."""
     from himozuke.formats import columns as C
+    from himozuke.match.compare import ADDRESS, prepare_record
     from himozuke.match.engine import check_frames
 
     base = {C.MY_NUMBER: "123456789018", C.KANJI_NAME: "山田　太郎", C.KANA_NAME: "ヤマダ　タロウ",
@@ -319,7 +322,16 @@ def _level(business: str, registry: str, home: str | None = None) -> str:
     schema = dict.fromkeys(C.STANDARD, pl.String)
     b = pl.DataFrame([{**base, C.ADDRESS: business}], schema=schema).with_columns(pl.lit(2, pl.Int64).alias(C.ROW))
     r = pl.DataFrame([{**base, C.ADDRESS: registry}], schema=schema)
-    return check_frames(b, r, home_prefecture=home)[C.item_verdict(C.ADDRESS)].item()
+    row = check_frames(b, r, home_prefecture=home).row(0, named=True)
+    codes = {str(lv.reason) for lv in ADDRESS.levels if lv.reason is not None}
+    reason = next((c for c in (row[C.REASONS] or "").split(";") if c in codes), None)
+    values = {f(i): base.get(i) for i in C.ITEMS for f in (C.business, C.registry)}
+    values |= {C.business(C.ADDRESS): business, C.registry(C.ADDRESS): registry}
+    level = ADDRESS.level_of(prepare_record(values, home))
+    assert level is not None
+    assert (str(level.label), None if level.reason is None else str(level.reason)) == (row[C.item_verdict(C.ADDRESS)],
+                                                                                       reason)
+    return row[C.item_verdict(C.ADDRESS)]
 
 
 NOTE, NG, CITY = "表記ゆれ一致", "不一致", "市区町村不一致"
