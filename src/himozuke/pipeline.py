@@ -247,7 +247,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
                                estimated_rows=max(1, b_path.stat().st_size // INPUT_BYTES_PER_ROW),
-                               home_prefecture=home)
+                               home_prefecture=home, sha256=digests.result)
             resumed = run.resumed
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source

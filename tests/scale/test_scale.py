@@ -173,3 +173,34 @@ def test_resume_refuses_changed_inputs(inputs, tmp_path, monkeypatch):
     changed = resume(kept, "c")
     assert changed.returncode == 2, changed.stdout
     assert "再開できません" in changed.stderr
+
+
+def test_resume_refuses_an_edit_the_fingerprint_cannot_see(inputs, tmp_path, monkeypatch):
+    """The manifest's fingerprint reads only the ends of a file (the first MiB, and the last when it is larger
+    than 2 MiB); an edit past the first MiB that keeps size and modification time leaves it unchanged. The
+    partition a resume would reuse was made from the old content, so the whole-file SHA-256 recorded with it
+    refuses the resume."""
+    from himozuke.match.scale import Work, fingerprint
+
+    business, registry = (tmp_path / p.name for p in inputs)
+    for src, dst in zip(inputs, (business, registry), strict=True):
+        shutil.copyfile(src, dst)
+    data, st = bytearray(business.read_bytes()), business.stat()
+    assert 1 << 20 < len(data) <= 2 << 20, "the business file must be past one MiB and under two for this test"
+    work = tmp_path / "work"
+    with monkeypatch.context() as m:
+        m.setattr(Work, "remove", lambda self: None)  # keep the work folder, as a kill would
+        run_check(business, registry, tmp_path / "a", formats=("csv",), buckets=3, work_dir=work)
+    before = fingerprint(business)
+
+    at = next(i for i in range((1 << 20) + 100, len(data)) if chr(data[i]).isdigit())
+    data[at] = ord("1") if data[at] != ord("1") else ord("2")
+    business.write_bytes(bytes(data))
+    os.utime(business, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert fingerprint(business) == before  # what the manifest's fingerprint alone would have let through
+
+    changed = subprocess.run([_himozuke(), "check", str(business), str(registry), "--out", str(tmp_path / "b"),
+                              "--formats", "csv", "--work-dir", str(work), "--resume"],
+                             capture_output=True, text=True, timeout=300)
+    assert changed.returncode == 2, changed.stdout
+    assert "入力ファイルの内容が前回の実行と違うため再開できません" in changed.stderr

@@ -248,10 +248,16 @@ class BucketRun:
 
 def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame, *,
                  work: Work, inputs: list[Path], memory_limit: int, buckets: int | None, resume: bool,
-                 tick: Tick | None = None, estimated_rows: int, home_prefecture: str | None = None) -> BucketRun:
+                 tick: Tick | None = None, estimated_rows: int, home_prefecture: str | None = None,
+                 sha256: Callable[[], dict] | None = None) -> BucketRun:
     """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``.
     ``home_prefecture``: as for :func:`himozuke.match.engine.check_bucket`; None: the one most registry
-    addresses give (found while partitioning)."""
+    addresses give (found while partitioning).
+
+    ``sha256``: the inputs' SHA-256 (the run identity's :class:`himozuke.identity.Digests`, hashed beside the
+    run). The manifest's :func:`fingerprint` is cheap but reads only a file's ends; the whole-file digests are
+    recorded once the partition is done, and a resume that would reuse the partition first checks them, so an
+    edit in the middle of a file that kept its size and time is refused too."""
     manifest = {
         "version": __version__,
         "inputs": [fingerprint(p) for p in inputs],
@@ -266,6 +272,12 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
                              "inputs, version or home prefecture differ from the interrupted run; run without --resume")
         plan = Plan(**old["plan"])
         resumed = True
+        if sha256 is not None and work.partition.exists():
+            if "inputs_sha256" not in old:  # killed between the partition and its record: partition again
+                shutil.rmtree(work.partition)
+            elif old["inputs_sha256"] != sha256():
+                raise UsageError("入力ファイルの内容が前回の実行と違うため再開できません（--resume なしで実行してください）",
+                                 "the inputs' content differs from the interrupted run; run without --resume")
     else:
         work.remove()
         work.ensure()
@@ -277,6 +289,10 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
         if tick:
             tick("partition", 0, 1)
         partition(business, business_rejects, registry, work, plan)
+        if sha256 is not None:
+            recorded = {**json.loads(work.manifest.read_text(encoding="utf-8")), "inputs_sha256": sha256()}
+            with atomic_path(work.manifest) as tmp:
+                tmp.write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
         if tick:
             tick("partition", 1, 1)
     counts = json.loads((work.partition / "counts.json").read_text())
