@@ -11,7 +11,7 @@ given names and readings); common names collide (同姓同名); surnames carry �
 
 Edge cases the rules treat specially, planted at small rates from a random stream of their own (so the people
 above do not change with them): ~0.3 % of residents have an item the register holds blank (``住基空欄`` names
-it: カナ氏名 mostly — 住基 kept no 振り仮名 —, sometimes 生年月日 — 生年月日不詳); ~0.2 % are ``照会エラー``: J-LIS
+it: カナ氏名 mostly — 住基 kept no 振り仮名 —, less often 生年月日 — 生年月日不詳); ~0.2 % are ``照会エラー``: J-LIS
 answers an inquiry for them with an error (a record under correction). The municipalities include one name two
 prefectures have (府中市: 東京都 and 広島県), which an address without its 都道府県 leaves ambiguous.
 :func:`register` is the register as a J-LIS result gives it.
@@ -330,7 +330,7 @@ def _plant_registry_edges(pop: pl.DataFrame, rng: np.random.Generator, blank_rat
     draw = rng.random(n)
     blank = living & (draw < blank_rate)
     fails = living & ~blank & (draw >= blank_rate) & (draw < blank_rate + error_rate)
-    item = pl.Series([KANA_NAME, BIRTH_DATE]).gather((rng.random(n) < 0.25).astype(np.int64))
+    item = pl.Series([KANA_NAME, BIRTH_DATE]).gather((rng.random(n) < 0.4).astype(np.int64))
     return pop.with_columns(
         pl.when(pl.Series(fails)).then(pl.lit(INQUIRY_FAILS)).otherwise(pl.col(STATUS)).alias(STATUS),
         pl.when(pl.Series(blank)).then(item).otherwise(None).alias(REGISTRY_BLANK),
