@@ -38,3 +38,27 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
     with registry.open("a", encoding="utf-8") as f:
         f.write('999999999990,"壊れた行,ハ,1975-01-02,1,x\n')
     return business, registry
+
+
+#: The job group the Spark run through the CLI is tagged with (test_spark_engine.py counts its jobs).
+SPARK_GROUP = "himozuke-tests-outputs-cli"
+#: Every output format: the masking tests look into each.
+ALL_FORMATS = "csv,xlsx,parquet"
+
+
+@pytest.fixture(scope="session")
+def spark_cli_run(spark, inputs, tmp_path_factory):
+    """One ``himozuke check --engine spark`` through the CLI, masked, every format: (out, screen, Spark job ids).
+    The CLI runs in this thread, so the job group set here tags every job it starts on the shared session."""
+    from tests.cli.test_check import invoke
+
+    out = tmp_path_factory.mktemp("spark-cli") / "masked"
+    sc = spark.sparkContext
+    sc.setJobGroup(SPARK_GROUP, "the CLI's --engine spark")
+    try:
+        res = invoke("check", str(inputs[0]), str(inputs[1]), "--out", str(out), "--engine", "spark",
+                     "--formats", ALL_FORMATS)
+    finally:
+        sc.setLocalProperty("spark.jobGroup.id", None)
+    assert res.exit_code == 0, res.output
+    return out, res.output, list(sc.statusTracker().getJobIdsForGroup(SPARK_GROUP))

@@ -12,6 +12,7 @@ import pytest
 
 from himozuke.formats import columns as C
 from tests.cli.test_check import invoke
+from tests.outputs.conftest import ALL_FORMATS
 from tests.outputs.detector import full_numbers, in_file, in_folder
 
 #: The engines and the options that choose them (a tiny input runs in memory unless buckets are asked for).
@@ -28,7 +29,7 @@ A = "151650496556"
 
 
 def _run(inputs, out, engine: str, *extra: str) -> str:
-    args = ["check", str(inputs[0]), str(inputs[1]), "--out", str(out), "--formats", "csv,xlsx,parquet",
+    args = ["check", str(inputs[0]), str(inputs[1]), "--out", str(out), "--formats", ALL_FORMATS,
             *ENGINES[engine], *extra]
     if engine != "spark":  # the re-check is a local engine's: its delta.csv (no baseline: every B/C is 新規)
         args += ["--baseline", str(out.parent / "no-baseline")]
@@ -43,12 +44,13 @@ def _run(inputs, out, engine: str, *extra: str) -> str:
 def runs(request, inputs, tmp_path_factory):
     """(engine, masked folder, its screen, shown folder, its screen): one default and one --show-number run."""
     engine = request.param
-    if engine == "spark":
-        request.getfixturevalue("spark")
     d = tmp_path_factory.mktemp(f"masking-{engine}")
-    masked = _run(inputs, d / "masked", engine)
+    if engine == "spark":  # the run test_spark_engine.py proves ran on Spark
+        out, masked, _ = request.getfixturevalue("spark_cli_run")
+    else:
+        out, masked = d / "masked", _run(inputs, d / "masked", engine)
     shown = _run(inputs, d / "shown", engine, "--show-number")
-    return engine, d / "masked", masked, d / "shown", shown
+    return engine, out, masked, d / "shown", shown
 
 
 def test_every_output_is_written(runs):
