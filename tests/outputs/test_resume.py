@@ -21,6 +21,7 @@ from himozuke.pipeline import run_check
 from himozuke.testing.perturb import business_copy
 from himozuke.testing.population import generate_population
 from tests.cli.test_check import invoke
+from tests.outputs.detector import full_numbers
 
 BUCKETS, KILL_AT = 8, 4
 ROOT = Path(__file__).parents[2]
@@ -80,7 +81,7 @@ def test_resume_checks_only_the_unfinished_buckets_and_gives_the_same_bytes(inpu
     assert res.exit_code == 0, res.output
     assert sorted(checked) == sorted(set(range(BUCKETS)) - finished), checked  # each unfinished bucket, once
     assert partitioned == []
-    assert "continued the interrupted run" in res.output
+    assert "continued the interrupted run" in res.output and full_numbers(res.output) == []
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["engine"] == "bucketed" and "continued" in run["resume"]
     assert (out / "result.csv").read_bytes() == (in_memory / "result.csv").read_bytes()
@@ -111,6 +112,6 @@ def test_resume_refuses_an_input_whose_content_alone_changed(inputs, tmp_path):
     res = invoke("check", str(business), str(inputs[1]), "--out", str(out), "--formats", "csv,parquet", "--resume")
     assert res.exit_code == 2, res.output
     assert "再開できません" in res.output and "run without --resume" in res.output
-    assert "Traceback" not in res.output
+    assert "Traceback" not in res.output and full_numbers(res.output) == []
     assert manifest.exists(), "the interrupted run's work is kept: the user decides"
     assert not (out / "result.csv").exists()
