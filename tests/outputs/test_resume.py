@@ -68,7 +68,7 @@ def test_resume_checks_only_the_unfinished_buckets_and_gives_the_same_bytes(inpu
     assert not (out / "result.csv").exists()
 
     checked, partitioned = [], []
-    scan = scale._scan_bucket
+    scan, split = scale._scan_bucket, scale.partition
 
     def counting_scan(root: Path, i: int):
         if root.name == "business" and root.parent.name == "partition":
@@ -76,7 +76,7 @@ def test_resume_checks_only_the_unfinished_buckets_and_gives_the_same_bytes(inpu
         return scan(root, i)
 
     monkeypatch.setattr(scale, "_scan_bucket", counting_scan)
-    monkeypatch.setattr(scale, "partition", lambda *a, **k: partitioned.append(1) or scale.partition(*a, **k))
+    monkeypatch.setattr(scale, "partition", lambda *a, **k: partitioned.append(1) or split(*a, **k))
     res = invoke("check", str(inputs[0]), str(inputs[1]), "--out", str(out), "--formats", "csv,parquet", "--resume")
     assert res.exit_code == 0, res.output
     assert sorted(checked) == sorted(set(range(BUCKETS)) - finished), checked  # each unfinished bucket, once
