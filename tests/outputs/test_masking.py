@@ -91,3 +91,15 @@ def test_the_typed_number_is_masked_like_any_other(runs):
     result = pl.read_parquet(masked / "result.parquet")
     last = result.filter(pl.col(C.ROW) == result[C.ROW].max())
     assert last[C.MY_NUMBER].item() in ("1516 **** 6556", "*" * len(last[C.MY_NUMBER].item())), last
+
+
+@pytest.mark.parametrize("buckets", [None, 3], ids=["in-memory", "bucketed"])
+def test_the_library_masks_by_default(inputs, tmp_path, buckets):
+    """``run_check`` called as the web UI and scripts call it — no ``show_number`` — masks like the CLI."""
+    from himozuke.pipeline import run_check
+
+    summary, _ = run_check(*inputs, tmp_path, formats=("csv", "xlsx", "parquet"), buckets=buckets,
+                           baseline=tmp_path / "no-baseline")
+    assert {"result.csv", "report.xlsx", "result.parquet", "delta.csv"} <= set(summary.outputs)
+    assert in_folder(tmp_path) == {}
+    assert summary.show_number is False
