@@ -508,6 +508,7 @@ def _run_spark(business, registry, out_dir, started: dt.datetime, say: Progress,
             body_code=body.code, body_name=body.name, jimu=body.jimu,
             inputs_sha256={role: identity.sha256_of(p) if not hadoop.is_uri(str(p)) else None
                            for role, p in (("business", business), ("registry", registry))}, scope=scope,
+            show_number=show_number,
         )
         if hadoop.is_uri(out):
             result = checked.result.persist()

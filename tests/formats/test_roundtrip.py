@@ -44,7 +44,8 @@ def _round_trip(tmp: Path, pop: pl.DataFrame, encoding: str) -> dict[str, pl.Dat
 @given(seed=st.integers(0, 10_000), encoding=st.sampled_from(["utf-8", "cp932"]))
 def test_untouched_records_are_all_a(tmp_path: Path, seed: int, encoding: str) -> None:
     pop = generate_population(60, seed=seed)
-    living = pop.filter(pl.col("状態") == "住民")
+    # 住民 whose register holds every item (a 住基空欄 item comes back blank: C, planted on purpose)
+    living = pop.filter((pl.col("状態") == "住民") & pl.col("住基空欄").is_null())
     for result in _round_trip(tmp_path, living, encoding).values():
         assert result.height == living.height
         assert result[C.VERDICT].unique().to_list() == ["A"]
@@ -80,3 +81,21 @@ def test_case_ro_files_merge_back_to_the_extract(tmp_path: Path) -> None:
     result = merge_files(tmp_path / "book.csv", tmp_path / "map.csv", tmp_path / "extract.csv")
     assert result.problems.height == 0
     assert result.extract.select(*C.STANDARD).equals(business)
+
+
+def test_registry_blanks_and_inquiry_errors_come_back_as_such(tmp_path: Path) -> None:
+    """The simulated J-LIS leaves an item the register holds blank (住基空欄) blank — C, never A — and answers a
+    照会エラー resident with 照会エラー — E, never dropped — in both result forms."""
+    pop = generate_population(300, seed=3, blank_rate=0.03, error_rate=0.03).filter(pl.col("状態") != "消除者")
+    blank = pop.filter(pl.col("住基空欄").is_not_null())
+    error = pop.filter(pl.col("状態") == "照会エラー")
+    assert blank.height and error.height
+    for result in _round_trip(tmp_path, pop, "utf-8").values():
+        assert result.height == pop.height
+        of = result.join(pop.select(C.MY_NUMBER, "住基空欄", "状態"), on=C.MY_NUMBER, how="left")
+        blanked = of.filter(pl.col("住基空欄").is_not_null())
+        assert (blanked[C.VERDICT] == "C").all()
+        assert blanked[C.REASONS].str.contains("missing_registry").all()
+        errors = of.filter(pl.col("状態") == "照会エラー")
+        assert errors.height == error.height and (errors[C.VERDICT] == "E").all()
+        assert errors[C.REASONS].str.contains("registry.error").all()

@@ -14,12 +14,15 @@ from himozuke.testing import _names
 from himozuke.testing.population import (
     DELETED,
     HOUSEHOLD,
+    INQUIRY_FAILS,
     MUNICIPALITY,
     PREFECTURE,
+    REGISTRY_BLANK,
     STATUS,
     check_digits,
     generate_population,
     kanji_numeral,
+    register,
 )
 
 N = 200_000  # also the vectorisation check: a per-row Python loop would not finish in the test budget
@@ -31,10 +34,10 @@ def pop() -> pl.DataFrame:
 
 
 def test_columns_and_types(pop: pl.DataFrame) -> None:
-    assert pop.columns == [*STANDARD, HOUSEHOLD, STATUS, PREFECTURE, MUNICIPALITY]
+    assert pop.columns == [*STANDARD, HOUSEHOLD, STATUS, PREFECTURE, MUNICIPALITY, REGISTRY_BLANK]
     assert pop.height == N
     assert pop.schema[BIRTH_DATE] == pl.Date
-    assert pop.null_count().sum_horizontal().item() == 0
+    assert pop.drop(REGISTRY_BLANK).null_count().sum_horizontal().item() == 0
 
 
 def test_numbers_are_valid_and_unique(pop: pl.DataFrame) -> None:
@@ -125,8 +128,32 @@ def test_gaiji_rate(pop: pl.DataFrame) -> None:
 
 
 def test_deleted_rate(pop: pl.DataFrame) -> None:
-    assert set(pop[STATUS].unique()) == {"住民", DELETED}
+    assert set(pop[STATUS].unique()) == {"住民", DELETED, INQUIRY_FAILS}
     assert 0.008 <= (pop[STATUS] == DELETED).mean() <= 0.012
+
+
+def test_registry_edge_cases_are_planted_at_their_rates(pop: pl.DataFrame) -> None:
+    """住基空欄 (~0.3 %: カナ氏名 or 生年月日) and 照会エラー (~0.2 %), among living residents only; the register as
+    J-LIS answers holds the blank item blank and answers 消除者 and 照会エラー without 4情報."""
+    blank = pop.filter(pl.col(REGISTRY_BLANK).is_not_null())
+    assert 0.002 <= blank.height / N <= 0.004 and set(blank[REGISTRY_BLANK].unique()) == {KANA_NAME, BIRTH_DATE}
+    assert 0.0015 <= (pop[STATUS] == INQUIRY_FAILS).mean() <= 0.0025
+    assert (blank[STATUS] == "住民").all()
+    reg = register(pop).with_columns(pop[REGISTRY_BLANK], pop[STATUS])
+    blanked = reg.filter(pl.col(REGISTRY_BLANK).is_not_null())
+    for item in (KANA_NAME, BIRTH_DATE):
+        rows = blanked.filter(pl.col(REGISTRY_BLANK) == item)
+        assert rows[item].is_null().all() and rows[KANJI_NAME].is_not_null().all()
+    answered = dict(reg.group_by("照会結果").len().iter_rows())
+    assert answered["消除者"] == (pop[STATUS] == DELETED).sum() and answered["照会エラー"] == (pop[STATUS] == INQUIRY_FAILS).sum()
+    unanswered = reg.filter(pl.col("照会結果") != "該当")
+    assert unanswered.select(pl.all_horizontal(pl.col(c).is_null() for c in STANDARD if c != MY_NUMBER)).to_series().all()
+
+
+def test_a_municipality_name_two_prefectures_have(pop: pl.DataFrame) -> None:
+    """府中市 (東京都 and 広島県): an address without its 都道府県 is ambiguous there."""
+    fuchu = pop.filter(pl.col(MUNICIPALITY) == "府中市")
+    assert set(fuchu[PREFECTURE].unique()) == {"東京都", "広島県"}
 
 
 def test_address_is_prefecture_municipality_rest(pop: pl.DataFrame) -> None:

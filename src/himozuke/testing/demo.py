@@ -16,8 +16,8 @@ Manual §7(1)–(6), in order, each step's file written into ``out``:
 8. ``web-runs/<id>/`` — the check's outputs (with ``result.parquet``) as a run of ``himozuke serve --runs
    web-runs``, its 結果 page one command away (:data:`SERVE`);
 
-plus ``answer_key.csv`` (the planted kind of every row and the class it must get). Everything is synthetic: no
-real person's data.
+plus ``answer_key.csv`` (the planted kind of every row and the class it must get — E for a row the request could
+not carry, e.g. an unreadable 生年月日: J-LIS never answered it). Everything is synthetic: no real person's data.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from himozuke.formats import columns as C
 from himozuke.formats.jlis import write_request
 from himozuke.formats.merge import merge_files
 from himozuke.formats.validate import validate_file, write_xlsx
+from himozuke.match.classify import Verdict
 from himozuke.pipeline import RunSummary, run_check
 from himozuke.report.tables import write_csv
 from himozuke.scope import AUTO, DOCUMENTS, IN_FILE, Reason, read_summary, run_scope
@@ -126,6 +127,11 @@ def run_demo(out: str | os.PathLike, *, people: int = 2_000, seed: int = 2023,
     steps.append((f"{WEB_RUNS}/{web_run}/", "画面（himozuke serve）の「結果」で開ける実行（result.parquet・run.json ほか）"))
 
     key = business.select(PLANTED, EXPECTED).with_row_index(C.ROW, offset=2).with_columns(pl.col(C.ROW).cast(pl.Int64))
+    # a row the request could not carry (manual §7(2): no readable 生年月日 …) has no J-LIS answer: E
+    unasked = result.filter(pl.col(C.ROW).is_in(request.blocked.get_column(C.ROW).implode()))
+    unasked = unasked.get_column(C.SOURCE_ROW).cast(pl.Int64).implode()
+    key = key.with_columns(pl.when(pl.col(C.ROW).is_in(unasked)).then(pl.lit(str(Verdict.E)))
+                           .otherwise(pl.col(EXPECTED)).alias(EXPECTED))
     write_csv(key, out / "answer_key.csv", show_number=True)
     # the key is by the extract's lines; the checked rows carry theirs (元の行番号)
     by_extract = result.with_columns(pl.col(C.SOURCE_ROW).cast(pl.Int64).alias(C.ROW))

@@ -4,7 +4,9 @@ For tests and ``make demo`` only. The register is a frame with the standard colu
 text) and optionally ``状態`` (``住民`` / ``消除者``), e.g. from :func:`himozuke.testing.population.generate_population`.
 Each request row is answered (ASSUMPTION, docs/jlis-profile.md):
 
-- with a valid 個人番号: the register row of that number (該当), 消除者 when the person is deleted, else 該当なし;
+- with a valid 個人番号: the register row of that number (該当; an item the register holds blank, named by its
+  ``住基空欄`` column, left blank), 消除者 when the person is deleted, 照会エラー when ``状態`` says so (a record J-LIS
+  cannot answer for: :data:`himozuke.testing.population.INQUIRY_FAILS`), else 該当なし;
 - without one: the 4-information lookup (:mod:`himozuke.match.lookup`: every item the request gives agrees at
   the check's A level, notation variants included; 性別 only in a 4情報 request) — one hit 該当, several
   複数該当 (one row per hit, each with its number and 4情報), none 該当なし.
@@ -42,6 +44,8 @@ from himozuke.mynumber import is_valid_expr
 
 STATE = "状態"
 STATE_DELETED = "消除者"
+STATE_ERROR = "照会エラー"  # himozuke.testing.population.INQUIRY_FAILS
+BLANK = "住基空欄"  # himozuke.testing.population.REGISTRY_BLANK
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,14 @@ class Simulation:
 
 
 def _register(register: pl.DataFrame) -> pl.DataFrame:
-    return register.with_columns(
+    register = register.with_columns(
         pl.col(C.BIRTH_DATE).cast(pl.String),
         *([] if STATE in register.columns else [pl.lit("住民").alias(STATE)]),
-    ).select(*C.STANDARD, STATE)
+    )
+    if BLANK in register.columns:  # the items the register holds blank
+        register = register.with_columns(pl.when(pl.col(BLANK).fill_null("") != c).then(pl.col(c)).alias(c)
+                                         for c in C.ITEMS)
+    return register.select(*C.STANDARD, STATE)
 
 
 def _searched(by_info: pl.DataFrame, living: pl.DataFrame) -> pl.DataFrame:
@@ -93,12 +101,14 @@ def answer(requests: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(
         pl.when(pl.col(STATE).is_null()).then(pl.lit(C.INQUIRY_NOT_FOUND))
         .when(pl.col(STATE) == STATE_DELETED).then(pl.lit(C.INQUIRY_DELETED))
+        .when(pl.col(STATE) == STATE_ERROR).then(pl.lit(C.INQUIRY_ERROR))
         .otherwise(pl.lit(C.INQUIRY_FOUND)).alias(C.INQUIRY_RESULT)
     )
     found = pl.col(C.INQUIRY_RESULT) == C.INQUIRY_FOUND
     hit = hit.with_columns(pl.when(found).then(pl.col(c)).otherwise(None).alias(c) for c in items).select(
         REQUEST_SERIAL, C.INQUIRY_RESULT, *C.STANDARD)
-    searched = _searched(by_info, reg.filter(pl.col(STATE) != STATE_DELETED)) if by_info.height else None
+    searched = _searched(by_info, reg.filter(~pl.col(STATE).is_in([STATE_DELETED, STATE_ERROR]))) \
+        if by_info.height else None
     out = pl.concat([hit, *([searched.select(hit.columns)] if searched is not None else [])], how="vertical_relaxed")
     # echo the requested number for not-found answers of a search
     echoed = out.join(requests.select(REQUEST_SERIAL, pl.col(C.MY_NUMBER).alias("_req")), on=REQUEST_SERIAL,

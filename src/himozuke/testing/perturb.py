@@ -23,6 +23,19 @@ Why each kind gets its class (manual §7(6)):
 - 番号誤入力 (check digit fails), 番号該当なし (valid, not in the register), 消除者 → E. Every 消除者 of the
   register is carried (their share is the population's ``deleted_rate``).
 
+Edge cases the rules treat specially, each at a small rate so that a property test meets them:
+
+- 生年月日読めず (「S6x.13.01」, 「不詳」 …), 性別コード不明 (「9」, 「0」, 「X」, 「不明」) → C: an unreadable value is
+  never evidence of a match (DESIGN: invariants), so 生年月日 or 性別 does not match;
+- 市区町村不明 (the address names a 市区町村 no table knows) → C: the 市区町村 cannot be shown to match;
+- 同名市区町村: a resident of 府中市 in 広島県 whose address leaves its 都道府県 out → C: 府中市 is also 東京都's,
+  and the body's prefecture (the one most registry addresses give: 東京都) reads it as that one — or, with none
+  given, it stays ambiguous. The notation kind 都道府県省略 is never planted on a 市区町村 name two prefectures
+  have (its class would depend on the home prefecture);
+- 住基空欄 (the register holds an item blank, :data:`~himozuke.testing.population.REGISTRY_BLANK`) → C: a blank is
+  no match; 照会エラー (J-LIS answers the inquiry with an error) → E. Both carried for every such resident, like
+  消除者; 該当なし is 番号該当なし.
+
 >>> from himozuke.testing.population import generate_population
 >>> biz = business_copy(generate_population(2000, seed=5), seed=5)
 >>> biz.columns
@@ -48,9 +61,11 @@ from himozuke.testing.population import (
     FEMALE,
     HOUSEHOLD,
     IDEOGRAPHIC_SPACE,
+    INQUIRY_FAILS,
     MALE,
     MUNICIPALITY,
     PREFECTURE,
+    REGISTRY_BLANK,
     STATUS,
     check_digits,
     kanji_numeral,
@@ -94,11 +109,15 @@ class Perturbation:
     twins_swapped: float = 0.0005
     birth_typo: float = 0.005
     sex_flipped: float = 0.002
-    kana_missing: float = 0.015
-    sex_missing: float = 0.005
+    kana_missing: float = 0.010  # 0.015 until the edge cases below took ~0.7 % of the C share
+    sex_missing: float = 0.003
     married_name: float = 0.01
     moved_away: float = 0.01
     same_name: float = 0.001
+    birth_unreadable: float = 0.001
+    sex_unknown: float = 0.001
+    city_unknown: float = 0.001
+    same_city_name: float = 0.001
     # E
     number_typo: float = 0.003
     number_unknown: float = 0.002
@@ -145,16 +164,32 @@ KINDS: tuple[Kind, ...] = (
     Kind("married_name", "婚姻改姓未届", Verdict.C),
     Kind("moved_away", "転出未届", Verdict.C),
     Kind("same_name", "同姓同名の番号", Verdict.C),
+    Kind("birth_unreadable", "生年月日読めず", Verdict.C),
+    Kind("sex_unknown", "性別コード不明", Verdict.C),
+    Kind("city_unknown", "市区町村不明", Verdict.C),
+    Kind("same_city_name", "同名市区町村", Verdict.C),
+    Kind("registry_blank", REGISTRY_BLANK, Verdict.C),
     Kind("number_typo", "番号誤入力", Verdict.E),
     Kind("number_unknown", "番号該当なし", Verdict.E),
     Kind("deleted", DELETED, Verdict.E),
+    Kind("inquiry_error", INQUIRY_FAILS, Verdict.E),
 )
+#: Kinds the register decides (its 状態 and 住基空欄), carried for every such resident.
+_FROM_REGISTER = ("deleted", "registry_blank", "inquiry_error")
 LABEL: dict[str, str] = {k.field: k.label for k in KINDS}
+_CODE: dict[str, int] = {k.field: i for i, k in enumerate(KINDS)}
 _NOTATION = tuple(k.field for k in KINDS if k.verdict is Verdict.A)
 _PAIRS = ("twins_swapped", "family_number", "same_name")
 _SINGLES = ("married_name", "machiaza_changed", "kanji_typo", "banchi_changed", "birth_typo", "sex_flipped",
-            "kana_missing", "sex_missing", "moved_away", "number_typo", "number_unknown")
-assert {f.name for f in fields(Perturbation)} | {"deleted"} == {k.field for k in KINDS}
+            "kana_missing", "sex_missing", "moved_away", "number_typo", "number_unknown", "birth_unreadable",
+            "sex_unknown", "city_unknown", "same_city_name")
+assert {f.name for f in fields(Perturbation)} | set(_FROM_REGISTER) == {k.field for k in KINDS}
+#: What an unreadable 生年月日 and an unknown 性別 code look like in a business extract.
+_UNREADABLE_BIRTHS = ("S6x.13.01", "1985-13-45", "不詳", "昭和不詳")
+_UNKNOWN_SEXES = ("9", "0", "X", "不明")
+#: 市区町村 names more than one prefecture has (府中市: 東京都 and 広島県).
+_SHARED_NAMES = frozenset(name for name in {m.name for m in _names.MUNICIPALITY_TABLE}
+                          if len({m.prefecture for m in _names.MUNICIPALITY_TABLE if m.name == name}) > 1)
 
 
 def _pick(rng: np.random.Generator, candidates: np.ndarray, k: int) -> np.ndarray:
@@ -192,6 +227,9 @@ def _assign(pop: pl.DataFrame, rng: np.random.Generator, rates: Perturbation) ->
     partner = np.arange(n)
     work = pop.with_row_index("_row")
     kind[(pop[STATUS] == DELETED).to_numpy()] = index["deleted"]
+    if REGISTRY_BLANK in pop.columns:
+        kind[pop[REGISTRY_BLANK].is_not_null().to_numpy()] = index["registry_blank"]
+    kind[(pop[STATUS] == INQUIRY_FAILS).to_numpy()] = index["inquiry_error"]
     for name in _PAIRS:
         a, b = _pairs(work, name)
         free = np.flatnonzero((kind[a] < 0) & (kind[b] < 0))
@@ -245,6 +283,9 @@ def business_copy(pop: pl.DataFrame, *, seed: int = 0, rates: Perturbation = DEF
                                    np.random.default_rng([seed, 2, i]))
              for i, frame in enumerate(work.partition_by("_note", maintain_order=True))]
     work = pl.concat(parts, how="vertical")
+    unreadable = pl.Series(list(_UNREADABLE_BIRTHS)).gather(rng.integers(0, len(_UNREADABLE_BIRTHS), work.height))
+    work = work.with_columns(pl.when(pl.col("_kind") == _CODE["birth_unreadable"]).then(unreadable)
+                             .otherwise(pl.col(BIRTH_DATE)).alias(BIRTH_DATE))
     labels = pl.Series([k.label for k in KINDS] + [""])
     verdicts = pl.Series([str(k.verdict) for k in KINDS] + [str(Verdict.A)])
     sub = labels.gather(np.where(work["_kind"].to_numpy() < 0, len(KINDS), work["_kind"].to_numpy()))
@@ -329,6 +370,9 @@ def _substantive_eligibility(pop: pl.DataFrame) -> dict[str, np.ndarray]:
         "machiaza_changed": (parts["_alts"].list.len().fill_null(0) > 0).to_numpy(),
         "banchi_changed": parts["_tail"].str.contains("[０-９]").fill_null(False).to_numpy(),
         "moved_away": np.full(pop.height, pop[MUNICIPALITY].n_unique() > 1),
+        # outside the prefecture most of the register lives in (the home prefecture the check infers)
+        "same_city_name": (pop[MUNICIPALITY].is_in(list(_SHARED_NAMES))
+                           & (pop[PREFECTURE] != pop[PREFECTURE].mode().sort().first())).to_numpy(),
     }
 
 
@@ -341,7 +385,10 @@ def _notation_eligibility(f: pl.DataFrame) -> dict[str, np.ndarray]:
         "gaiji_geta": pl.col(KANJI_NAME).str.contains(_GAIJI),
         "chome_digits": pl.col(ADDRESS).str.contains("[一二三四五六七八九十]+丁目[０-９]"),
         "no_gun": pl.col(MUNICIPALITY).str.contains("郡") & pl.col(ADDRESS).str.contains("郡"),
-        "sex_kanji": pl.col(SEX).is_not_null(),
+        "sex_kanji": pl.col(SEX).is_in([MALE, FEMALE]),
+        "no_prefecture": ~pl.col(MUNICIPALITY).is_in(list(_SHARED_NAMES)) & (pl.col(PREFECTURE) != ""),
+        **{k: pl.col("_kind") != _CODE["birth_unreadable"] for k in ("birth_wareki", "birth_wareki_short",
+                                                                    "birth_slash")},
         "address_hyphen": pl.col(ADDRESS).str.contains("[０-９]"),
         "address_no": pl.col(ADDRESS).str.contains("[０-９]"),
     }
@@ -464,6 +511,15 @@ def _apply_substantive(f: pl.DataFrame, kind: str, rng: np.random.Generator, pop
         out = f.with_columns(mistyped_numbers(f[MY_NUMBER], rng))
     elif kind == "number_unknown":
         out = f.with_columns(unknown_numbers(pop[MY_NUMBER], h, rng))
+    elif kind == "sex_unknown":
+        out = f.with_columns(pl.Series(SEX, list(_UNKNOWN_SEXES)).gather(rng.integers(0, len(_UNKNOWN_SEXES), h)))
+    elif kind == "city_unknown":  # 「架空市」: the kind of 市区町村 as the real one, a name no table has
+        fake = pl.concat_str([pl.lit("架空"), pl.col(MUNICIPALITY).str.slice(-1)])
+        out = f.with_columns(pl.concat_str([pl.col(PREFECTURE), fake, _rest()]).alias(ADDRESS)).with_columns(
+            fake.alias(MUNICIPALITY))
+    elif kind == "same_city_name":  # the 都道府県 left out (kept out by every notation kind after: it is "")
+        out = f.with_columns(_rest().alias("_r")).with_columns(
+            pl.concat_str([pl.col(MUNICIPALITY), pl.col("_r")]).alias(ADDRESS), pl.lit("").alias(PREFECTURE))
     else:
         out = f
     return out.select(f.columns)

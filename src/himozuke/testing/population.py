@@ -9,6 +9,13 @@ given names and readings); common names collide (同姓同名); surnames carry �
 (髙橋, 渡邊, 山﨑 …); readings have 濁音 (ヤマザキ); ~0.05 % of names hold a 外字 as a private-use code point
 (U+E000–U+E757, the user-defined area that cp932 maps to F040–F9FC), as a registry stores a character outside JIS X 0208; ~1 % of people are 消除者.
 
+Edge cases the rules treat specially, planted at small rates from a random stream of their own (so the people
+above do not change with them): ~0.3 % of residents have an item the register holds blank (``住基空欄`` names
+it: カナ氏名 mostly — 住基 kept no 振り仮名 —, less often 生年月日 — 生年月日不詳); ~0.2 % are ``照会エラー``: J-LIS
+answers an inquiry for them with an error (a record under correction). The municipalities include one name two
+prefectures have (府中市: 東京都 and 広島県), which an address without its 都道府県 leaves ambiguous.
+:func:`register` is the register as a J-LIS result gives it.
+
 >>> from himozuke.formats.columns import STANDARD
 >>> from himozuke.mynumber import is_valid_expr
 >>> pop = generate_population(1000, seed=1)
@@ -25,7 +32,19 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from himozuke.formats.columns import ADDRESS, BIRTH_DATE, KANA_NAME, KANJI_NAME, MY_NUMBER, SEX
+from himozuke.formats.columns import (
+    ADDRESS,
+    BIRTH_DATE,
+    INQUIRY_DELETED,
+    INQUIRY_ERROR,
+    INQUIRY_FOUND,
+    INQUIRY_RESULT,
+    KANA_NAME,
+    KANJI_NAME,
+    MY_NUMBER,
+    SEX,
+    STANDARD,
+)
 from himozuke.mynumber import WEIGHTS
 from himozuke.testing import _names
 
@@ -35,6 +54,10 @@ PREFECTURE = "都道府県"
 MUNICIPALITY = "市区町村"
 RESIDENT = "住民"
 DELETED = "消除者"
+#: 状態 of a resident whose inquiry J-LIS answers with an error (照会エラー).
+INQUIRY_FAILS = "照会エラー"
+#: The item (a standard column name) the register holds blank for a resident; null for nearly all.
+REGISTRY_BLANK = "住基空欄"
 MALE = "1"
 FEMALE = "2"
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -221,8 +244,10 @@ def _addresses(rng: np.random.Generator, count: int) -> pl.DataFrame:
     return frame.select(PREFECTURE, MUNICIPALITY, address.alias(ADDRESS))
 
 
-def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01) -> pl.DataFrame:
-    """``n`` synthetic residents: 個人番号 + 基本4情報 and 世帯番号, 状態, 都道府県, 市区町村 (module docstring).
+def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01, blank_rate: float = 0.003,
+                        error_rate: float = 0.002) -> pl.DataFrame:
+    """``n`` synthetic residents: 個人番号 + 基本4情報 and 世帯番号, 状態, 都道府県, 市区町村, 住基空欄 (module
+    docstring).
 
     Rows come household by household (head first); 生年月日 is ``pl.Date``, 性別 ``"1"`` 男 / ``"2"`` 女.
 
@@ -282,7 +307,7 @@ def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01) ->
     surname = pl.when(pl.col("外字").is_null()).then(pl.col("姓")).otherwise(
         pl.concat_str([pl.col("外字"), pl.col("姓").str.slice(1)]))
     homes = homes[member_of]
-    return pl.DataFrame({
+    pop = pl.DataFrame({
         MY_NUMBER: number_strings(_unique_payloads(n, rng)),
         KANJI_NAME: people.select(pl.concat_str([surname, pl.lit(IDEOGRAPHIC_SPACE), pl.col("名")])).to_series(),
         KANA_NAME: people.select(pl.concat_str([pl.col("セイ"), pl.lit(IDEOGRAPHIC_SPACE), pl.col("メイ")])).to_series(),
@@ -294,3 +319,38 @@ def generate_population(n: int, *, seed: int = 0, deleted_rate: float = 0.01) ->
         PREFECTURE: homes[PREFECTURE],
         MUNICIPALITY: homes[MUNICIPALITY],
     })
+    return _plant_registry_edges(pop, np.random.default_rng([seed, 0x5A4B]), blank_rate, error_rate)
+
+
+def _plant_registry_edges(pop: pl.DataFrame, rng: np.random.Generator, blank_rate: float,
+                          error_rate: float) -> pl.DataFrame:
+    """住基空欄 (blank items of the register) and 照会エラー among the residents (module docstring)."""
+    n = pop.height
+    living = (pop[STATUS] == RESIDENT).to_numpy()
+    draw = rng.random(n)
+    blank = living & (draw < blank_rate)
+    fails = living & ~blank & (draw >= blank_rate) & (draw < blank_rate + error_rate)
+    item = pl.Series([KANA_NAME, BIRTH_DATE]).gather((rng.random(n) < 0.4).astype(np.int64))
+    return pop.with_columns(
+        pl.when(pl.Series(fails)).then(pl.lit(INQUIRY_FAILS)).otherwise(pl.col(STATUS)).alias(STATUS),
+        pl.when(pl.Series(blank)).then(item).otherwise(None).alias(REGISTRY_BLANK),
+    )
+
+
+def register(pop: pl.DataFrame) -> pl.DataFrame:
+    """The register of ``pop`` as a J-LIS result gives it: the standard columns (生年月日 as text) and 照会結果 —
+    該当 with the 住基空欄 item blank, or 消除者 / 照会エラー with no 4情報.
+
+    >>> reg = register(generate_population(3000, seed=3))
+    >>> sorted(reg["照会結果"].unique())
+    ['消除者', '照会エラー', '該当']
+    """
+    status = (pl.when(pl.col(STATUS) == DELETED).then(pl.lit(INQUIRY_DELETED))
+              .when(pl.col(STATUS) == INQUIRY_FAILS).then(pl.lit(INQUIRY_ERROR)).otherwise(pl.lit(INQUIRY_FOUND)))
+    found = status == INQUIRY_FOUND
+    return pop.with_columns(pl.col(BIRTH_DATE).cast(pl.String)).select(
+        pl.col(MY_NUMBER),
+        *(pl.when(found & (pl.col(REGISTRY_BLANK).fill_null("") != c)).then(pl.col(c)).alias(c)
+          for c in STANDARD if c != MY_NUMBER),
+        status.alias(INQUIRY_RESULT),
+    )
