@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,9 +73,10 @@ FAULTS: tuple[Fault, ...] = (
           (("cli/check.py", "tick=tick, engine=engine.value,", 'tick=tick, engine="local",'),
            ("cli/check.py", "    if engine is Engine.local:\n", "    if True:\n")),
           ("tests/outputs", "tests/cli", "tests/spark")),
-    Fault("F10", "--resume accepting changed inputs",
+    Fault("F10", "--resume accepting changed inputs (both the fingerprint and the whole-file SHA-256 checks off)",
           (("match/scale.py", "if any(old.get(k) != manifest[k] for k in manifest):",
-            'if any(old.get(k) != manifest[k] for k in manifest if k != "inputs"):'),),
+            'if any(old.get(k) != manifest[k] for k in manifest if k != "inputs"):'),
+           ("match/scale.py", 'elif old["inputs_sha256"] != sha256():', "elif False:")),
           ("tests/outputs", "tests/scale", "tests/cli")),
 )
 
@@ -104,13 +106,15 @@ def _apply(fault: Fault, tree: Path) -> str | None:
 
 def _pytest(tree: Path, paths: tuple[str, ...], deselect: tuple[str, ...] = ()) -> tuple[bool, str]:
     """Run pytest on ``paths`` in the copy; (passed, the first failure's line)."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "HIMOZUKE_FAULT_RUN": "1"}
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     env.pop("HIMOZUKE_UPDATE_GOLDEN", None)
     cmd = [sys.executable, "-m", "pytest", "-x", "-p", "no:cacheprovider", "--no-header", "-rfE",
            *paths, *(f"--ignore={p}" for p in deselect)]
     done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
     out = done.stdout.splitlines() + done.stderr.splitlines()
-    failed = [line for line in out if line.startswith(("FAILED", "ERROR"))]
+    # pytest writes non-ASCII test ids as \uXXXX: shown as the Japanese they are
+    failed = [re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), line)
+              for line in out if line.startswith(("FAILED", "ERROR"))]
     return done.returncode == 0, f"exit {done.returncode}: " + (failed[0] if failed else "\n".join(out[-5:]))
 
 
