@@ -31,6 +31,13 @@ def test_the_mask_shows_at_most_64_stars_and_both_forms_agree(typed):
         assert len(vectorised) <= 64
 
 
+@pytest.mark.parametrize("typed", ["1234", "12345678901A", "１２３４５６７８９０１０", "1234567890100"])
+def test_no_slip_count_for_what_is_not_12_ascii_digits(typed):
+    """``verify`` counts the valid numbers one slip away only for a 12-digit number; anything else gets no count
+    (never a guess)."""
+    assert mynumber.valid_neighbours(typed) is None
+
+
 def test_unreadable_lines_are_e_rows_with_the_result_columns_and_types():
     """A bucketed run writes the unreadable lines as a part of their own: the part must have the result's column
     types (null-typed columns would not be the result's schema), each row E with the reader's message."""

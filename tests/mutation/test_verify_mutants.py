@@ -61,7 +61,8 @@ def test_no_registry_record_is_e_not_in_registry():
     assert (got.verdict, got.reasons) == ("E", str(R.NOT_IN_REGISTRY))
 
 
-@pytest.mark.parametrize("number", ["123456789010", "123456789011", "112233445566", "100000000001", "987654321010"])
+@pytest.mark.parametrize("number", ["123456789010", "123456789011", "112233445566", "100000000001", "987654321010",
+                                    "066907439150", "415868344978", "291417776317"])
 def test_a_wrong_check_digit_warns_with_the_count_of_valid_numbers_one_slip_away(number):
     """docs/rules.md §2 (検査用数字の誤り is E) and docs/verify.md: the warning counts the valid numbers one digit or
     one adjacent swap away — counted here independently with python-stdnum — and never names one."""
