@@ -16,7 +16,7 @@ from stdnum.jp import in_ as stdnum_in
 from himozuke.formats import columns as C
 from himozuke.match.reasons import Reason as R
 from himozuke.verification import CHECK_DIGIT_WARNING, verify
-from tests.rules._pairs import NUMBER, codes, record
+from tests.rules._pairs import NUMBER, codes, pair, record
 from tests.rules.test_levels import LEVELS
 from tests.rules.test_reasons import REASONS
 
@@ -80,3 +80,27 @@ def test_a_wrong_check_digit_warns_with_the_count_of_valid_numbers_one_slip_away
 def test_a_valid_number_has_no_check_digit_warning():
     assert verify(record(), record()).warnings == ()
     assert verify(record(number=NUMBER), record()).verdict == "A"
+
+
+A_NOTE11 = ("デジタル庁「総点検マニュアル」§7(6) A 注11: 町字の前方２文字が一致するもの — 異体字どうし（澤/沢、龍/竜）も"
+            "同じ字（docs/rules.md §3）")
+AMBIGUOUS_HOME = ("docs/rules.md §3: a 市区町村 name several prefectures share, written without its 都道府県, is resolved "
+                  "with the body's home prefecture — on either side")
+
+
+@pytest.mark.parametrize(("business", "registry", "home", "item_verdict", "verdict", "reason", "why"), [
+    pytest.param("東京都世田谷区北沢２丁目１番１号", "東京都世田谷区北澤２丁目１番１号", None, "表記ゆれ一致", "A",
+                 R.ADDRESS_NOTATION, A_NOTE11, id="注11-町字の異体字(沢/澤)"),
+    pytest.param("東京都世田谷区竜２丁目１番１号", "東京都世田谷区龍２丁目１番１号", None, "表記ゆれ一致", "A",
+                 R.ADDRESS_NOTATION, A_NOTE11, id="注11-町字の異体字(竜/龍)"),
+    pytest.param("東京都府中市宮西町２－２４", "府中市宮西町２－２４", "東京都", "表記ゆれ一致", "A",
+                 R.ADDRESS_NOTATION, AMBIGUOUS_HOME, id="住基側の府中市を団体の都道府県で"),
+    pytest.param("東京都府中市宮西町２－２４", "府中市宮西町２－２４", None, "市区町村不一致", "C",
+                 R.ADDRESS_CITY_AMBIGUOUS, AMBIGUOUS_HOME, id="住基側の府中市-都道府県が決まらない"),
+])
+def test_address_rows_through_check_and_verify(business, registry, home, item_verdict, verdict, reason, why):
+    checked = pair({C.ADDRESS: business}, {C.ADDRESS: registry}, home=home)
+    verified = verify(record({C.ADDRESS: business}), record({C.ADDRESS: registry}), home_prefecture=home)
+    for item_got, verdict_got, reasons in ((checked[C.item_verdict(C.ADDRESS)], checked[C.VERDICT], checked[C.REASONS]),
+                                           (verified.items[C.ADDRESS], verified.verdict, verified.reasons)):
+        assert (item_got, verdict_got, reasons) == (item_verdict, verdict, str(reason)), why
