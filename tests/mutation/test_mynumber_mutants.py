@@ -51,3 +51,11 @@ def test_unreadable_lines_are_e_rows_with_the_result_columns_and_types():
     assert [d.endswith(m) for d, m in zip(got.get_column("理由説明"), ["列数が3です", "引用符が閉じていません"],
                                            strict=True)] == [True, True]
     assert got.get_column(C.PRIORITY).to_list() == [None, None]
+
+
+@pytest.mark.parametrize("payload", ["１２３４５６７８９０１", "1234567890", "123456789012", "1234567890A", ""])
+def test_the_check_digit_is_only_computed_for_11_ascii_digits(payload):
+    """SPEC §4's check digit is defined on the 11 digits of the payload; anything else is refused with a message
+    naming what is expected (full-width digits are a typing habit to normalise first, not digits to weigh)."""
+    with pytest.raises(ValueError, match=r"^payload must be 11 ASCII digits$"):
+        mynumber.check_digit(payload)
