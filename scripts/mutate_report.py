@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     unchecked = [m for m, s in status.items() if s in ("not checked", "interrupted", "skipped")]
     listed = [m for m in survived if m in equivalent]
     unexplained = sorted(m for m in survived + untested if m not in equivalent)
-    stale = sorted(m for m in equivalent if status.get(m) != "survived")
+    # listed, but killed in this run (or no longer a mutant at all): the table should lose the row
+    stale = sorted(m for m in equivalent if status.get(m, "killed") in _KILLED)
 
     def pct(n: int) -> str:
         return f"{100 * n / total:.1f} %"
