@@ -1,0 +1,75 @@
+"""The E reasons and cross-record checks on the paths ``check_frames`` does not take — a bucket handed over by the
+Spark engine, the pre-flight's number test — written for ``make mutate`` (docs/testing.md "Mutation testing").
+
+E 照合不能 and the cross-record reasons are docs/rules.md §2 and §4 (デジタル庁「総点検マニュアル」§7(6) is silent on
+a number that cannot be compared; C for a number two people use is its 「別人への紐付けの可能性が高い」).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from himozuke import mynumber
+from himozuke.formats import columns as C
+from himozuke.formats.validate import validate
+from himozuke.match.engine import (
+    NUMBER_KEY,
+    business_frame,
+    check_bucket,
+    person_frame,
+    registry_frame,
+    several_numbers_rows,
+)
+from himozuke.match.reasons import Reason as R
+from tests.rules._pairs import NUMBER, OTHER_NUMBER, PERSON, check, record
+from tests.rules.test_reasons import OTHER_PERSON, WRONG_DIGIT
+
+#: business rows: a plain A, a wrong check digit, a number absent from the registry, a number two people use
+BUSINESS = [record(), record(number=WRONG_DIGIT), record(number="111111111118"),
+            record(number=OTHER_NUMBER), record(OTHER_PERSON, number=OTHER_NUMBER)]
+REGISTRY = [record(), record(number=OTHER_NUMBER)]
+
+
+def test_a_bucket_without_the_integer_key_is_checked_the_same():
+    """The Spark engine hands ``check_bucket`` the business rows without ``_number_key`` (docs/spark.md): the
+    bucket must add it, or no row would meet its registry record."""
+    expected = check(BUSINESS, REGISTRY)
+    business = pl.DataFrame([{C.ROW: i, C.MY_NUMBER: r[C.MY_NUMBER], **{C.business(k): r[k] for k in C.ITEMS}}
+                             for i, r in enumerate(BUSINESS, start=2)])
+    assert NUMBER_KEY not in business.columns
+    registry = registry_frame(pl.DataFrame([{C.MY_NUMBER: r[C.MY_NUMBER], **{k: r[k] for k in C.ITEMS}}
+                                            for r in REGISTRY])).collect()
+    several = several_numbers_rows(person_frame(business))  # the whole-file pass, on rows without the key too
+    got = check_bucket(business, registry, several)
+    assert got.get_column(C.VERDICT).to_list() == ["A", "E", "E", "C", "C"]
+    reasons = [r.split(";") for r in got.get_column(C.REASONS).to_list()]
+    assert [r[0] for r in reasons[1:3]] == [str(R.NUMBER_CHECK_DIGIT), str(R.NOT_IN_REGISTRY)]
+    # one person under three valid numbers (rows 2, 4, 5; docs/rules.md §4); one number, two people (rows 5, 6)
+    assert [str(R.PERSON_SEVERAL_NUMBERS) in r for r in reasons] == [True, False, True, True, False]
+    assert [str(R.NUMBER_SHARED) in r for r in reasons] == [False, False, False, True, True]
+    assert got.select(C.VERDICT, C.REASONS, C.PRIORITY).equals(expected.select(C.VERDICT, C.REASONS, C.PRIORITY))
+
+
+def test_the_business_frame_carries_each_numbers_integer_key():
+    """The bucketed and Spark runs route and join rows by ``_number_key`` (the number as an integer, null when it
+    is not 12 digits — nothing malformed can meet anything)."""
+    rows = pl.DataFrame([{C.ROW: 2, C.MY_NUMBER: "１２３４ 5678 9018", **PERSON}, {C.ROW: 3, C.MY_NUMBER: "1234", **PERSON}])
+    frame = business_frame(rows).collect()
+    assert frame.get_column(C.MY_NUMBER).to_list() == [NUMBER, "1234"]
+    assert frame.get_column(NUMBER_KEY).to_list() == [int(NUMBER), None]
+
+
+@pytest.mark.parametrize(("typed", "problem"), [
+    (NUMBER, None), ("１２３４ 5678-9018", None), (None, "missing"), ("\u3000", "missing"), ("1234", "format"),
+    ("12345678901A", "format"), (WRONG_DIGIT, "check_digit"), ("１２３４５６７８９０１０", "check_digit"),
+])
+def test_the_pre_flight_finds_the_number_problems_the_check_makes_e(typed, problem):
+    """docs/rules.md §2: missing / not 12 digits / wrong check digit is E in the check; the pre-flight
+    (``himozuke validate``) tests the same rule with the vectorised form that computes the integer itself."""
+    got = pl.select(mynumber.problem_expr(mynumber.normalize_expr(pl.lit(typed, dtype=pl.String)))).item()
+    assert got == problem == (None if mynumber.problem(typed) is None else str(mynumber.problem(typed)))
+    found = validate(pl.DataFrame({C.ROW: [2], C.MY_NUMBER: [typed], **{k: [v] for k, v in PERSON.items()}},
+                                  schema={C.ROW: pl.Int64, C.MY_NUMBER: pl.String, **dict.fromkeys(PERSON, pl.String)}))
+    rule = {None: [], "missing": ["no_number"], "format": ["number_format"], "check_digit": ["check_digit"]}[problem]
+    assert found.lines.get_column("規則").to_list() == rule  # 照会不可: the row cannot be sent to J-LIS
