@@ -12,7 +12,6 @@ import pytest
 
 from himozuke import mynumber
 from himozuke.formats import columns as C
-from himozuke.formats.validate import validate
 from himozuke.match.engine import (
     NUMBER_KEY,
     business_frame,
@@ -67,6 +66,9 @@ def test_the_business_frame_carries_each_numbers_integer_key():
 def test_the_pre_flight_finds_the_number_problems_the_check_makes_e(typed, problem):
     """docs/rules.md §2: missing / not 12 digits / wrong check digit is E in the check; the pre-flight
     (``himozuke validate``) tests the same rule with the vectorised form that computes the integer itself."""
+    # imported here: importing the pre-flight runs Polars, whose threads a worker forked by make mutate cannot use
+    from himozuke.formats.validate import validate
+
     got = pl.select(mynumber.problem_expr(mynumber.normalize_expr(pl.lit(typed, dtype=pl.String)))).item()
     assert got == problem == (None if mynumber.problem(typed) is None else str(mynumber.problem(typed)))
     found = validate(pl.DataFrame({C.ROW: [2], C.MY_NUMBER: [typed], **{k: [v] for k, v in PERSON.items()}},
