@@ -75,3 +75,21 @@ def test_the_pre_flight_finds_the_number_problems_the_check_makes_e(typed, probl
                                   schema={C.ROW: pl.Int64, C.MY_NUMBER: pl.String, **dict.fromkeys(PERSON, pl.String)}))
     rule = {None: [], "missing": ["no_number"], "format": ["number_format"], "check_digit": ["check_digit"]}[problem]
     assert found.lines.get_column("規則").to_list() == rule  # 照会不可: the row cannot be sent to J-LIS
+
+
+def test_the_portable_person_key_is_the_same_for_one_person_in_any_frame():
+    """A bucketed or Spark run routes every row of one person to one bucket by ``person_frame(portable=True)``, so
+    that "one person under several valid numbers" (docs/rules.md §4) is found across the whole file: the key of a
+    person must not depend on the frame, must tell two people apart, and is null for a row that identifies no one."""
+    def frame(rows):
+        return business_frame(pl.DataFrame([{C.ROW: i, **r} for i, r in enumerate(rows, start=2)])).collect()
+
+    same = {**PERSON, C.KANA_NAME: "ﾔﾏﾀﾞ ﾀﾛｳ", C.BIRTH_DATE: "S50.3.12"}  # the same person, written otherwise
+    nobody = {**PERSON, C.KANJI_NAME: None, C.KANA_NAME: None}
+    first = person_frame(frame([record(), record(OTHER_PERSON, number=OTHER_NUMBER), record(nobody)]), portable=True)
+    second = person_frame(frame([record(same, number=OTHER_NUMBER)]), portable=True)
+    assert first.get_column(C.ROW).to_list() == [2, 3]  # the row that identifies no one has no key
+    keys = first.get_column("_person").to_list()
+    assert keys[0] != keys[1] and second.get_column("_person").to_list() == [keys[0]]
+    assert keys == person_frame(frame([record(), record(OTHER_PERSON, number=OTHER_NUMBER)]),
+                                portable=True).get_column("_person").to_list()
