@@ -93,3 +93,13 @@ def test_the_portable_person_key_is_the_same_for_one_person_in_any_frame():
     assert keys[0] != keys[1] and second.get_column("_person").to_list() == [keys[0]]
     assert keys == person_frame(frame([record(), record(OTHER_PERSON, number=OTHER_NUMBER)]),
                                 portable=True).get_column("_person").to_list()
+
+
+def test_only_the_rows_of_a_repeated_number_are_flagged():
+    """docs/rules.md §4: a number on several business rows gets a reason on those rows — not on every row of a file
+    where some number repeats. One person twice under NUMBER (the same person: reason only, the pair's 判定), and
+    OTHER_PERSON once under their own number."""
+    result = check([record(), record(), record(OTHER_PERSON, number=OTHER_NUMBER)],
+                   [record(), record(OTHER_PERSON, number=OTHER_NUMBER)])
+    assert result.get_column(C.REASONS).to_list() == [str(R.NUMBER_REPEATED), str(R.NUMBER_REPEATED), None]
+    assert result.get_column(C.VERDICT).to_list() == ["A", "A", "A"]
