@@ -48,6 +48,9 @@ def test_a_bucket_without_the_integer_key_is_checked_the_same():
     assert [str(R.PERSON_SEVERAL_NUMBERS) in r for r in reasons] == [True, False, True, True, False]
     assert [str(R.NUMBER_SHARED) in r for r in reasons] == [False, False, False, True, True]
     assert got.select(C.VERDICT, C.REASONS, C.PRIORITY).equals(expected.select(C.VERDICT, C.REASONS, C.PRIORITY))
+    # without the whole-file pass (``several_numbers=None``) no row is said to be one person under several numbers
+    alone = check_bucket(business, registry).get_column(C.REASONS).to_list()
+    assert [r is not None and str(R.PERSON_SEVERAL_NUMBERS) in r for r in alone] == [False] * 5
 
 
 def test_the_business_frame_carries_each_numbers_integer_key():
@@ -103,3 +106,20 @@ def test_only_the_rows_of_a_repeated_number_are_flagged():
                    [record(), record(OTHER_PERSON, number=OTHER_NUMBER)])
     assert result.get_column(C.REASONS).to_list() == [str(R.NUMBER_REPEATED), str(R.NUMBER_REPEATED), None]
     assert result.get_column(C.VERDICT).to_list() == ["A", "A", "A"]
+
+
+def test_a_row_with_nothing_to_explain_has_null_reason_columns_never_empty_strings():
+    """A result holds no empty strings, only nulls (report.tables.write_csv relies on it to skip quoting, and a
+    Parquet reader sees null, not ""): a pair compared the long way whose items all end 一致 has neither 理由 nor
+    理由説明 — 総点検マニュアル §7(6) A 完全一致."""
+    result = check([record({C.KANJI_NAME: "山田　太郎 "})], [record()])
+    assert result.row(0, named=True)[C.VERDICT] == "A"
+    assert result.select(C.REASONS, "理由説明").row(0) == (None, None)
+
+
+def test_an_unreadable_line_is_explained_with_the_readers_message_after_a_full_width_colon():
+    """docs/rules.md §2: a line the reader could not split is E; 理由説明 is the reason's text, 「：」, the message."""
+    from himozuke.match.reasons import REASON_TEXT
+
+    result = check([], [record()], rejects={2: "列数が3です"})
+    assert result.row(0, named=True)["理由説明"] == f"{REASON_TEXT[R.ROW_UNREADABLE]}：列数が3です"
