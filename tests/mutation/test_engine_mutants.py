@@ -65,6 +65,8 @@ def test_the_business_frame_carries_each_numbers_integer_key():
 @pytest.mark.parametrize(("typed", "problem"), [
     (NUMBER, None), ("１２３４ 5678-9018", None), (None, "missing"), ("\u3000", "missing"), ("1234", "format"),
     ("12345678901A", "format"), (WRONG_DIGIT, "check_digit"), ("１２３４５６７８９０１０", "check_digit"),
+    ("+12345678901", "format"),  # 12 characters an integer parser would read as a number: not 12 digits
+    ("100000000030", None),  # r = 1, so the check digit is 0 (SPEC §4: 0 when r ≤ 1)
 ])
 def test_the_pre_flight_finds_the_number_problems_the_check_makes_e(typed, problem):
     """docs/rules.md §2: missing / not 12 digits / wrong check digit is E in the check; the pre-flight
@@ -123,3 +125,11 @@ def test_an_unreadable_line_is_explained_with_the_readers_message_after_a_full_w
 
     result = check([], [record()], rejects={2: "列数が3です"})
     assert result.row(0, named=True)["理由説明"] == f"{REASON_TEXT[R.ROW_UNREADABLE]}：列数が3です"
+
+
+def test_a_malformed_number_is_not_one_of_a_persons_several_numbers():
+    """docs/rules.md §4: one person under several *valid* numbers. The same person under NUMBER and under a number
+    that is not 12 digits is E on that row (number.format), not "several numbers" on either."""
+    result = check([record(), record(number="1234")], [record()])
+    reasons = result.get_column(C.REASONS).to_list()
+    assert reasons == [None, str(R.NUMBER_FORMAT)]
