@@ -33,3 +33,18 @@ def test_pieces_of_normalising_work_give_the_verdicts_of_one_piece(monkeypatch):
     columns = [C.VERDICT, C.REASONS, *(C.item_verdict(i) for i in C.ITEMS)]
     assert pieces.select(columns).equals(whole.select(columns))
     assert whole.get_column(C.VERDICT).to_list() == [p.values[6] for p in rows]
+
+
+def test_pairs_compared_without_the_checks_equality_columns_get_the_same_item_verdicts():
+    """``himozuke lookup`` (a number looked up from the 4情報, docs/lookup.md) compares candidate pairs with
+    ``compare(prepare(pairs))`` — without the per-item equality columns the check lends: every level row of
+    tests/rules must reach its item verdict there too."""
+    import polars as pl
+
+    rows = [p for p in LEVELS if p.values[4] is None]
+    pairs = pl.DataFrame([{**{C.business(i): record(p.values[2])[i] for i in C.ITEMS},
+                           **{C.registry(i): record(p.values[3])[i] for i in C.ITEMS}} for p in rows],
+                         schema={c: pl.String for i in C.ITEMS for c in (C.business(i), C.registry(i))})
+    compared = compare.compare(compare.prepare(pairs))
+    got = [compared.row(n, named=True)[C.item_verdict(p.values[0])] for n, p in enumerate(rows)]
+    assert got == [p.values[5] for p in rows]
