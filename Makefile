@@ -60,7 +60,8 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/run.py --runs 100000
 
 # Mutation testing of the rule modules (docs/testing.md "Mutation testing"; [tool.mutmut] in pyproject.toml):
-# a fresh run every time (~40 min on 2 cores), then the summary; fails when unexplained survivors exceed 5 %.
+# a fresh run every time (~80 min on the shared 2-core machine, measured: docs/testing.md), then the summary;
+# fails when the run is incomplete or unexplained survivors exceed 5 %.
 mutate: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[mutate]'
 	rm -rf mutants
