@@ -211,13 +211,13 @@ def mask_expr(e: pl.Expr) -> pl.Expr:
     )
 
 
-def generate(rng: random.Random) -> str:
+def generate(rng: random.Random) -> str:  # pragma: no mutate block (sample data, not a rule; docs/testing.md)
     """A random valid My Number (for tests and sample data only; never a real person's on purpose)."""
     payload = f"{rng.randrange(10**11):011d}"
     return payload + str(check_digit(payload))
 
 
-def mistype(number: str, rng: random.Random) -> str:
+def mistype(number: str, rng: random.Random) -> str:  # pragma: no mutate block (sample data, not a rule; docs/testing.md)
     """``number`` with one digit changed so that the check digit fails (a typical transcription error)."""
     for _ in range(100):
         i = rng.randrange(11)

@@ -184,46 +184,46 @@ _BLANK_CITE = "issue #2: 空欄は不一致（慎重側）"
 _NO_ONE_CITE = "issue #16: 人を特定できない値は、両側が同じでも一致としない（慎重側）"
 
 
-def _blank(column: str) -> Cond:
+def _blank(column: str) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
     return Predicate(Col(column), is_blank, is_blank_expr)
 
 
-def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:
+def _missing_levels(item: str, business_reason: Reason, registry_reason: Reason) -> tuple[Level, ...]:  # pragma: no mutate block (runs at import only; docs/testing.md)
     return (
         Level(ItemVerdict.MISSING, business_reason, _blank(C.business(item)), _BLANK_CITE),
         Level(ItemVerdict.MISSING, registry_reason, _blank(C.registry(item)), _BLANK_CITE),
     )
 
 
-def _unusable_levels(business: tuple[Reason, Cond], registry: tuple[Reason, Cond]) -> tuple[Level, ...]:
+def _unusable_levels(business: tuple[Reason, Cond], registry: tuple[Reason, Cond]) -> tuple[Level, ...]:  # pragma: no mutate block (runs at import only; docs/testing.md)
     """不一致 when a side's value identifies no one (checked before 一致: the same unusable text on both sides
     is no match)."""
     return tuple(Level(ItemVerdict.MISMATCH, reason, condition, _NO_ONE_CITE) for reason, condition in (business, registry))
 
 
 def _identifies_not(item: str, side: str, scalar: Callable[[str | None], bool],
-                    vectorised: Callable[[pl.Expr], pl.Expr]) -> Cond:
+                    vectorised: Callable[[pl.Expr], pl.Expr]) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
     """A side's raw text identifies no one (the item's ``identifies`` test)."""
     return Not(Predicate(Col(C.business(item) if side == "b" else C.registry(item)), scalar, vectorised))
 
 
-def _unreadable(item: str, side: str) -> Cond:
+def _unreadable(item: str, side: str) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
     """A side's value does not read (its key is null where the texts differ; where they are the same the
     business side says it for both: :func:`_same_unusable`)."""
     differ = And((Not(Truth(Col(f"_same:{item}"))), IsNull(Col(_key(item, side)))))
     return Or((differ, IsTrue(Col(f"_unusable:{item}")))) if side == "b" else differ
 
 
-def _keys_equal(item: str) -> Cond:
+def _keys_equal(item: str) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
     return Eq(Col(_key(item, "b")), Col(_key(item, "r")))
 
 
-def _exact_level(item: str) -> Level:
+def _exact_level(item: str) -> Level:  # pragma: no mutate block (runs at import only; docs/testing.md)
     return Level(ItemVerdict.EXACT, None, Truth(Col(f"_same:{item}")),
                  "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）")
 
 
-def _one(scalar: Callable[[str | None], object]) -> Callable[[str | None, str | None], object]:
+def _one(scalar: Callable[[str | None], object]) -> Callable[[str | None, str | None], object]:  # pragma: no mutate block (runs at import only; docs/testing.md)
     """A key of one text that reads no home prefecture."""
     return lambda s, _home: scalar(s)
 
@@ -304,7 +304,7 @@ SEX = Comparison(
 )
 
 
-def _addr(side: str, field: str) -> Field:
+def _addr(side: str, field: str) -> Field:  # pragma: no mutate block (runs at import only; docs/testing.md)
     return Field(_key(C.ADDRESS, side), field)
 
 

@@ -294,7 +294,7 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")), compared)
 
 
-def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], dict] | None = None) -> pl.Series:
+def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], dict] | None = None) -> pl.Series:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
     """Rows where some business value identifies no one (``Comparison.identifies``: blank, only 外字, no kana, an
     unreadable date, an unknown sex code): they leave the all-identical cheap path for the levels that say so.
     A regex test runs over the rows ``among`` (the others are null: cheap); a test that parses (dates, sex
@@ -320,7 +320,7 @@ _VERDICTS = tuple(C.item_verdict(i) for i in C.ITEMS)
 _REASONS = tuple(f"_reason:{i}" for i in C.ITEMS)
 
 
-def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:
+def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
     """The result rows of a bucket: ``df`` (flags, ``_cheap``, both sides' values) with the item verdicts and
     reasons of the ``compared`` pairs (keyed by ``_idx``, the row position in ``df``).
 
@@ -378,7 +378,7 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
 
 
-def explain_expr(codes: pl.Expr) -> pl.Expr:
+def explain_expr(codes: pl.Expr) -> pl.Expr:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
     """Vectorised :func:`himozuke.match.reasons.explain`: ``;``-joined codes → their texts joined by 「。」."""
     return codes.str.split(";").list.eval(pl.element().replace_strict(_TEXT, default=pl.element())).list.join("。")
 
@@ -405,7 +405,7 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
 
 
 def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: pl.DataFrame | pl.LazyFrame,
-                 business_rejects: pl.DataFrame | None = None, home_prefecture: str | None = None) -> pl.DataFrame:
+                 business_rejects: pl.DataFrame | None = None, home_prefecture: str | None = None) -> pl.DataFrame:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
     """The whole check in memory, as one bucket: result rows in input (行番号) order. ``home_prefecture`` as for
     :func:`check_bucket` (decided by :mod:`himozuke.match.home`)."""
     business = business_frame(business_rows).collect()
@@ -426,7 +426,7 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     return result.sort(C.ROW)
 
 
-def counts(result: pl.DataFrame) -> dict[K.Verdict, int]:
+def counts(result: pl.DataFrame) -> dict[K.Verdict, int]:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
     """How many rows per 判定 (every class present, zero included)."""
     got = dict(result.group_by(C.VERDICT).len().iter_rows())
     return {v: int(got.get(str(v), 0)) for v in K.Verdict}
