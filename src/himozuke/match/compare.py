@@ -48,7 +48,6 @@ from himozuke.text._paths import look_up
 from himozuke.text.address import (
     AddressParts,
     address_parts,
-    address_parts_expr,
     city_of_normalized_expr,
     normalize_address,
     normalize_address_frame,
@@ -129,7 +128,8 @@ class Level:
 class Comparison:
     item: str
     levels: tuple[Level, ...]
-    keys: Callable[[pl.Expr], pl.Expr] | None  # normaliser producing the prepared key of one side
+    #: normaliser producing the prepared key of one side; None for an item with a ``split`` (the address)
+    keys: Callable[[pl.Expr], pl.Expr] | None
     #: ``keys`` of one text (its scalar form in :mod:`himozuke.text`, property-tested to agree), and the home
     #: prefecture (read by the address only): :func:`prepare_record`
     key_of: Callable[[str | None, str | None], object] = lambda s, _home: s
@@ -142,14 +142,12 @@ class Comparison:
     #: ``identifies`` is "``keys`` reads it" (a parse: dates, codes): each distinct value is tested once, not every
     #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
     identified_by_key: bool = False
-    #: Normalise each distinct text once (names and dates repeat across pairs). Off for the address: among the
-    #: pairs that differ nearly every address text is distinct, so deduplicating and looking the keys up
-    #: (two string joins) cost more than normalising both sides of each pair directly.
-    distinct_first: bool = True
-    #: ``keys`` as (normalise every column of a frame, parse of a normalised text, the 市区町村 alone of one), when
-    #: parsing costs enough to be avoided for a pair whose two texts normalise alike (most address pairs that
-    #: differ only in notation): such a pair has the same parts on both sides, so only its 市区町村 is read, and
-    #: ``_alike:<item>`` says so to the levels.
+    #: Instead of ``keys``, for the address: (normalise every column of a frame, parse of a normalised text, the
+    #: 市区町村 alone of one). Parsing costs enough to be avoided for a pair whose two texts normalise alike (most
+    #: address pairs that differ only in notation): such a pair has the same parts on both sides, so only its
+    #: 市区町村 is read, and ``_alike:<item>`` says so to the levels. The other items' keys are computed once per
+    #: distinct text (names and dates repeat across pairs); among the address pairs that differ nearly every
+    #: business text is distinct, so only the registry side (a household's address) is deduplicated.
     split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr], Callable[..., pl.Expr]] | None = None
     #: the first step of ``split`` for one text (:func:`prepare_record`)
     normalise_of: Callable[[str], str] | None = None
@@ -345,9 +343,8 @@ ADDRESS = Comparison(
         Level(ItemVerdict.MISMATCH, Reason.ADDRESS_NUMBER_MISMATCH, Always(),
               "§7(6) B 住所（町字等）が不一致（市区町村までは一致）"),
     ),
-    address_parts_expr,
+    None,
     key_of=address_parts,
-    distinct_first=False,
     split=(normalize_address_frame, parts_of_normalized_expr, city_of_normalized_expr),
     normalise_of=normalize_address,
 )
@@ -370,15 +367,9 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, 
                 ) -> list[pl.LazyFrame]:
     """The normalising work of one item, in pieces of about ``KEY_PIECE`` texts.
 
-    ``distinct_first``: each distinct text of either side with its key (``_v`` → ``_k``), each normalised
-    once — or looked up in ``known`` (texts, keys) when it is there; else ``_pair`` with both sides' keys,
-    computed per pair."""
+    Each distinct text of either side with its key (``_v`` → ``_k``), each normalised once (names and dates
+    repeat across pairs) — or looked up in ``known`` (texts, keys) when it is there."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
-    if not cmp.distinct_first:
-        kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
-        return [differs.slice(start, KEY_PIECE // 2).lazy().select(
-                    _ROW_ID, cmp.keys(pl.col(b)).alias(kb), cmp.keys(pl.col(r)).alias(kr))
-                for start in range(0, max(differs.height, 1), KEY_PIECE // 2)]
     values = pl.concat([differs.get_column(b), differs.get_column(r)]).unique().drop_nulls()
     pieces = []
     if known is not None:
@@ -466,12 +457,12 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
     flag = _same_flag(df, cmp)
     index = _row_index(df)
     differs = df.select(_b(cmp.item), _r(cmp.item)).with_columns(index.to_series()).filter(~flag)
-    lent = known().get(cmp.item) if known is not None and cmp.distinct_first else None
+    lent = known().get(cmp.item) if known is not None and cmp.split is None else None
     if cmp.split is not None:
         keyed = _split_keys(differs, cmp, home)
     else:
         got = pl.concat(pl.collect_all(_key_pieces(differs, cmp, lent)))
-        keyed = _item_keys(differs, got, cmp) if cmp.distinct_first else got
+        keyed = _item_keys(differs, got, cmp)
     # narrow join: only this item's two key columns are gathered into df's row order
     part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
     if cmp.identified_by_key:
@@ -507,7 +498,7 @@ def prepare(df: pl.DataFrame, home: str | None = None, known: Callable[[], dict]
     cores stay busy. The wide frame is never copied. ``known`` gives texts already normalised by the same
     normaliser, by item (item → (texts, keys): the person pass's), so that only the others are normalised.
     """
-    items = [cmp for cmp in COMPARISONS if cmp.keys is not None]
+    items = COMPARISONS
     extras = {KANJI.item: _kanji_variant, ADDRESS.item: _address_extras}
     with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="himozuke-prepare") as pool:
         parts = list(pool.map(lambda cmp: _prepared_item(df, cmp, home, extras.get(cmp.item), known), items))

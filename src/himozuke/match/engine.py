@@ -426,10 +426,4 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     return result.sort(C.ROW)
 
 
-def counts(result: pl.DataFrame) -> dict[K.Verdict, int]:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
-    """How many rows per 判定 (every class present, zero included)."""
-    got = dict(result.group_by(C.VERDICT).len().iter_rows())
-    return {v: int(got.get(str(v), 0)) for v in K.Verdict}
-
-
-__all__ = ["COMPARISONS", "RESULT_COLUMNS", "check_bucket", "check_frames", "counts"]
+__all__ = ["COMPARISONS", "RESULT_COLUMNS", "check_bucket", "check_frames"]
