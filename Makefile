@@ -64,7 +64,7 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/run.py --runs 100000
 
 # Mutation testing of the rule modules (docs/testing.md "Mutation testing"; [tool.mutmut] in pyproject.toml):
-# a fresh run every time (~80 min on the shared 2-core machine, measured: docs/testing.md), then the summary;
+# a fresh run every time (48 min on this 2-core machine, measured: docs/testing.md), then the summary;
 # fails when the run is incomplete or unexplained survivors exceed 5 %.
 mutate: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[mutate]'
