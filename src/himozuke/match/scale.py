@@ -107,6 +107,10 @@ class Work:
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o700)
 
+    def write_manifest(self, manifest: dict) -> None:
+        with atomic_path(self.manifest) as tmp:
+            tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
     @property
     def manifest(self) -> Path:
         return self.root / WORK_MANIFEST
@@ -272,6 +276,7 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
                              "inputs, version or home prefecture differ from the interrupted run; run without --resume")
         plan = Plan(**old["plan"])
         resumed = True
+        written = old
         if sha256 is not None and work.partition.exists():
             if "inputs_sha256" not in old:  # killed between the partition and its record: partition again
                 shutil.rmtree(work.partition)
@@ -283,16 +288,14 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
         work.ensure()
         plan = Plan(buckets, Plan.for_rows(estimated_rows, memory_limit).range_rows) if buckets else \
             Plan.for_rows(estimated_rows, memory_limit)
-        with atomic_path(work.manifest) as tmp:
-            tmp.write_text(json.dumps({**manifest, "plan": asdict(plan)}, ensure_ascii=False), encoding="utf-8")
+        written = {**manifest, "plan": asdict(plan)}
+        work.write_manifest(written)
     if not work.partition.exists():
         if tick:
             tick("partition", 0, 1)
         partition(business, business_rejects, registry, work, plan)
         if sha256 is not None:
-            recorded = {**json.loads(work.manifest.read_text(encoding="utf-8")), "inputs_sha256": sha256()}
-            with atomic_path(work.manifest) as tmp:
-                tmp.write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
+            work.write_manifest({**written, "inputs_sha256": sha256()})
         if tick:
             tick("partition", 1, 1)
     counts = json.loads((work.partition / "counts.json").read_text())
