@@ -18,7 +18,7 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.testing.perturb import business_copy
-from himozuke.testing.population import generate_population, number_strings
+from himozuke.testing.population import generate_population, kanji_numeral, number_strings
 
 CHUNK = 2_000_000
 
@@ -28,10 +28,42 @@ def _append_csv(frame: pl.DataFrame, path: Path, first: bool) -> None:
         frame.write_csv(f, include_header=first)
 
 
-def make_pairs(pairs: int, out: Path, *, seed: int = 1, chunk: int = CHUNK) -> tuple[Path, Path]:
-    """``business-N.csv`` and ``registry-N.csv`` in ``out`` (reused when present)."""
+#: 漢数字 of a 丁目 → its digits (the generator's 丁目 stay under 100)
+_CHOME = {kanji_numeral(k): str(k) for k in range(1, 100)}
+_PREFECTURE = "^(?:北海道|東京都|(?:京都|大阪)府|[^都道府県]{2,3}県)"
+
+
+def business_notation(business: pl.DataFrame, share: float, seed: int) -> pl.DataFrame:
+    """``share`` of the business rows with the 住所 written as business systems write it, not as the 住民基本台帳
+    does: the 都道府県 left out and the numbers as 「9-14-2」 for 「九丁目１４番２号」 (「646」 for 「６４６番地」).
+
+    Every such address means the same place (manual §7(6) A 注11・注12: still 一致), but its text differs from the
+    registry's, so the check normalises and parses both sides of most pairs — as on real extracts."""
+    rng = np.random.default_rng(seed)
+    address = pl.col(C.ADDRESS)
+    chome = address.str.extract("([一二三四五六七八九十]+)丁目", 1)
+    numbers = (
+        pl.concat_str([address.str.extract("^(.*?)[一二三四五六七八九十]+丁目", 1),
+                       chome.replace_strict(_CHOME, default=None), pl.lit("-"),
+                       address.str.extract("[一二三四五六七八九十]+丁目(.*)$", 1)])
+    )
+    written = (
+        pl.coalesce(numbers, address)
+        .str.replace(_PREFECTURE, "")
+        .str.replace_many({chr(0xFF10 + d): str(d) for d in range(10)})
+        .str.replace("([0-9])番地$", "$1").str.replace("([0-9])号$", "$1").str.replace_all("([0-9])番地?([0-9])", "$1-$2")
+    )
+    pick = pl.Series(rng.random(business.height) < share)
+    return business.with_columns(pl.when(pick & address.is_not_null()).then(written).otherwise(address).alias(C.ADDRESS))
+
+
+def make_pairs(pairs: int, out: Path, *, seed: int = 1, chunk: int = CHUNK, notation: float = 0.0
+               ) -> tuple[Path, Path]:
+    """``business-N.csv`` and ``registry-N.csv`` in ``out`` (reused when present). ``notation``: the share of
+    business addresses written another way (:func:`business_notation`; files ``business-N-notationP.csv``)."""
     out.mkdir(parents=True, exist_ok=True)
-    b_path, r_path = out / f"business-{pairs}.csv", out / f"registry-{pairs}.csv"
+    suffix = f"-notation{round(notation * 100)}" if notation else ""
+    b_path, r_path = out / f"business-{pairs}{suffix}.csv", out / f"registry-{pairs}{suffix}.csv"
     if b_path.exists() and r_path.exists():
         return b_path, r_path
     tmp_b, tmp_r = b_path.with_suffix(".part"), r_path.with_suffix(".part")
@@ -42,6 +74,8 @@ def make_pairs(pairs: int, out: Path, *, seed: int = 1, chunk: int = CHUNK) -> t
         payload = k * 10**9 + rng.permutation(m).astype(np.int64)
         pop = pop.with_columns(number_strings(payload).alias(C.MY_NUMBER))
         business = business_copy(pop, seed=seed * 1000 + k).select(C.STANDARD)
+        if notation:
+            business = business_notation(business, notation, seed * 1000 + k)
         registry = pop.select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(pl.String))
         _append_csv(business, tmp_b, k == 0)
         _append_csv(registry, tmp_r, k == 0)

@@ -45,10 +45,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", required=True, help="the revision to compare the working tree with")
     ap.add_argument("--pairs", type=int, default=1_000_000)
+    ap.add_argument("--notation", type=float, default=0.8,
+                    help="share of business addresses written as business systems do (「9-14-2」, no 都道府県); 0: as the register")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
     args = ap.parse_args()
-    business, registry = make_pairs(args.pairs, args.out)
+    business, registry = make_pairs(args.pairs, args.out, notation=args.notation)
     with tempfile.TemporaryDirectory(prefix="himozuke-versus-") as tmp:
         worktree = Path(tmp) / "old"
         subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(worktree), args.old],

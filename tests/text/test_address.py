@@ -21,12 +21,17 @@ from himozuke.text.address import (
     address_parts,
     address_parts_expr,
     address_steps,
+    city_of_normalized,
     city_of_normalized_expr,
     kanji_numerals_to_digits,
     kanji_numerals_to_digits_expr,
     machiaza_key,
     normalize_address,
     normalize_address_expr,
+    normalize_address_frame,
+    parts_of_normalized,
+    split_head,
+    split_head_expr,
     unify_dashes,
     unify_dashes_expr,
     unify_separators,
@@ -476,3 +481,50 @@ def test_parts_expr_equals_scalar_on_bench_like_data(bench_like_addresses: dict[
     mismatches = [(v, g, e) for v, g, e in zip(values, got, expected, strict=True) if g != e]
     assert mismatches == []
     assert sum(e is not None and e["municipality"] is not None for e in expected) > 0.9 * len(values)
+
+
+# ---- the head and the tail: each distinct one normalised and parsed once -----------------------------
+
+# Characters the split must not be fooled by: numerals of every kind, suffixes and separators, parcel letters,
+# half-width kana with a voiced mark, a combining voiced mark, selectors, a circled digit, a Kangxi radical and a
+# CJK compatibility ideograph that NFKC turns into numerals (⼀ → 一, 六 → 六), old numerals, 外字 〓.
+_SPLIT_ALPHABET = _ALPHABET + "ハイ甲丙丿ｦﾊﾞ\u3099\U000e0100\ufe00①\u2f00\uf9d1參拾壱A東山川がニセコ〓条線"
+
+
+def _split_cases() -> st.SearchStrategy[list[str]]:
+    return st.lists(st.one_of(addresses(), st.text(_SPLIT_ALPHABET, max_size=16)), min_size=1, max_size=20)
+
+
+@SETTINGS
+@given(_split_cases())
+def test_the_head_and_the_tail_normalise_to_the_whole(values: list[str]) -> None:
+    """No step reads across the split: the two normalised parts are the normalised whole (scalar and Polars)."""
+    for v in values:
+        head, tail = split_head(v)
+        assert head + tail == v
+        assert normalize_address(head) + normalize_address(tail) == normalize_address(v), (head, tail)
+    split = _expr(split_head_expr, values)
+    assert [(s["head"] or "", s["tail"]) for s in split] == [split_head(v) for v in values]
+    frame = pl.DataFrame({"a": values, "b": values[::-1]})
+    assert normalize_address_frame(frame).to_dict(as_series=False) == {
+        "a": [normalize_address(v) for v in values], "b": [normalize_address(v) for v in values[::-1]]}
+
+
+@SETTINGS
+@given(_split_cases(), st.sampled_from([None, "東京都", "広島県"]))
+def test_parts_of_a_column_equal_the_parts_of_each_text(values: list[str], home: str | None) -> None:
+    """`parts_of_normalized` (each distinct head, tail and 町字 parsed once) equals `address_parts`, row by row."""
+    norms = pl.Series([normalize_address(v) for v in values], dtype=pl.String)
+    expected = [p._asdict() if (p := address_parts(v, home)) else None for v in values]
+    assert parts_of_normalized(norms, home).to_list() == expected
+    assert city_of_normalized(norms, home).to_list() == [p and p["city"] for p in expected]
+
+
+def test_a_head_is_cut_only_where_nothing_reads_across() -> None:
+    assert split_head("東京都千代田区霞が関１丁目１－１") == ("東京都千代田区霞が関", "１丁目１－１")
+    assert split_head("札幌市中央区北十一条西二丁目3-4") == ("札幌市中央区北十一条西", "二丁目3-4")
+    assert split_head("字東ハの74") == ("字東", "ハの74")  # the parcel letter stays with its number
+    assert split_head("京都市 下京区烏丸通七条下る東塩小路町７２１") == ("京都市 下京区烏丸通七条下る東塩小路町", "７２１")
+    assert split_head("五丁目四番三号") == ("", "五丁目四番三号")  # no digit: nothing to split off
+    assert split_head("霞が関\u30991-1") == ("", "霞が関\u30991-1")  # a combining mark would join the head's end
+    assert split_head("千代田区一番町\uf9d11") == ("", "千代田区一番町\uf9d11")  # NFKC makes it 六

@@ -44,14 +44,13 @@ from himozuke.match.conditions import (
 )
 from himozuke.match.reasons import Reason
 from himozuke.text import dates, kana, kanji, sex
-from himozuke.text._paths import look_up
 from himozuke.text.address import (
     AddressParts,
     address_parts,
-    city_of_normalized_expr,
+    city_of_normalized,
     normalize_address,
     normalize_address_frame,
-    parts_of_normalized_expr,
+    parts_of_normalized,
 )
 from himozuke.text.blank import is_blank, is_blank_expr, strip_blanks, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
@@ -142,13 +141,14 @@ class Comparison:
     #: ``identifies`` is "``keys`` reads it" (a parse: dates, codes): each distinct value is tested once, not every
     #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
     identified_by_key: bool = False
-    #: Instead of ``keys``, for the address: (normalise every column of a frame, parse of a normalised text, the
-    #: 市区町村 alone of one). Parsing costs enough to be avoided for a pair whose two texts normalise alike (most
-    #: address pairs that differ only in notation): such a pair has the same parts on both sides, so only its
-    #: 市区町村 is read, and ``_alike:<item>`` says so to the levels. The other items' keys are computed once per
-    #: distinct text (names and dates repeat across pairs); among the address pairs that differ nearly every
-    #: business text is distinct, so only the registry side (a household's address) is deduplicated.
-    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Expr], Callable[..., pl.Expr]] | None = None
+    #: Instead of ``keys``, for the address: (normalise every column of a frame, parse a column of normalised
+    #: texts, the 市区町村 alone of such a column). Parsing costs enough to be avoided for a pair whose two texts
+    #: normalise alike (most address pairs that differ only in notation): such a pair has the same parts on both
+    #: sides, so only its 市区町村 is read, and ``_alike:<item>`` says so to the levels. The other items' keys are
+    #: computed once per distinct text (names and dates repeat across pairs); an address is nearly always
+    #: distinct, but its head (市区町村, 町名) and its tail (「1丁目2番3号」) each repeat: they are normalised and
+    #: parsed once each (:func:`himozuke.text.address.normalize_address_frame`).
+    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Series], Callable[..., pl.Series]] | None = None
     #: the first step of ``split`` for one text (:func:`prepare_record`)
     normalise_of: Callable[[str], str] | None = None
 
@@ -345,7 +345,7 @@ ADDRESS = Comparison(
     ),
     None,
     key_of=address_parts,
-    split=(normalize_address_frame, parts_of_normalized_expr, city_of_normalized_expr),
+    split=(normalize_address_frame, parts_of_normalized, city_of_normalized),
     normalise_of=normalize_address,
 )
 
@@ -384,30 +384,18 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, 
 def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.DataFrame:
     """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: both sides normalised;
     a pair whose texts normalise alike has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are
-    most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides. Pieces
-    of the work run side by side."""
+    most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
     normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr, alike_col = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r", f"_alike:{cmp.item}"
-    # a registry address is often a household's: each distinct text normalised once (71 % are distinct among
-    # the pairs that differ, against 93 % of business texts, which are normalised as they come)
-    registry = differs.get_column(r)
-    distinct = registry.unique().drop_nulls()
-    padded = distinct.extend_constant(None, differs.height - distinct.len())  # one frame: the columns run side by side
-    both = normalise(pl.DataFrame({"_nb": differs.get_column(b), "_nr": padded}))
-    norms = pl.DataFrame({_ROW_ID: differs.get_column(_ROW_ID), "_nb": both.get_column("_nb"),
-                          "_nr": look_up(registry, distinct, both.get_column("_nr").head(distinct.len()))})
+    both = normalise(pl.DataFrame({"_nb": differs.get_column(b), "_nr": differs.get_column(r)}))
+    norms = both.with_columns(differs.get_column(_ROW_ID))
     alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
     same, other = norms.filter(alike), norms.filter(~alike)
-    texts = pl.concat([other.get_column("_nb"), other.get_column("_nr")]).alias("_t")
-    half = (len(texts) + 1) // 2
-    places, *parsed = pl.collect_all(
-        [same.lazy().select(_ROW_ID, pl.struct(*(city(pl.col("_nb"), home) if name == "city"
-                                                  else pl.lit(None, dtype=pl.String).alias(name)
-                                                  for name in AddressParts._fields)).alias(kb))]
-        + [pl.LazyFrame({"_t": texts.slice(start, half)}).select(parse(pl.col("_t"), home).alias("_k"))
-           for start in (0, half)])
-    keys = pl.concat([part.get_column("_k") for part in parsed])
+    places = same.select(_ROW_ID, pl.struct(pl.lit(city(same.get_column("_nb"), home)) if name == "city"
+                                            else pl.lit(None, dtype=pl.String).alias(name)
+                                            for name in AddressParts._fields).alias(kb))
+    keys = parse(pl.concat([other.get_column("_nb"), other.get_column("_nr")]), home)
     n = other.height
     return pl.concat([
         places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),

@@ -24,6 +24,7 @@ import polars as pl
 
 from himozuke.text import _address_tables as t
 from himozuke.text import municipality as m
+from himozuke.text._paths import look_up
 from himozuke.text._tables import VARIATION_SELECTOR_PATTERN
 
 
@@ -335,13 +336,33 @@ def normalize_address_expr(e: pl.Expr) -> pl.Expr:
     return _stages(e, *(step.expr for step in ADDRESS_STEPS))
 
 
-def normalize_address_frame(frame: pl.DataFrame) -> pl.DataFrame:
+def _normalize_each(frame: pl.DataFrame) -> pl.DataFrame:
     """`normalize_address_expr` of every column of ``frame``, step by step: each step reads a column, not the
     chain of steps before it (a step that reads its input twice would compute that chain twice). The columns of a
     step run side by side."""
     for step in ADDRESS_STEPS:
         frame = frame.select(step.expr(pl.col(c)).alias(c) for c in frame.columns)
     return frame
+
+
+def normalize_address_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`normalize_address_expr` of every column of ``frame``, each distinct head and each distinct tail
+    (`split_head`) normalised once: a register repeats its 都道府県・市区町村・町名 for thousands of residents and
+    its 「1丁目2番3号」 across 町名; no step reads across the split, so the two parts make the whole
+    (property-tested). Rows are a look-up and a concatenation."""
+    split = frame.select(split_head_expr(pl.col(c)).alias(c) for c in frame.columns)
+    parts = [_each_distinct(split.get_column(c).struct.field(part), _normalize_each).to_series().alias(f"{c}:{part}")
+             for c in frame.columns for part in ("head", "tail")]
+    return pl.DataFrame(parts).select(
+        pl.concat_str([pl.col(f"{c}:head").fill_null(""), pl.col(f"{c}:tail")]).alias(c) for c in frame.columns)
+
+
+def _each_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """``compute`` (a frame of one column ``v`` → a frame of its results) of each distinct value once, in the
+    rows of ``values`` (null where a value is null)."""
+    distinct = values.unique().drop_nulls()
+    index = look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
+    return compute(distinct.to_frame("v")).select(pl.all().gather(index))
 
 
 def address_steps(s: str) -> list[tuple[str, str]]:
@@ -354,6 +375,79 @@ def address_steps(s: str) -> list[tuple[str, str]]:
     for step in ADDRESS_STEPS:
         out.append((step.name, step.scalar(out[-1][1])))
     return out
+
+
+# ---- 頭と尾 (head and tail) -----------------------------------------------------------------------
+
+def _points(ranges: str) -> set[int]:
+    """The code points of a class body of single characters and ``a-b`` ranges (no escapes)."""
+    points: set[int] = set()
+    for a, dash, b in re.findall("(.)(-(.))?", ranges, flags=re.DOTALL):
+        points.update(range(ord(a), ord(b if dash else a) + 1))
+    return points
+
+
+def _class(points: set[int]) -> str:
+    """A regex character class of ``points``, written out as ranges (Python's `re` has no class subtraction)."""
+    def char(p: int) -> str:
+        return "\\" + chr(p) if chr(p) in "\\]-^[" else chr(p)
+
+    runs: list[str] = []
+    for p in sorted(points):
+        if runs and runs[-1][1] == p - 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return "[" + "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in runs) + "]"
+
+
+# What the steps read around a number — numerals, 丁目・番地・号 and separators, dashes, 長音符, spaces, parcel
+# letters (katakana, 甲乙丙丁) — in raw text as in normalised text.
+_AROUND_NUMBERS = _points(
+    "-0-9０-９ｦ-ﾟァ-ヺヽヾ" + _KANJI_NUMERALS + "丁目番地号" + "".join(t.PARCEL_JOINERS) + t.PARCEL_LETTERS
+    + "".join(t.DASHES) + "".join(t.PROLONGED_SOUND_MARKS) + "".join(t.SPACES)
+)
+# A character no step reads as part of a number: 漢字 and ひらがな (not 〇一二…, 丁目番地号, の); not the CJK
+# compatibility ideographs, which NFKC turns into others (「參」 into 参).
+_QUIET = _class(_points("々㐀-䶿一-鿿ぁ-ゖ") - _AROUND_NUMBERS)
+_AROUND = _class(_AROUND_NUMBERS)
+#: The head: everything up to the last quiet character before the first digit, when only characters that
+#: surround numbers stand between the two (「東京都千代田区霞が関」 of 「…霞が関１丁目１－１」).
+_HEAD = f"^[^0-9０-９]*{_QUIET}"
+_TAIL_START = f"^{_AROUND}*[0-9０-９]"
+
+
+def split_head(s: str) -> tuple[str, str]:
+    """(head, tail) of an address, so that ``normalize_address(s) == normalize_address(head) +
+    normalize_address(tail)``: no step reads a number's context across a quiet character (a 漢字 or ひらがな that is
+    no numeral, suffix or separator). Without a digit, or with another character before the numbers, the head
+    is empty.
+
+    >>> split_head("東京都千代田区霞が関１丁目１－１"), split_head("札幌市中央区北十一条西二丁目3-4")
+    (('東京都千代田区霞が関', '１丁目１－１'), ('札幌市中央区北十一条西', '二丁目3-4'))
+    >>> split_head("字東ハの74"), split_head("五丁目四番三号")
+    (('字東', 'ハの74'), ('', '五丁目四番三号'))
+    """
+    head = re.match(_HEAD, s)
+    if head is None or re.match(_TAIL_START, s[head.end():]) is None:
+        return "", s
+    return s[:head.end()], s[head.end():]
+
+
+def split_head_expr(e: pl.Expr) -> pl.Expr:
+    """Vectorised `split_head`: a struct whose fields ``head`` (null where the head is empty) and ``tail`` are
+    the split (the others are its steps). Searches without captures (a fast DFA); the head is what the tail
+    leaves."""
+    f = pl.field
+    return (
+        pl.struct(e.alias("text"))
+        .struct.with_fields(f("text").str.replace(_HEAD, "").alias("rest"))
+        .struct.with_fields(
+            pl.when(f("rest").str.contains(_TAIL_START))
+            .then(f("text").str.len_chars() - f("rest").str.len_chars()).alias("n"))
+        .struct.with_fields(pl.when(f("n") > 0).then(f("text").str.head(f("n"))).alias("head"))
+        .struct.with_fields(pl.when(f("head").is_not_null()).then(f("rest")).otherwise(f("text")).alias("tail"))
+    )
 
 
 # ---- 住所の分解 ---------------------------------------------------------------------------------
@@ -532,44 +626,110 @@ def _numbers_of_runs_expr(runs: pl.Expr) -> pl.Expr:
     return runs.list.eval(value).list.join("-")
 
 
-def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
-    """`address_parts_expr` of a text already normalised by `normalize_address_expr` (the split lets a caller
-    parse once when two texts normalise alike)."""
+def _place_expr(norm: pl.Expr, home: str | None) -> pl.Expr:
+    """The 都道府県 and 市区町村 of a normalised text: a struct of ``prefecture``, ``_found`` (the name as
+    written), ``city``, ``municipality`` and ``_after`` (what follows the 市区町村)."""
     f = pl.field
     head = f("_head").struct.field
-    tail = f("_tail").struct.field
-    parts = (
-        pl.struct(norm.alias("_norm"))
-        .struct.with_fields(_head_expr(f("_norm")).alias("_head"))
-        .struct.with_fields(
-            head("prefecture").alias("prefecture"),
-            head("found").alias("_found"),
-            head("tail").alias("_rest_of_head"),
-            head("tail").str.extract_groups(_TAIL).alias("_tail"),
-        )
-        .struct.with_fields(
-            m.resolve_expr(f("prefecture"), f("_found"), home).alias("city"),
-            pl.coalesce(tail("machiaza"), tail("machiaza1"), f("_rest_of_head")).str.strip_chars(" ").alias("machiaza"),
-            pl.coalesce(tail("chain"), tail("single"), pl.lit("")).alias("banchi"),
-            pl.coalesce(tail("chain_rest"), tail("single_rest"), pl.lit("")).str.strip_chars(" ").alias("rest"),
-        )
+    return (
+        pl.struct(_head_expr(norm).alias("_head"))
+        .struct.with_fields(head("prefecture").alias("prefecture"), head("found").alias("_found"),
+                            head("tail").alias("_after"))
+        .struct.with_fields(m.resolve_expr(f("prefecture"), f("_found"), home).alias("city"))
         .struct.with_fields(
             pl.when(f("city") == m.AMBIGUOUS).then(m.fold_expr(f("_found")))
             .otherwise(f("city").replace_strict(m.name_by_code(), default=None, return_dtype=pl.String))
-            .alias("municipality"),
-            f("machiaza").str.contains(_NUMBER_RUN).alias("_has_numbers"),
-        )
+            .alias("municipality"))
+    )
+
+
+def _tail_expr(text: pl.Expr) -> pl.Expr:
+    """The 地番 (`_TAIL`) of what follows a 市区町村: a struct of ``_machiaza`` (what comes before the 地番, null
+    when there is no 地番), ``banchi`` and ``rest`` (方書)."""
+    f = pl.field
+    tail = f("_groups").struct.field
+    return (
+        pl.struct(text.str.extract_groups(_TAIL).alias("_groups"))
         .struct.with_fields(
-            # cheap path: a 町字 without a number (most) needs neither the number runs nor their 「#」
-            pl.coalesce(_machiaza_key_expr(pl.when(f("_has_numbers")).then(f("machiaza"))),
-                        _plain_machiaza_key_expr(f("machiaza"))).alias("machiaza_key"),
-            pl.coalesce(pl.concat_str([_numbers_of_runs_expr(pl.when(f("_has_numbers")).then(f("machiaza"))
-                                                             .str.extract_all(_NUMBER_RUN)), f("banchi")],
-                                      separator="-").str.strip_chars("-"), f("banchi")).alias("numbers"),
-        )
-        .struct.with_fields(
-            pl.when(f("_norm").is_not_null() & (f("_norm") != ""))
-            .then(pl.struct(*(f(name) for name in AddressParts._fields))).alias("_out")
+            pl.coalesce(tail("machiaza"), tail("machiaza1")).alias("_machiaza"),
+            pl.coalesce(tail("chain"), tail("single"), pl.lit("")).alias("banchi"),
+            pl.coalesce(tail("chain_rest"), tail("single_rest"), pl.lit("")).str.strip_chars(" ").alias("rest"),
         )
     )
+
+
+def _machiaza_expr(machiaza: pl.Expr) -> pl.Expr:
+    """注11 and 注12 of a 町字: a struct of ``machiaza_key`` and ``_numbers`` (its numbers, null when none)."""
+    f = pl.field
+    return (
+        pl.struct(machiaza.alias("_m"))
+        .struct.with_fields(f("_m").str.contains(_NUMBER_RUN).alias("_has_numbers"))
+        .struct.with_fields(
+            # cheap path: a 町字 without a number (most) needs neither the number runs nor their 「#」
+            pl.coalesce(_machiaza_key_expr(pl.when(f("_has_numbers")).then(f("_m"))),
+                        _plain_machiaza_key_expr(f("_m"))).alias("machiaza_key"),
+            _numbers_of_runs_expr(pl.when(f("_has_numbers")).then(f("_m")).str.extract_all(_NUMBER_RUN))
+            .alias("_numbers"),
+        )
+    )
+
+
+def _parts(place: pl.Expr, tail: pl.Expr, machiaza: pl.Expr, numbers: pl.Expr) -> pl.Expr:
+    """`AddressParts` as a struct, from the stages' structs (``numbers``: the 町字's, or null)."""
+    banchi = tail.struct.field("banchi")
+    return pl.struct(
+        place.struct.field("prefecture"), place.struct.field("municipality"), place.struct.field("city"),
+        machiaza.struct.field("_m").alias("machiaza"), machiaza.struct.field("machiaza_key"), banchi,
+        pl.coalesce(pl.concat_str([numbers, banchi], separator="-").str.strip_chars("-"), banchi).alias("numbers"),
+        tail.struct.field("rest"),
+    )
+
+
+def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
+    """`address_parts_expr` of a text already normalised by `normalize_address_expr` (the split lets a caller
+    parse once when two texts normalise alike). `parts_of_normalized` is the faster form for a column."""
+    f = pl.field
+    parts = (
+        pl.struct(norm.alias("_norm"))
+        .struct.with_fields(_place_expr(f("_norm"), home).alias("_place"))
+        .struct.with_fields(_tail_expr(f("_place").struct.field("_after")).alias("_tail"))
+        .struct.with_fields(_machiaza_expr(
+            pl.coalesce(f("_tail").struct.field("_machiaza"), f("_place").struct.field("_after")).str.strip_chars(" ")
+        ).alias("_machiaza"))
+        .struct.with_fields(
+            pl.when(f("_norm").is_not_null() & (f("_norm") != ""))
+            .then(_parts(f("_place"), f("_tail"), f("_machiaza"), f("_machiaza").struct.field("_numbers")))
+            .alias("_out"))
+    )
     return parts.struct.field("_out")  # one field: selecting several would re-run the whole chain per field
+
+
+def parts_of_normalized(norm: pl.Series, home: str | None = None) -> pl.Series:
+    """`parts_of_normalized_expr` of a column, each distinct part parsed once: the 市区町村 of each distinct head
+    (`split_head`), the 地番 of each distinct tail, the 注11・注12 of each distinct 町字 — a text's 町字 is its
+    head's rest followed by what precedes its tail's 地番 (the head holds no digit, so the 地番 is the tail's).
+    Texts without a head are parsed whole."""
+    split = norm.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
+    head, tail = split.get_column("head"), split.get_column("tail")
+    places = _each_distinct(head, lambda v: v.select(_place_expr(pl.col("v"), home).alias("_place")))
+    tails = _each_distinct(pl.select(pl.when(head.is_not_null()).then(tail)).to_series(),
+                           lambda v: v.select(pl.col("v").alias("_text"), _tail_expr(pl.col("v")).alias("_tail")))
+    machiaza = pl.concat([places, tails], how="horizontal").select(pl.concat_str([
+        pl.col("_place").struct.field("_after"),
+        pl.coalesce(pl.col("_tail").struct.field("_machiaza"), pl.col("_text"))]).str.strip_chars(" ")).to_series()
+    machiazas = _each_distinct(machiaza, lambda v: v.select(_machiaza_expr(pl.col("v")).alias("_machiaza")))
+    whole = _each_distinct(pl.select(pl.when(head.is_null()).then(norm)).to_series(),
+                           lambda v: v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole")))
+    return pl.concat([places, tails, machiazas, whole], how="horizontal").select(pl.coalesce(
+        pl.when(pl.col("_place").is_not_null())
+        .then(_parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers"))),
+        pl.col("_whole"))).to_series().alias(norm.name)
+
+
+def city_of_normalized(norm: pl.Series, home: str | None = None) -> pl.Series:
+    """`city_of_normalized_expr` of a column, the 市区町村 of each distinct head (`split_head`) resolved once."""
+    head = norm.to_frame("v").select(split_head_expr(pl.col("v")).struct.field("head")).to_series()
+    places = _each_distinct(head, lambda v: v.select(_place_expr(pl.col("v"), home).struct.field("city")))
+    whole = _each_distinct(pl.select(pl.when(head.is_null()).then(norm)).to_series(),
+                           lambda v: v.select(city_of_normalized_expr(pl.col("v"), home)))
+    return places.to_series().fill_null(whole.to_series()).alias("city")
