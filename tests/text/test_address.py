@@ -21,15 +21,15 @@ from himozuke.text.address import (
     address_parts,
     address_parts_expr,
     address_steps,
-    city_of_normalized,
+    city_of,
     city_of_normalized_expr,
     kanji_numerals_to_digits,
     kanji_numerals_to_digits_expr,
     machiaza_key,
     normalize_address,
     normalize_address_expr,
-    normalize_address_frame,
-    parts_of_normalized,
+    normalized,
+    parts_of,
     split_head,
     split_head_expr,
     unify_dashes,
@@ -40,6 +40,9 @@ from himozuke.text.address import (
     unify_spaces_expr,
     unify_width,
     unify_width_expr,
+)
+from himozuke.text.address import (
+    addresses as column_of,
 )
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -505,19 +508,20 @@ def test_the_head_and_the_tail_normalise_to_the_whole(values: list[str]) -> None
         assert normalize_address(head) + normalize_address(tail) == normalize_address(v), (head, tail)
     split = _expr(split_head_expr, values)
     assert [(s["head"] or "", s["tail"]) for s in split] == [split_head(v) for v in values]
-    frame = pl.DataFrame({"a": values, "b": values[::-1]})
-    assert normalize_address_frame(frame).to_dict(as_series=False) == {
-        "a": [normalize_address(v) for v in values], "b": [normalize_address(v) for v in values[::-1]]}
+    column = column_of(pl.Series(values, dtype=pl.String))
+    assert normalized(column).to_list() == [normalize_address(v) for v in values]
+    assert normalized(column.filter(pl.Series([i % 2 == 0 for i in range(len(values))]))).to_list() == [
+        normalize_address(v) for v in values[::2]]
 
 
 @SETTINGS
 @given(_split_cases(), st.sampled_from([None, "東京都", "広島県"]))
 def test_parts_of_a_column_equal_the_parts_of_each_text(values: list[str], home: str | None) -> None:
-    """`parts_of_normalized` (each distinct head, tail and 町字 parsed once) equals `address_parts`, row by row."""
-    norms = pl.Series([normalize_address(v) for v in values], dtype=pl.String)
+    """`parts_of` (each distinct head, tail and 町字 parsed once) equals `address_parts`, row by row."""
+    column = column_of(pl.Series(values, dtype=pl.String))
     expected = [p._asdict() if (p := address_parts(v, home)) else None for v in values]
-    assert parts_of_normalized(norms, home).to_list() == expected
-    assert city_of_normalized(norms, home).to_list() == [p and p["city"] for p in expected]
+    assert parts_of(column, home).to_list() == expected
+    assert city_of(column, home).to_list() == [p and p["city"] for p in expected]
 
 
 def test_a_head_is_cut_only_where_nothing_reads_across() -> None:

@@ -45,12 +45,14 @@ from himozuke.match.conditions import (
 from himozuke.match.reasons import Reason
 from himozuke.text import dates, kana, kanji, sex
 from himozuke.text.address import (
+    Addresses,
     AddressParts,
     address_parts,
-    city_of_normalized,
+    addresses,
+    city_of,
     normalize_address,
-    normalize_address_frame,
-    parts_of_normalized,
+    normalized,
+    parts_of,
 )
 from himozuke.text.blank import is_blank, is_blank_expr, strip_blanks, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
@@ -141,14 +143,15 @@ class Comparison:
     #: ``identifies`` is "``keys`` reads it" (a parse: dates, codes): each distinct value is tested once, not every
     #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
     identified_by_key: bool = False
-    #: Instead of ``keys``, for the address: (normalise every column of a frame, parse a column of normalised
-    #: texts, the 市区町村 alone of such a column). Parsing costs enough to be avoided for a pair whose two texts
+    #: Instead of ``keys``, for the address: (cut a column of texts, normalise, parse, the 市区町村 alone of
+    #: such a column). Parsing costs enough to be avoided for a pair whose two texts
     #: normalise alike (most address pairs that differ only in notation): such a pair has the same parts on both
     #: sides, so only its 市区町村 is read, and ``_alike:<item>`` says so to the levels. The other items' keys are
     #: computed once per distinct text (names and dates repeat across pairs); an address is nearly always
     #: distinct, but its head (市区町村, 町名) and its tail (「1丁目2番3号」) each repeat: they are normalised and
-    #: parsed once each (:func:`himozuke.text.address.normalize_address_frame`).
-    split: tuple[Callable[[pl.DataFrame], pl.DataFrame], Callable[..., pl.Series], Callable[..., pl.Series]] | None = None
+    #: parsed once each (:class:`himozuke.text.address.Addresses`).
+    split: tuple[Callable[[pl.Series], Addresses], Callable[[Addresses], pl.Series], Callable[..., pl.Series],
+                 Callable[..., pl.Series]] | None = None
     #: the first step of ``split`` for one text (:func:`prepare_record`)
     normalise_of: Callable[[str], str] | None = None
 
@@ -345,7 +348,7 @@ ADDRESS = Comparison(
     ),
     None,
     key_of=address_parts,
-    split=(normalize_address_frame, parts_of_normalized, city_of_normalized),
+    split=(addresses, normalized, parts_of, city_of),
     normalise_of=normalize_address,
 )
 
@@ -385,22 +388,21 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: both sides normalised;
     a pair whose texts normalise alike has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are
     most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
-    normalise, parse, city = cmp.split
+    prepare, normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr, alike_col = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r", f"_alike:{cmp.item}"
-    both = normalise(pl.DataFrame({"_nb": differs.get_column(b), "_nr": differs.get_column(r)}))
-    norms = both.with_columns(differs.get_column(_ROW_ID))
-    alike = (norms.get_column("_nb") == norms.get_column("_nr")).fill_null(False)
-    same, other = norms.filter(alike), norms.filter(~alike)
-    places = same.select(_ROW_ID, pl.struct(pl.lit(city(same.get_column("_nb"), home)) if name == "city"
+    sides = prepare(differs.get_column(b)), prepare(differs.get_column(r))
+    alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
+    rows = differs.get_column(_ROW_ID)
+    same = pl.DataFrame({_ROW_ID: rows.filter(alike), "_city": city(sides[0].filter(alike), home)})
+    places = same.select(_ROW_ID, pl.struct(pl.col("_city").alias("city") if name == "city"
                                             else pl.lit(None, dtype=pl.String).alias(name)
                                             for name in AddressParts._fields).alias(kb))
-    keys = parse(pl.concat([other.get_column("_nb"), other.get_column("_nr")]), home)
-    n = other.height
+    n = rows.len() - same.height
     return pl.concat([
         places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),
-        pl.DataFrame({_ROW_ID: other.get_column(_ROW_ID), kb: keys.head(n), kr: keys.slice(n),
-                      alike_col: pl.repeat(False, n, eager=True)}),
+        pl.DataFrame({_ROW_ID: rows.filter(~alike), kb: parse(sides[0].filter(~alike), home),
+                      kr: parse(sides[1].filter(~alike), home), alike_col: pl.repeat(False, n, eager=True)}),
     ], how="vertical_relaxed")
 
 

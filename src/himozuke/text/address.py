@@ -345,18 +345,6 @@ def _normalize_each(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def normalize_address_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """`normalize_address_expr` of every column of ``frame``, each distinct head and each distinct tail
-    (`split_head`) normalised once: a register repeats its 都道府県・市区町村・町名 for thousands of residents and
-    its 「1丁目2番3号」 across 町名; no step reads across the split, so the two parts make the whole
-    (property-tested). Rows are a look-up and a concatenation."""
-    split = frame.select(split_head_expr(pl.col(c)).alias(c) for c in frame.columns)
-    parts = [_each_distinct(split.get_column(c).struct.field(part), _normalize_each).to_series().alias(f"{c}:{part}")
-             for c in frame.columns for part in ("head", "tail")]
-    return pl.DataFrame(parts).select(
-        pl.concat_str([pl.col(f"{c}:head").fill_null(""), pl.col(f"{c}:tail")]).alias(c) for c in frame.columns)
-
-
 def _each_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
     """``compute`` (a frame of one column ``v`` → a frame of its results) of each distinct value once, in the
     rows of ``values`` (null where a value is null)."""
@@ -704,32 +692,73 @@ def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
     return parts.struct.field("_out")  # one field: selecting several would re-run the whole chain per field
 
 
-def parts_of_normalized(norm: pl.Series, home: str | None = None) -> pl.Series:
-    """`parts_of_normalized_expr` of a column, each distinct part parsed once: the 市区町村 of each distinct head
-    (`split_head`), the 地番 of each distinct tail, the 注11・注12 of each distinct 町字 — a text's 町字 is its
-    head's rest followed by what precedes its tail's 地番 (the head holds no digit, so the 地番 is the tail's).
-    Texts without a head are parsed whole."""
-    split = norm.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
-    head, tail = split.get_column("head"), split.get_column("tail")
-    places = _each_distinct(head, lambda v: v.select(_place_expr(pl.col("v"), home).alias("_place")))
-    tails = _each_distinct(pl.select(pl.when(head.is_not_null()).then(tail)).to_series(),
-                           lambda v: v.select(pl.col("v").alias("_text"), _tail_expr(pl.col("v")).alias("_tail")))
-    machiaza = pl.concat([places, tails], how="horizontal").select(pl.concat_str([
+class Addresses(NamedTuple):
+    """A column of addresses, each cut into its head and tail (`split_head`), each distinct head and tail
+    normalised once (`addresses`): a register repeats its 都道府県・市区町村・町名 for thousands of residents and its
+    「1丁目2番3号」 across 町名, while nearly every whole text is distinct."""
+
+    head: pl.Series  #: index into ``heads`` (UInt32); null where the text is not cut (or is null)
+    tail: pl.Series  #: index into ``tails``; the whole text where it is not cut; null where the text is null
+    heads: pl.Series  #: each distinct head, normalised
+    tails: pl.Series  #: each distinct tail, normalised
+
+    def filter(self, mask: pl.Series) -> Addresses:
+        return self._replace(head=self.head.filter(mask), tail=self.tail.filter(mask))
+
+
+def addresses(texts: pl.Series) -> Addresses:
+    """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once."""
+    split = texts.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
+    parts = []
+    for part in ("head", "tail"):
+        values = split.get_column(part)
+        distinct = values.unique().drop_nulls()
+        index = look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
+        parts += [index, _normalize_each(distinct.to_frame("v")).to_series()]
+    head, heads, tail, tails = parts
+    return Addresses(head, tail, heads, tails)
+
+
+def normalized(column: Addresses) -> pl.Series:
+    """`normalize_address` of each text: its head's and its tail's, joined — no step reads across the cut, so
+    the two make the whole (property-tested)."""
+    return pl.select(pl.concat_str([pl.lit(column.heads).gather(column.head).fill_null(""),
+                                    pl.lit(column.tails).gather(column.tail)])).to_series()
+
+
+def _places(column: Addresses, home: str | None) -> pl.DataFrame:
+    """`_place_expr` of each row's head (null where none), each distinct head read once. A head whose normalised
+    text holds a digit (「五号棟」 → 「5号棟」) is not used: the 地番 must be the tail's."""
+    quiet = column.heads.to_frame("v").select(
+        pl.when(~pl.col("v").str.contains("[0-9]")).then(_place_expr(pl.col("v"), home)).alias("_place"))
+    return quiet.select(pl.all().gather(column.head))
+
+
+def parts_of(column: Addresses, home: str | None = None) -> pl.Series:
+    """`parts_of_normalized_expr` of each text, each distinct part parsed once: the 市区町村 of each distinct head,
+    the 地番 (`_TAIL`) of each distinct tail, the 注11・注12 of each distinct 町字 — a text's 町字 is its head's rest
+    followed by what precedes its tail's 地番 (the head holds no digit, so the 地番 is the tail's). A text that is
+    not cut is parsed whole."""
+    places = _places(column, home)
+    tails = column.tails.to_frame("v").select(pl.col("v").alias("_text"), _tail_expr(pl.col("v")).alias("_tail"))
+    rows = pl.concat([places, tails.select(pl.all().gather(column.tail))], how="horizontal")
+    cut = rows.get_column("_place").is_not_null()
+    machiaza = rows.select(pl.when(cut).then(pl.concat_str([
         pl.col("_place").struct.field("_after"),
-        pl.coalesce(pl.col("_tail").struct.field("_machiaza"), pl.col("_text"))]).str.strip_chars(" ")).to_series()
+        pl.coalesce(pl.col("_tail").struct.field("_machiaza"), pl.col("_text"))]).str.strip_chars(" "))).to_series()
     machiazas = _each_distinct(machiaza, lambda v: v.select(_machiaza_expr(pl.col("v")).alias("_machiaza")))
-    whole = _each_distinct(pl.select(pl.when(head.is_null()).then(norm)).to_series(),
+    whole = _each_distinct(pl.select(pl.when(~cut).then(normalized(column))).to_series(),
                            lambda v: v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole")))
-    return pl.concat([places, tails, machiazas, whole], how="horizontal").select(pl.coalesce(
-        pl.when(pl.col("_place").is_not_null())
-        .then(_parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers"))),
-        pl.col("_whole"))).to_series().alias(norm.name)
+    return pl.concat([rows, machiazas, whole], how="horizontal").select(pl.coalesce(
+        pl.when(pl.col("_place").is_not_null()).then(
+            _parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers"))),
+        pl.col("_whole"))).to_series().alias("parts")
 
 
-def city_of_normalized(norm: pl.Series, home: str | None = None) -> pl.Series:
-    """`city_of_normalized_expr` of a column, the 市区町村 of each distinct head (`split_head`) resolved once."""
-    head = norm.to_frame("v").select(split_head_expr(pl.col("v")).struct.field("head")).to_series()
-    places = _each_distinct(head, lambda v: v.select(_place_expr(pl.col("v"), home).struct.field("city")))
-    whole = _each_distinct(pl.select(pl.when(head.is_null()).then(norm)).to_series(),
+def city_of(column: Addresses, home: str | None = None) -> pl.Series:
+    """`city_of_normalized_expr` of each text, the 市区町村 of each distinct head resolved once."""
+    place = _places(column, home).to_series()
+    whole = _each_distinct(pl.select(pl.when(place.is_null()).then(normalized(column))).to_series(),
                            lambda v: v.select(city_of_normalized_expr(pl.col("v"), home)))
-    return places.to_series().fill_null(whole.to_series()).alias("city")
+    return pl.select(pl.when(pl.lit(place).is_not_null()).then(pl.lit(place).struct.field("city"))
+                     .otherwise(pl.lit(whole.to_series()))).to_series().alias("city")
