@@ -332,7 +332,7 @@ def normalize_address(s: str) -> str:
 def normalize_address_expr(e: pl.Expr) -> pl.Expr:
     """Vectorised `normalize_address`, as one expression: each step reads a struct field, not the chain of steps
     before it (a step reads its input up to three times: nested, the chain would be computed 3ⁿ times).
-    `normalize_address_frame` is the faster form where a frame is at hand."""
+    `addresses` and `normalized` are the faster form for a column."""
     return _stages(e, *(step.expr for step in ADDRESS_STEPS))
 
 
@@ -675,7 +675,7 @@ def _parts(place: pl.Expr, tail: pl.Expr, machiaza: pl.Expr, numbers: pl.Expr) -
 
 def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
     """`address_parts_expr` of a text already normalised by `normalize_address_expr` (the split lets a caller
-    parse once when two texts normalise alike). `parts_of_normalized` is the faster form for a column."""
+    parse once when two texts normalise alike). `parts_of` is the faster form for a column."""
     f = pl.field
     parts = (
         pl.struct(norm.alias("_norm"))
@@ -707,14 +707,17 @@ class Addresses(NamedTuple):
 
 
 def addresses(texts: pl.Series) -> Addresses:
-    """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once."""
-    split = texts.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
+    """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once. Each distinct
+    text is cut once (a registry's household shares one address)."""
+    distinct_texts = texts.unique().drop_nulls()
+    split = distinct_texts.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
+    row = look_up(texts, distinct_texts, pl.int_range(distinct_texts.len(), dtype=pl.UInt32, eager=True))
     parts = []
     for part in ("head", "tail"):
         values = split.get_column(part)
         distinct = values.unique().drop_nulls()
         index = look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
-        parts += [index, _normalize_each(distinct.to_frame("v")).to_series()]
+        parts += [index.gather(row), _normalize_each(distinct.to_frame("v")).to_series()]
     head, heads, tail, tails = parts
     return Addresses(head, tail, heads, tails)
 
