@@ -206,7 +206,7 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
             else:
                 reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
                     schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect())
-                result = check_bucket(b, reg, several, home_prefecture)
+                result = check_bucket(b, reg, lambda: several, home_prefecture)
         tmp = work.results / f"bucket-{name}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()

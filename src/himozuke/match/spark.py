@@ -169,7 +169,10 @@ def _checker(several, home_prefecture: str | None) -> Callable:
         business = business.sort(C.ROW).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
         registry = registry_frame(pl.from_arrow(registry_table).sort(C.ROW).select(
             C.MY_NUMBER, *C.ITEMS, C.INQUIRY_RESULT)).collect()
-        flagged = pl.Series(C.ROW, several.value, dtype=pl.Int64)
+
+        def flagged() -> pl.Series:
+            return pl.Series(C.ROW, several.value, dtype=pl.Int64)
+
         return to_arrow(check_bucket(business, registry, flagged, home_prefecture), RESULT_SCHEMA)
 
     return check
