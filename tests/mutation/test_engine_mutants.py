@@ -1,5 +1,5 @@
-"""The E reasons and cross-record checks on the paths ``check_frames`` does not take — a bucket handed over by the
-Spark engine, the pre-flight's number test — written for ``make mutate`` (docs/testing.md "Mutation testing").
+"""The E reasons and cross-record checks on the paths ``check_frames`` does not take — a bucket handed over
+without its integer key, the pre-flight's number test — written for ``make mutate`` (docs/testing.md "Mutation testing").
 
 E 照合不能 and the cross-record reasons are docs/rules.md §2 and §4 (デジタル庁「総点検マニュアル」§7(6) is silent on
 a number that cannot be compared; C for a number two people use is its 「別人への紐付けの可能性が高い」).
@@ -31,8 +31,8 @@ REGISTRY = [record(), record(number=OTHER_NUMBER)]
 
 
 def test_a_bucket_without_the_integer_key_is_checked_the_same():
-    """The Spark engine hands ``check_bucket`` the business rows without ``_number_key`` (docs/spark.md): the
-    bucket must add it, or no row would meet its registry record."""
+    """A caller may hand ``check_bucket`` business rows without ``_number_key`` (the engines' frames carry it,
+    a caller's own frame need not): the bucket must add it, or no row would meet its registry record."""
     expected = check(BUSINESS, REGISTRY)
     business = pl.DataFrame([{C.ROW: i, C.MY_NUMBER: r[C.MY_NUMBER], **{C.business(k): r[k] for k in C.ITEMS}}
                              for i, r in enumerate(BUSINESS, start=2)])

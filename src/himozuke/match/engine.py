@@ -84,13 +84,20 @@ def _with_key(business: pl.DataFrame | pl.LazyFrame):
 
 
 
+def registry_key_expr() -> pl.Expr:
+    """A registry record's ``_number_key``: its 個人番号 as typed, normalised, as an integer."""
+    return number_key_expr(mynumber.normalize_expr(pl.col(C.MY_NUMBER)))
+
+
 def registry_rows(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     """Registry records → ``_number_key``, ``<item>_住基`` and 照会結果 for every well-formed 個人番号
-    (duplicates kept: see :func:`registry_frame`)."""
+    (duplicates kept: see :func:`registry_frame`). Records that carry ``_number_key`` already (the bucketed and
+    Spark engines compute it once, to route them) are not normalised again."""
     lf = rows.lazy()
-    status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
+    names = lf.collect_schema().names()
+    status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in names else pl.lit(C.INQUIRY_FOUND)
     return lf.select(
-        number_key_expr(mynumber.normalize_expr(pl.col(C.MY_NUMBER))).alias(NUMBER_KEY),
+        pl.col(NUMBER_KEY) if NUMBER_KEY in names else registry_key_expr().alias(NUMBER_KEY),
         *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
         status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
     ).filter(pl.col(NUMBER_KEY).is_not_null())
