@@ -3,8 +3,8 @@
 Each item compares the business value (``<item>_業務``) with the registry value (``<item>_住基``) of the same
 個人番号. A level is (label, reason, condition, cite). ``一致`` means the two texts are identical (after trimming
 surrounding blanks); ``表記ゆれ一致`` means equal under the notational variants the manual allows; a value
-missing on either side is ``未登録`` — a mismatch (the cautious reading: seed 004 confirms that kana or sex that
-was never collected landed in C).
+missing on either side is ``未登録`` — a mismatch (the cautious reading: マイナンバー情報総点検本部「マイナンバー情報総点検について」
+reports that kana or sex that was never collected landed in C).
 
 Normalised keys are computed by :func:`prepare` (only for rows that are not identical — the cheap path is in
 ``match.engine``); the conditions below only read prepared columns, so a new level is a row, not an ``elif``.
@@ -343,9 +343,8 @@ COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 
 
 #: Texts per piece of an item's normalising work: pieces run side by side in one ``collect_all``. Large on
-#: purpose: each piece compiles every regex of the normaliser again and warms its lazy DFA from cold (the
-#: municipality alternation alone costs ~10 ms), which made 40 000-text pieces ~10 % dearer in CPU than one
-#: piece. Parallelism does not need small pieces: the address computes both sides as two expressions
+#: purpose: each piece compiles every regex of the normaliser again and warms its lazy DFA from cold.
+#: Parallelism does not need small pieces: the address computes both sides as two expressions
 #: (evaluated side by side) and every item runs in its own thread (:func:`prepare`).
 KEY_PIECE = 500_000
 

@@ -273,17 +273,13 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     )
     df = _cross_number(df).drop(NUMBER_KEY)
     comparable = pl.col(K.E_REASON).is_null()
-    # identical text on every item, each a value that identifies someone: A without any normaliser
-    # (whitespace-only differences go the long way). One column per item (evaluated in parallel), handed on
-    # to prepare, which needs them again.
+    # cheap path: identical text on every item, each identifying someone, is A without any normaliser
+    # (the per-item equalities are handed on to prepare, which needs them again)
     equal = [S.equal(i) for i in C.ITEMS]
     df = df.with_columns((pl.col(C.business(i)) == pl.col(C.registry(i))).alias(e) for i, e in zip(C.ITEMS, equal, strict=True))
     df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias(S.CHEAP))
     df = df.with_columns(pl.col(S.CHEAP) & ~_identifies_no_one(df, df.get_column(S.CHEAP), known))
-    # Where the texts are identical the registry column takes the business row's string (the same bytes). The
-    # join left the registry strings in the registry file's order, scattered over memory; the result is written
-    # in business order, so this way the writer reads ~90 % of them in order: 30 % less write time at 1 M rows.
-    # Only the long texts: a string of up to 12 bytes (dates, sex codes) lives in its view, not in a buffer.
+    # identical long texts take the business row's string (same bytes): the writer then reads them in order
     df = df.with_columns(pl.when(pl.col(S.equal(i))).then(pl.col(C.business(i))).otherwise(pl.col(C.registry(i)))
                          .alias(C.registry(i)) for i in _LONG_TEXTS)
     # narrow first: an eager filter would gather every column of the wide frame
@@ -416,9 +412,7 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     """The whole check in memory, as one bucket: result rows in input (行番号) order. ``home_prefecture`` as for
     :func:`check_bucket` (decided by :mod:`himozuke.match.home`)."""
     business = business_frame(business_rows).collect()
-    # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
-    # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
-    # The business texts it normalises are lent to the item comparisons, which would normalise them again.
+    # the several-numbers pass, needed last, runs beside the bucket's serial steps; its normalised texts are lent
     columns = tuple(C.business(i) for i in _PERSON_ITEMS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="himozuke-several") as pool:
         tables = pool.submit(part_tables, business, *columns)

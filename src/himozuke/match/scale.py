@@ -58,8 +58,8 @@ Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or N
 
 def sink_row_group(plan: Plan) -> int:
     """Rows per Parquet row group while partitioning. Every open bucket file buffers one row group, so the
-    sink holds ``buckets × row group`` rows: without a bound it held whole buckets (9.2 GB peak at 60 M
-    pairs, growing with the input); sized so the buffers take a quarter of the memory limit."""
+    sink holds ``buckets × row group`` rows: without a bound it holds whole buckets (growing with the input);
+    sized so the buffers take a quarter of the memory limit."""
     budget = plan.range_rows * BUCKET_BYTES_PER_ROW
     return max(1_000, min(50_000, budget // (max(plan.buckets, 1) * SINK_BYTES_PER_ROW)))
 
