@@ -44,10 +44,10 @@ from himozuke.match.engine import (
     check_bucket,
     one_per_number,
     person_frame,
-    registry_key_expr,
     registry_rows,
     rejected_rows,
     several_numbers_rows,
+    with_registry_key,
 )
 from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
 
@@ -154,8 +154,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     # the number normalised and parsed once, here: the check reads the key (registry_rows)
-    registry.with_columns(registry_key_expr().alias(NUMBER_KEY)).drop(C.MY_NUMBER).with_columns(
-        bucket_expr(n)).sink_parquet(
+    with_registry_key(registry).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")
     # Person buckets: the person key of every business row with a valid number, bucketed by the key itself

@@ -48,9 +48,9 @@ from himozuke.match.engine import (
     check_bucket,
     person_frame,
     registry_frame,
-    registry_key_expr,
     rejected_rows,
     several_numbers_rows,
+    with_registry_key,
 )
 from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.text.municipality import leading_prefecture_expr
@@ -139,7 +139,7 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
                 bucket_expr(buckets), (pl.col("_hash") % buckets).cast(pl.Int32).alias(_PERSON),
                 pl.col("_hash").reinterpret(signed=True).alias(_PERSON_KEY))
         else:
-            records = standard.with_columns(registry_key_expr().alias(NUMBER_KEY)).with_columns(bucket_expr(buckets))
+            records = with_registry_key(standard).with_columns(bucket_expr(buckets))
         records = records.with_columns(pl.col(BUCKET).cast(pl.Int32), pl.lit(_ROW_KIND).alias(_KIND))
         out = pl.concat([records.collect(), rejects.with_columns(pl.lit(_REJECT_KIND).alias(_KIND)).collect()],
                         how="diagonal_relaxed")
