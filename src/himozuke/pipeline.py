@@ -241,7 +241,6 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             base_reason = recheck.mismatch(base, expected(home or home_of.inferred(r_rows)[0], b_rows.columns))
         if bucketed and (base is None or base_reason):
             # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
-            # (7 GB at 60 M pairs)
             r_rejects = r.rejects.collect(engine="streaming")
             say("バケットに分割して照合 / bucketed check")
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,

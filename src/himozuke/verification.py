@@ -34,6 +34,7 @@ from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.records import answered_item
 from himozuke.match import classify as K
+from himozuke.match import scratch as S
 from himozuke.match.compare import compare_record, prepare_record
 from himozuke.match.engine import RESULT_COLUMNS, number_reason_of, registry_reason_of
 from himozuke.match.evidence import evidence_record
@@ -153,13 +154,13 @@ def _judge(values: dict[str, str | None], e_reason: str | None, shared: bool, cr
     """The derived columns of one pair (``values``: both sides' texts by result column), as ``check`` gives them."""
     if e_reason is None:
         row = compare_record(prepare_record(values, home))
-        row.update(evidence_record(row, (f"_key:{C.BIRTH_DATE}:b", f"_key:{C.BIRTH_DATE}:r")))
+        row.update(evidence_record(row, (S.key(C.BIRTH_DATE, "b"), S.key(C.BIRTH_DATE, "r"))))
     else:
         row = dict(values)
-        row.update({C.item_verdict(i): None for i in C.ITEMS} | {f"_reason:{i}": None for i in C.ITEMS})
+        row.update({C.item_verdict(i): None for i in C.ITEMS} | {S.reason(i): None for i in C.ITEMS})
     row[K.E_REASON], row[K.NUMBER_SHARED] = e_reason, shared
     row[C.VERDICT] = str(K.verdict_of(row))
-    codes = [e_reason, cross, several, *(row[f"_reason:{i}"] for i in C.ITEMS)]
+    codes = [e_reason, cross, several, *(row[S.reason(i)] for i in C.ITEMS)]
     row[C.REASONS] = ";".join(c for c in codes if c is not None) or None
     row[C.PRIORITY] = K.priority_of(row)
     return row

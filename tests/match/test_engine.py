@@ -10,6 +10,7 @@ import pytest
 from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.match import engine
+from himozuke.match import scratch as S
 from himozuke.match.engine import RESULT_COLUMNS, check_frames
 
 rng = random.Random(7)
@@ -94,8 +95,8 @@ def test_cheap_path_gives_what_the_full_comparison_gives():
     business = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=True)
     registry = frame([{C.MY_NUMBER: N1, **PERSON}, {C.MY_NUMBER: N2, **OTHER}], with_row=False)
     b, r = engine.business_frame(business).collect(), engine.registry_frame(registry).collect()
-    joined = b.with_columns(engine.number_key_expr(pl.col(C.MY_NUMBER)).alias("_number_key")).join(
-        r, on="_number_key").with_columns(pl.lit(None, dtype=pl.String).alias("_e_reason"))
+    joined = b.with_columns(engine.number_key_expr(pl.col(C.MY_NUMBER)).alias(S.NUMBER_KEY)).join(
+        r, on=S.NUMBER_KEY).with_columns(pl.lit(None, dtype=pl.String).alias(S.E_REASON))
     full = engine.compare(engine.prepare(joined))
     fast = check_frames(business, registry)
     for item in C.ITEMS:
@@ -133,16 +134,16 @@ def test_address_keys_of_alike_pairs_hold_what_parsing_each_side_would():
     from himozuke.text.address import address_parts_expr
 
     b, r = C.business(C.ADDRESS), C.registry(C.ADDRESS)
-    kb, kr = f"_key:{C.ADDRESS}:b", f"_key:{C.ADDRESS}:r"
+    kb, kr = S.key(C.ADDRESS, "b"), S.key(C.ADDRESS, "r")
     pairs = pl.DataFrame({b: [p[0] for p in ADDRESS_PAIRS] * 3, r: [p[1] for p in ADDRESS_PAIRS] * 3},
-                         schema={b: pl.String, r: pl.String}).with_row_index("_pair")
-    got = compare._split_keys(pairs, compare.ADDRESS, None).sort("_pair")
-    expected = pairs.select("_pair", address_parts_expr(pl.col(b)).alias(kb), address_parts_expr(pl.col(r)).alias(kr))
-    assert got["_pair"].to_list() == expected["_pair"].to_list()
+                         schema={b: pl.String, r: pl.String}).with_row_index(S.PAIR)
+    got = compare._split_keys(pairs, compare.ADDRESS, None).sort(S.PAIR)
+    expected = pairs.select(S.PAIR, address_parts_expr(pl.col(b)).alias(kb), address_parts_expr(pl.col(r)).alias(kr))
+    assert got[S.PAIR].to_list() == expected[S.PAIR].to_list()
     kinds = set()
     for g, e in zip(got.to_dicts(), expected.to_dicts(), strict=True):
-        kinds.add(g[f"_alike:{C.ADDRESS}"])
-        if g[f"_alike:{C.ADDRESS}"]:
+        kinds.add(g[S.alike(C.ADDRESS)])
+        if g[S.alike(C.ADDRESS)]:
             assert e[kb] == e[kr] and g[kb] == g[kr] and g[kb]["city"] == e[kb]["city"], (g, e)
         else:
             assert (g[kb], g[kr]) == (e[kb], e[kr])

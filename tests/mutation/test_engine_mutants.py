@@ -1,5 +1,5 @@
-"""The E reasons and cross-record checks on the paths ``check_frames`` does not take — a bucket handed over by the
-Spark engine, the pre-flight's number test — written for ``make mutate`` (docs/testing.md "Mutation testing").
+"""The E reasons and cross-record checks on the paths ``check_frames`` does not take — a bucket handed over
+without its integer key, the pre-flight's number test — written for ``make mutate`` (docs/testing.md "Mutation testing").
 
 E 照合不能 and the cross-record reasons are docs/rules.md §2 and §4 (デジタル庁「総点検マニュアル」§7(6) is silent on
 a number that cannot be compared; C for a number two people use is its 「別人への紐付けの可能性が高い」).
@@ -31,8 +31,8 @@ REGISTRY = [record(), record(number=OTHER_NUMBER)]
 
 
 def test_a_bucket_without_the_integer_key_is_checked_the_same():
-    """The Spark engine hands ``check_bucket`` the business rows without ``_number_key`` (docs/spark.md): the
-    bucket must add it, or no row would meet its registry record."""
+    """A caller may hand ``check_bucket`` business rows without ``_number_key`` (the engines' frames carry it,
+    a caller's own frame need not): the bucket must add it, or no row would meet its registry record."""
     expected = check(BUSINESS, REGISTRY)
     business = pl.DataFrame([{C.ROW: i, C.MY_NUMBER: r[C.MY_NUMBER], **{C.business(k): r[k] for k in C.ITEMS}}
                              for i, r in enumerate(BUSINESS, start=2)])
@@ -40,7 +40,7 @@ def test_a_bucket_without_the_integer_key_is_checked_the_same():
     registry = registry_frame(pl.DataFrame([{C.MY_NUMBER: r[C.MY_NUMBER], **{k: r[k] for k in C.ITEMS}}
                                             for r in REGISTRY])).collect()
     several = several_numbers_rows(person_frame(business))  # the whole-file pass, on rows without the key too
-    got = check_bucket(business, registry, several)
+    got = check_bucket(business, registry, lambda: several)
     assert got.get_column(C.VERDICT).to_list() == ["A", "E", "E", "C", "C"]
     reasons = [r.split(";") for r in got.get_column(C.REASONS).to_list()]
     assert [r[0] for r in reasons[1:3]] == [str(R.NUMBER_CHECK_DIGIT), str(R.NOT_IN_REGISTRY)]
@@ -48,7 +48,7 @@ def test_a_bucket_without_the_integer_key_is_checked_the_same():
     assert [str(R.PERSON_SEVERAL_NUMBERS) in r for r in reasons] == [True, False, True, True, False]
     assert [str(R.NUMBER_SHARED) in r for r in reasons] == [False, False, False, True, True]
     assert got.select(C.VERDICT, C.REASONS, C.PRIORITY).equals(expected.select(C.VERDICT, C.REASONS, C.PRIORITY))
-    # without the whole-file pass (``several_numbers=None``) no row is said to be one person under several numbers
+    # without the whole-file pass (``several_numbers`` left out) no row is said to be one person under several numbers
     alone = check_bucket(business, registry).get_column(C.REASONS).to_list()
     assert [r is not None and str(R.PERSON_SEVERAL_NUMBERS) in r for r in alone] == [False] * 5
 

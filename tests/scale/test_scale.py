@@ -17,6 +17,7 @@ import pytest
 
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import read_plain_csv
+from himozuke.match.engine import NUMBER_KEY, number_key_expr
 from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.pipeline import run_check
 from himozuke.testing.perturb import business_copy
@@ -31,7 +32,8 @@ def inputs(tmp_path_factory) -> tuple[Path, Path]:
     pop = generate_population(12_000, seed=11)
     business = business_copy(pop, seed=11).select(C.STANDARD)
     # One person under two numbers in different buckets, and one number used by two people.
-    numbers = pl.DataFrame({C.MY_NUMBER: pop[C.MY_NUMBER]}).with_columns(bucket_expr(BUCKETS))
+    numbers = pl.DataFrame({C.MY_NUMBER: pop[C.MY_NUMBER]}).with_row_index(C.ROW).with_columns(
+        number_key_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY)).with_columns(bucket_expr(BUCKETS))
     a, b = (numbers.filter(pl.col(BUCKET) == k)[C.MY_NUMBER][0] for k in (0, 1))
     person = pop.filter(pl.col(C.MY_NUMBER) == a).select(C.STANDARD).with_columns(pl.col(C.BIRTH_DATE).cast(str))
     extra = pl.concat([person.with_columns(pl.lit(b).alias(C.MY_NUMBER)), person.with_columns(

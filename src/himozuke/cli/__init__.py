@@ -12,8 +12,8 @@ import importlib
 import os
 import sys
 
-# numpy's OpenBLAS starts one thread per core that spins for a while once loaded (≈ 0.1 CPU-s taken from Polars
-# on a 2-core machine); himozuke never calls BLAS. Set before anything imports numpy; a user's setting wins.
+# numpy's OpenBLAS starts one thread per core that spins for a while once loaded (CPU taken from Polars);
+# himozuke never calls BLAS. Set before anything imports numpy; a user's setting wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from rich.text import Text

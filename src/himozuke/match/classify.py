@@ -22,6 +22,7 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.match import evidence as ev
+from himozuke.match import scratch as S
 from himozuke.match.compare import MATCHING, ItemVerdict
 from himozuke.match.conditions import AllOf, Always, AnyOf, Cond, Not, Row, first_holding
 
@@ -41,8 +42,7 @@ VERDICT_LABEL: dict[Verdict, str] = {
 }
 
 #: Flag columns the rules may read besides the item verdicts.
-E_REASON = "_e_reason"
-NUMBER_SHARED = "_number_shared"
+E_REASON, NUMBER_SHARED = S.E_REASON, S.NUMBER_SHARED
 
 
 # --- conditions on the item verdicts and flags (the language: himozuke.match.conditions) --------------

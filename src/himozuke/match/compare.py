@@ -3,8 +3,8 @@
 Each item compares the business value (``<item>_業務``) with the registry value (``<item>_住基``) of the same
 個人番号. A level is (label, reason, condition, cite). ``一致`` means the two texts are identical (after trimming
 surrounding blanks); ``表記ゆれ一致`` means equal under the notational variants the manual allows; a value
-missing on either side is ``未登録`` — a mismatch (the cautious reading: seed 004 confirms that kana or sex that
-was never collected landed in C).
+missing on either side is ``未登録`` — a mismatch (the cautious reading: マイナンバー情報総点検本部「マイナンバー情報総点検について」
+reports that kana or sex that was never collected landed in C).
 
 Normalised keys are computed by :func:`prepare` (only for rows that are not identical — the cheap path is in
 ``match.engine``); the conditions below only read prepared columns, so a new level is a row, not an ``elif``.
@@ -24,6 +24,7 @@ from enum import StrEnum
 import polars as pl
 
 from himozuke.formats import columns as C
+from himozuke.match import scratch as S
 from himozuke.match.conditions import (
     Always,
     And,
@@ -87,9 +88,7 @@ MATCHING: frozenset[ItemVerdict] = frozenset({ItemVerdict.EXACT, ItemVerdict.NOT
 
 
 #: Prepared flags beside the keys (:func:`prepare`, :func:`prepare_record`; null where not computed).
-KANJI_VARIANT = "_kanji_variant_equal"  #: the 漢字氏名 keys differ and are equal up to 異体字/外字
-MACHIAZA_VARIANT = "_machiaza_variant_equal"  #: the 注11 keys differ and are equal up to 異体字
-SAME_NAME = "_same_municipality_name"  #: the places differ and their 市区町村 names fold alike
+KANJI_VARIANT, MACHIAZA_VARIANT, SAME_NAME = S.KANJI_VARIANT, S.MACHIAZA_VARIANT, S.SAME_NAME
 
 
 def _b(item: str) -> pl.Expr:
@@ -98,16 +97,6 @@ def _b(item: str) -> pl.Expr:
 
 def _r(item: str) -> pl.Expr:
     return pl.col(C.registry(item))
-
-
-def _key(item: str, side: str) -> str:
-    """The name of a prepared key column: ``_key(item, "b")`` → ``_key:<item>:b``."""
-    return f"_key:{item}:{side}"
-
-
-def missing(e: pl.Expr) -> pl.Expr:
-    """Null or blank (:mod:`himozuke.text.blank`: only spaces, U+3000, NBSP, zero-width space …)."""
-    return is_blank_expr(e)
 
 
 def same_text(item: str) -> pl.Expr:
@@ -178,7 +167,7 @@ class Comparison:
         """Level index → the reason code of that level (null for a plain ``一致``)."""
         return level.replace_strict(list(range(len(self.levels))),
                                     [lv.reason and str(lv.reason) for lv in self.levels],
-                                    default=None, return_dtype=pl.String).alias(f"_reason:{self.item}")
+                                    default=None, return_dtype=pl.String).alias(S.reason(self.item))
 
 
 _BLANK_CITE = "issue #2: 空欄は不一致（慎重側）"
@@ -211,16 +200,16 @@ def _identifies_not(item: str, side: str, scalar: Callable[[str | None], bool],
 def _unreadable(item: str, side: str) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
     """A side's value does not read (its key is null where the texts differ; where they are the same the
     business side says it for both: :func:`_same_unusable`)."""
-    differ = And((Not(Truth(Col(f"_same:{item}"))), IsNull(Col(_key(item, side)))))
-    return Or((differ, IsTrue(Col(f"_unusable:{item}")))) if side == "b" else differ
+    differ = And((Not(Truth(Col(S.same(item)))), IsNull(Col(S.key(item, side)))))
+    return Or((differ, IsTrue(Col(S.unusable(item))))) if side == "b" else differ
 
 
 def _keys_equal(item: str) -> Cond:  # pragma: no mutate block (runs at import only; docs/testing.md)
-    return Eq(Col(_key(item, "b")), Col(_key(item, "r")))
+    return Eq(Col(S.key(item, "b")), Col(S.key(item, "r")))
 
 
 def _exact_level(item: str) -> Level:  # pragma: no mutate block (runs at import only; docs/testing.md)
-    return Level(ItemVerdict.EXACT, None, Truth(Col(f"_same:{item}")),
+    return Level(ItemVerdict.EXACT, None, Truth(Col(S.same(item))),
                  "§7(6) A 完全一致（same_text: 前後の空白を除いて同じ文字列）")
 
 
@@ -306,7 +295,7 @@ SEX = Comparison(
 
 
 def _addr(side: str, field: str) -> Field:  # pragma: no mutate block (runs at import only; docs/testing.md)
-    return Field(_key(C.ADDRESS, side), field)
+    return Field(S.key(C.ADDRESS, side), field)
 
 
 #: Both sides name the 市区町村 alike (異体字 and ケ folded): 府中市 and 府中市, whichever prefecture. The same place
@@ -314,7 +303,7 @@ def _addr(side: str, field: str) -> Field:  # pragma: no mutate block (runs at i
 _SAME_NAME = Or((Eq(_addr("b", "city"), _addr("r", "city")), IsTrue(Col(SAME_NAME))))
 
 #: The two texts normalise alike (a :attr:`Comparison.split` item; false where they are the same text).
-_ALIKE = IsTrue(Col(f"_alike:{C.ADDRESS}"))
+_ALIKE = IsTrue(Col(S.alike(C.ADDRESS)))
 
 #: 注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢).
 _MACHIAZA_ALIKE = Or((Eq(_addr("b", "machiaza_key"), _addr("r", "machiaza_key")),
@@ -355,13 +344,10 @@ ADDRESS = Comparison(
 COMPARISONS: tuple[Comparison, ...] = (KANJI, KANA, BIRTH, SEX, ADDRESS)
 
 
-_ROW_ID = "_pair"
-
 
 #: Texts per piece of an item's normalising work: pieces run side by side in one ``collect_all``. Large on
-#: purpose: each piece compiles every regex of the normaliser again and warms its lazy DFA from cold (the
-#: municipality alternation alone costs ~10 ms), which made 40 000-text pieces ~10 % dearer in CPU than one
-#: piece. Parallelism does not need small pieces: the address computes both sides as two expressions
+#: purpose: each piece compiles every regex of the normaliser again and warms its lazy DFA from cold.
+#: Parallelism does not need small pieces: the address computes both sides as two expressions
 #: (evaluated side by side) and every item runs in its own thread (:func:`prepare`).
 KEY_PIECE = 500_000
 
@@ -378,9 +364,9 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, 
     if known is not None:
         texts, keys = known
         had = texts.is_in(values.implode())
-        pieces.append(pl.LazyFrame({"_v": texts.filter(had), "_k": keys.filter(had)}))
+        pieces.append(pl.LazyFrame({S.VALUE: texts.filter(had), S.VALUE_KEY: keys.filter(had)}))
         values = values.filter(~values.is_in(texts.implode()))
-    return pieces + [pl.LazyFrame({"_v": values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col("_v")).alias("_k"))
+    return pieces + [pl.LazyFrame({S.VALUE: values.slice(start, KEY_PIECE)}).with_columns(cmp.keys(pl.col(S.VALUE)).alias(S.VALUE_KEY))
                      for start in range(0, max(len(values), 1), KEY_PIECE)]
 
 
@@ -390,18 +376,18 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
     prepare, normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
-    kb, kr, alike_col = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r", f"_alike:{cmp.item}"
+    kb, kr, alike_col = S.key(cmp.item, "b"), S.key(cmp.item, "r"), S.alike(cmp.item)
     sides = prepare(differs.get_column(b)), prepare(differs.get_column(r))
     alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
-    rows = differs.get_column(_ROW_ID)
-    same = pl.DataFrame({_ROW_ID: rows.filter(alike), "_city": city(sides[0].filter(alike), home)})
-    places = same.select(_ROW_ID, pl.struct(pl.col("_city").alias("city") if name == "city"
-                                            else pl.lit(None, dtype=pl.String).alias(name)
-                                            for name in AddressParts._fields).alias(kb))
-    n = rows.len() - same.height
+    rows = differs.get_column(S.PAIR)
+    city_of_same = city(sides[0].filter(alike), home)
+    places = pl.DataFrame({S.PAIR: rows.filter(alike)}).with_columns(pl.struct(
+        pl.lit(city_of_same).alias(name) if name == "city" else pl.lit(None, dtype=pl.String).alias(name)
+        for name in AddressParts._fields).alias(kb))
+    n = rows.len() - places.height
     return pl.concat([
         places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),
-        pl.DataFrame({_ROW_ID: rows.filter(~alike), kb: parse(sides[0].filter(~alike), home),
+        pl.DataFrame({S.PAIR: rows.filter(~alike), kb: parse(sides[0].filter(~alike), home),
                       kr: parse(sides[1].filter(~alike), home), alike_col: pl.repeat(False, n, eager=True)}),
     ], how="vertical_relaxed")
 
@@ -409,25 +395,20 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
 def _item_keys(differs: pl.DataFrame, table: pl.DataFrame, cmp: Comparison) -> pl.DataFrame:
     """``_pair`` + both sides' keys of ``cmp.item``, looked up in the (already computed) key ``table``."""
     b, r = C.business(cmp.item), C.registry(cmp.item)
-    kb, kr = f"_key:{cmp.item}:b", f"_key:{cmp.item}:r"
+    kb, kr = S.key(cmp.item, "b"), S.key(cmp.item, "r")
     return (
-        differs.join(table.rename({"_v": b, "_k": kb}), on=b, how="left")
-        .join(table.rename({"_v": r, "_k": kr}), on=r, how="left")
-        .select(_ROW_ID, kb, kr)
+        differs.join(table.rename({S.VALUE: b, S.VALUE_KEY: kb}), on=b, how="left")
+        .join(table.rename({S.VALUE: r, S.VALUE_KEY: kr}), on=r, how="left")
+        .select(S.PAIR, kb, kr)
     )
-
-
-#: ``_eq:<item>``: the two texts are identical (null where a side is null). The engine computes it for its cheap
-#: path and hands it on, so :func:`prepare` does not compare the texts again.
-EQUAL = "_eq:{}"
 
 
 def _same_flag(df: pl.DataFrame, cmp: Comparison) -> pl.Series:
     """``_same:<item>`` (:func:`same_text`; true where a side is null: the 未登録 levels decide those). Cheap
     path: identical texts are the same without trimming; only the pairs whose texts differ are trimmed and
     compared again."""
-    eq = pl.col(EQUAL.format(cmp.item)) if EQUAL.format(cmp.item) in df.columns else _b(cmp.item) == _r(cmp.item)
-    flag = df.select(eq.fill_null(True).alias(f"_same:{cmp.item}")).to_series()
+    eq = pl.col(S.equal(cmp.item)) if S.equal(cmp.item) in df.columns else _b(cmp.item) == _r(cmp.item)
+    flag = df.select(eq.fill_null(True).alias(S.same(cmp.item))).to_series()
     differ = ~flag
     trimmed = df.select(_b(cmp.item), _r(cmp.item)).filter(differ).select(same_text(cmp.item)).to_series()
     return flag.scatter(differ.arg_true(), trimmed) if trimmed.any() else flag
@@ -435,7 +416,7 @@ def _same_flag(df: pl.DataFrame, cmp: Comparison) -> pl.Series:
 
 def _row_index(df: pl.DataFrame) -> pl.DataFrame:
     """``_pair`` = 0 … n-1: the row order keys are joined back into."""
-    return pl.DataFrame({_ROW_ID: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
+    return pl.DataFrame({S.PAIR: pl.int_range(df.height, dtype=pl.UInt32, eager=True)})
 
 
 def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
@@ -454,7 +435,7 @@ def _prepared_item(df: pl.DataFrame, cmp: Comparison, home: str | None,
         got = pl.concat(pl.collect_all(_key_pieces(differs, cmp, lent)))
         keyed = _item_keys(differs, got, cmp)
     # narrow join: only this item's two key columns are gathered into df's row order
-    part = index.join(keyed, on=_ROW_ID, how="left", maintain_order="left").drop(_ROW_ID).with_columns(flag)
+    part = index.join(keyed, on=S.PAIR, how="left", maintain_order="left").drop(S.PAIR).with_columns(flag)
     if cmp.identified_by_key:
         part = part.with_columns(_same_unusable(df, cmp, flag, lent))
     return part.with_columns(extra(part)) if extra is not None else part  # one Series or several
@@ -467,7 +448,7 @@ def _same_unusable(df: pl.DataFrame, cmp: Comparison, same: pl.Series,
     business text of the item with its key (:func:`prepare`'s ``known``)."""
     values = df.select(pl.when(same).then(_b(cmp.item))).to_series()
     bad = no_one(cmp, *(lent or (values.unique().drop_nulls(), None)))
-    return values.is_in(bad.implode()).fill_null(False).alias(f"_unusable:{cmp.item}")
+    return values.is_in(bad.implode()).fill_null(False).alias(S.unusable(cmp.item))
 
 
 def no_one(cmp: Comparison, values: pl.Series, keys: pl.Series | None = None) -> pl.Series:
@@ -498,13 +479,13 @@ def prepare(df: pl.DataFrame, home: str | None = None, known: Callable[[], dict]
 def _kanji_variant(part: pl.DataFrame) -> pl.Series:
     """``_kanji_variant_equal`` (異体字/外字 equality) of the pairs whose 漢字氏名 keys differ; computed in the
     漢字氏名 item's thread, so it overlaps the address normalising instead of following it."""
-    kb, kr = f"_key:{C.KANJI_NAME}:b", f"_key:{C.KANJI_NAME}:r"
+    kb, kr = S.key(C.KANJI_NAME, "b"), S.key(C.KANJI_NAME, "r")
     index = _row_index(part)
     candidates = part.select(kb, kr).with_columns(index.to_series()).filter(
         pl.col(kb).is_not_null() & pl.col(kr).is_not_null() & (pl.col(kb) != pl.col(kr)))
     return index.join(
-        candidates.select(_ROW_ID, kanji_names_equal_frame(candidates, kb, kr).alias(KANJI_VARIANT)),
-        on=_ROW_ID, how="left", maintain_order="left").get_column(KANJI_VARIANT)
+        candidates.select(S.PAIR, kanji_names_equal_frame(candidates, kb, kr).alias(KANJI_VARIANT)),
+        on=S.PAIR, how="left", maintain_order="left").get_column(KANJI_VARIANT)
 
 
 
@@ -513,16 +494,16 @@ def _address_extras(part: pl.DataFrame) -> list[pl.Series]:
     """Computed in the 住所 item's thread, each for the few pairs that need it (null elsewhere):
     ``_machiaza_variant_equal`` — the 注11 keys of the pairs whose keys differ, equal up to 異体字; and
     ``_same_municipality_name`` — the 市区町村 names of the pairs whose places differ, alike once folded."""
-    kb, kr = f"_key:{C.ADDRESS}:b", f"_key:{C.ADDRESS}:r"
+    kb, kr = S.key(C.ADDRESS, "b"), S.key(C.ADDRESS, "r")
     index = _row_index(part)
     fields = part.select(*(pl.col(k).struct.field(f).alias(f"{f}:{side}") for k, side in ((kb, "b"), (kr, "r"))
                            for f in ("machiaza_key", "city", "municipality"))).with_columns(index.to_series())
     keys = fields.filter(pl.col("machiaza_key:b") != pl.col("machiaza_key:r"))
     places = fields.filter(pl.col("city:b") != pl.col("city:r")).select(
-        _ROW_ID, (fold_municipality(pl.col("municipality:b")) == fold_municipality(pl.col("municipality:r")))
+        S.PAIR, (fold_municipality(pl.col("municipality:b")) == fold_municipality(pl.col("municipality:r")))
         .alias(SAME_NAME))
-    variant = keys.select(_ROW_ID, variants_equal_frame(keys, "machiaza_key:b", "machiaza_key:r").alias(MACHIAZA_VARIANT))
-    return [index.join(found, on=_ROW_ID, how="left", maintain_order="left").get_column(name)
+    variant = keys.select(S.PAIR, variants_equal_frame(keys, "machiaza_key:b", "machiaza_key:r").alias(MACHIAZA_VARIANT))
+    return [index.join(found, on=S.PAIR, how="left", maintain_order="left").get_column(name)
             for found, name in ((variant, MACHIAZA_VARIANT), (places, SAME_NAME))]
 
 
@@ -531,13 +512,13 @@ def compare(df: pl.DataFrame) -> pl.DataFrame:
 
     Each item's level chain runs once (a small integer); verdict and reason are looked up from it.
     """
-    levels = [f"_level:{c.item}" for c in COMPARISONS]
+    levels = [S.level(c.item) for c in COMPARISONS]
     df = df.with_columns(c.level_expr().alias(name) for c, name in zip(COMPARISONS, levels, strict=True))
     return df.with_columns(
         [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
         + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-    ).drop(levels, *(f"_same:{c.item}" for c in COMPARISONS), *(f"_alike:{c.item}" for c in COMPARISONS if c.split),
-           *(f"_unusable:{c.item}" for c in COMPARISONS if c.identified_by_key))
+    ).drop(levels, *(S.same(c.item) for c in COMPARISONS), *(S.alike(c.item) for c in COMPARISONS if c.split),
+           *(S.unusable(c.item) for c in COMPARISONS if c.identified_by_key))
 
 
 # --- one record at a time ----------------------------------------------------------------------------
@@ -551,23 +532,23 @@ def prepare_record(values: Mapping[str, str | None], home: str | None = None) ->
     for cmp in COMPARISONS:
         b, r = values.get(C.business(cmp.item)), values.get(C.registry(cmp.item))
         same = True if b is None or r is None else (b == r or strip_blanks(b) == strip_blanks(r))
-        row[f"_same:{cmp.item}"] = same
+        row[S.same(cmp.item)] = same
         kb = kr = None
         if not same:
             kb = cmp.key_of(b, home)
             if cmp.normalise_of is not None:  # a split item: texts that normalise alike have one set of parts
                 alike = cmp.normalise_of(b) == cmp.normalise_of(r)
-                row[f"_alike:{cmp.item}"] = alike
+                row[S.alike(cmp.item)] = alike
                 kr = kb if alike else cmp.key_of(r, home)
             else:
                 kr = cmp.key_of(r, home)
-        row[_key(cmp.item, "b")], row[_key(cmp.item, "r")] = kb, kr
+        row[S.key(cmp.item, "b")], row[S.key(cmp.item, "r")] = kb, kr
         if cmp.identified_by_key:
-            row[f"_unusable:{cmp.item}"] = same and b is not None and not cmp.identifies_of(b)
-    kb, kr = row[_key(C.KANJI_NAME, "b")], row[_key(C.KANJI_NAME, "r")]
+            row[S.unusable(cmp.item)] = same and b is not None and not cmp.identifies_of(b)
+    kb, kr = row[S.key(C.KANJI_NAME, "b")], row[S.key(C.KANJI_NAME, "r")]
     if kb is not None and kr is not None and kb != kr:
         row[KANJI_VARIANT] = kanji_names_equal(kb, kr)
-    ab, ar = row[_key(C.ADDRESS, "b")], row[_key(C.ADDRESS, "r")]
+    ab, ar = row[S.key(C.ADDRESS, "b")], row[S.key(C.ADDRESS, "r")]
     if ab is not None and ar is not None:
         if ab.machiaza_key is not None and ar.machiaza_key is not None and ab.machiaza_key != ar.machiaza_key:
             row[MACHIAZA_VARIANT] = variants_equal(ab.machiaza_key, ar.machiaza_key)
@@ -583,5 +564,5 @@ def compare_record(row: dict[str, object]) -> dict[str, object]:
     for cmp in COMPARISONS:
         level = cmp.level_of(row)
         row[C.item_verdict(cmp.item)] = None if level is None else str(level.label)
-        row[f"_reason:{cmp.item}"] = None if level is None or level.reason is None else str(level.reason)
+        row[S.reason(cmp.item)] = None if level is None or level.reason is None else str(level.reason)
     return row

@@ -25,7 +25,8 @@ from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
-from himozuke.match.compare import COMPARISONS, EQUAL, ItemVerdict, compare, no_one, prepare
+from himozuke.match import scratch as S
+from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, no_one, prepare
 from himozuke.match.conditions import Col, Cond, Eq, Gt, IsNull, Lit, Ne, first_holding
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
 from himozuke.match.evidence import evidence
@@ -48,7 +49,6 @@ REASON_DETAIL = "理由説明"
 #: Types of the result columns (all text but 行番号 and 優先度).
 RESULT_SCHEMA: dict[str, pl.DataType] = {c: pl.String() for c in RESULT_COLUMNS} | {C.ROW: pl.Int64(),
                                                                                    C.PRIORITY: pl.Int32()}
-_REJECT_DETAIL = "_reject_detail"
 _INQUIRY_REASON = {
     C.INQUIRY_NOT_FOUND: Reason.INQUIRY_NOT_FOUND,
     C.INQUIRY_MULTIPLE: Reason.INQUIRY_MULTIPLE,
@@ -57,8 +57,7 @@ _INQUIRY_REASON = {
 }
 
 
-NUMBER_KEY = "_number_key"  #: the 個人番号 as an integer (scale and Spark read it)
-_KEY = NUMBER_KEY
+NUMBER_KEY = S.NUMBER_KEY  #: the 個人番号 as an integer (scale, Spark and recheck read it)
 
 
 def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -68,7 +67,7 @@ def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
         pl.col(C.ROW),
         mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
         *(pl.col(i).alias(C.business(i)) for i in C.ITEMS),
-    ).with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
+    ).with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY))
 
 
 def number_key_expr(e: pl.Expr) -> pl.Expr:
@@ -80,26 +79,34 @@ def number_key_expr(e: pl.Expr) -> pl.Expr:
 def _with_key(business: pl.DataFrame | pl.LazyFrame):
     """``business`` with ``_number_key`` (frames from :func:`business_frame` carry it already)."""
     names = business.collect_schema().names() if isinstance(business, pl.LazyFrame) else business.columns
-    return business if _KEY in names else business.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(_KEY))
+    return business if NUMBER_KEY in names else business.with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY))
 
 
-_COUNT = "_registry_count"
+
+
+def with_registry_key(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """Registry records with ``_number_key`` (the 個人番号 as typed, normalised, as an integer) in place of 個人番号."""
+    # two steps: in one expression the parse would run the normaliser once per use of its input (4×)
+    return rows.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
+        number_key_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY)).drop(C.MY_NUMBER)
 
 
 def registry_rows(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     """Registry records → ``_number_key``, ``<item>_住基`` and 照会結果 for every well-formed 個人番号
-    (duplicates kept: see :func:`registry_frame`)."""
+    (duplicates kept: see :func:`registry_frame`). Records that carry ``_number_key`` already (the bucketed and
+    Spark engines compute it once, to route them) are not normalised again."""
     lf = rows.lazy()
-    status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in lf.collect_schema().names() else pl.lit(C.INQUIRY_FOUND)
-    return lf.select(
-        number_key_expr(mynumber.normalize_expr(pl.col(C.MY_NUMBER))).alias(_KEY),
+    names = lf.collect_schema().names()
+    status = pl.col(C.INQUIRY_RESULT) if C.INQUIRY_RESULT in names else pl.lit(C.INQUIRY_FOUND)
+    return (lf if NUMBER_KEY in names else with_registry_key(lf)).select(
+        pl.col(NUMBER_KEY),
         *(pl.col(i).alias(C.registry(i)) for i in C.ITEMS),
         status.fill_null(C.INQUIRY_FOUND).alias(C.INQUIRY_RESULT),
-    ).filter(pl.col(_KEY).is_not_null())
+    ).filter(pl.col(NUMBER_KEY).is_not_null())
 
 
 def _one_per_number(rows: pl.LazyFrame) -> pl.LazyFrame:
-    return rows.with_columns(pl.len().over(_KEY).alias(_COUNT)).unique(_KEY, keep="first", maintain_order=True)
+    return rows.with_columns(pl.len().over(NUMBER_KEY).alias(S.REGISTRY_COUNT)).unique(NUMBER_KEY, keep="first", maintain_order=True)
 
 
 def registry_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
@@ -112,8 +119,8 @@ def one_per_number(registry: pl.DataFrame) -> pl.DataFrame:
     """:func:`registry_frame`'s last step on collected :func:`registry_rows`. Cheap path: when no number occurs
     twice (a register, as a rule) every count is 1 and nothing is dropped — one hash pass instead of a count
     per group and a ``unique``."""
-    if registry.get_column(_KEY).n_unique() == registry.height:  # (a distinct count is 3× cheaper than is_duplicated)
-        return registry.with_columns(pl.lit(1, dtype=pl.get_index_type()).alias(_COUNT))
+    if registry.get_column(NUMBER_KEY).n_unique() == registry.height:  # (a distinct count is 3× cheaper than is_duplicated)
+        return registry.with_columns(pl.lit(1, dtype=pl.get_index_type()).alias(S.REGISTRY_COUNT))
     return _one_per_number(registry.lazy()).collect()
 
 
@@ -127,7 +134,7 @@ _NUMBER_REASON = {
 def _number_reason() -> pl.Expr:
     """Why a business 個人番号 cannot be compared (null when it can): :func:`himozuke.mynumber.problem_expr`,
     the rule the pre-flight applies too, from the normalised text and its ``_number_key``."""
-    return mynumber.problem_expr(pl.col(C.MY_NUMBER), pl.col(_KEY)).replace_strict(
+    return mynumber.problem_expr(pl.col(C.MY_NUMBER), pl.col(NUMBER_KEY)).replace_strict(
         _NUMBER_REASON, default=None, return_dtype=pl.String)
 
 
@@ -135,8 +142,8 @@ _STATUS = Col(C.INQUIRY_RESULT)
 #: Why the registry side cannot be compared, in order; the first that holds is the reason (``_registry_count``:
 #: how often the number occurs in the registry, null when never; 照会結果 null is 該当).
 REGISTRY_RULES: tuple[tuple[Cond, Reason], ...] = (
-    (IsNull(Col(_COUNT)), Reason.NOT_IN_REGISTRY),
-    (Gt(Col(_COUNT), Lit(1)), Reason.REGISTRY_DUPLICATE),
+    (IsNull(Col(S.REGISTRY_COUNT)), Reason.NOT_IN_REGISTRY),
+    (Gt(Col(S.REGISTRY_COUNT), Lit(1)), Reason.REGISTRY_DUPLICATE),
     *((Eq(_STATUS, Lit(code)), reason) for code, reason in _INQUIRY_REASON.items()),
     (Ne(_STATUS, Lit(C.INQUIRY_FOUND)), Reason.INQUIRY_ERROR),
 )
@@ -155,7 +162,7 @@ def _registry_reason(clean: bool = False) -> pl.Expr:
 def registry_reason_of(count: int | None, status: str | None) -> str | None:
     """:func:`_registry_reason` of one record: ``count`` rows of the registry have its number, ``status`` is
     their 照会結果 (None: 該当)."""
-    row = {_COUNT: count, C.INQUIRY_RESULT: C.INQUIRY_FOUND if status is None else status}
+    row = {S.REGISTRY_COUNT: count, C.INQUIRY_RESULT: C.INQUIRY_FOUND if status is None else status}
     i = first_holding([cond for cond, _ in REGISTRY_RULES], row)
     return None if i is None else str(REGISTRY_RULES[i][1])
 
@@ -167,7 +174,7 @@ def number_reason_of(number: str | None) -> str | None:
 
 
 _PERSON_ITEMS = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)
-PERSON = "_person"
+PERSON = S.PERSON
 
 
 def person_key_expr() -> pl.Expr:
@@ -191,7 +198,7 @@ def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: Part
     else:
         keys = person_ids(business, *columns, tables=tables)
     # the key of every row, then the narrow filter (filtering the wide frame first would gather every column)
-    return business.select(C.ROW, _KEY).with_columns(keys.alias(PERSON)).filter(pl.col(PERSON).is_not_null())
+    return business.select(C.ROW, NUMBER_KEY).with_columns(keys.alias(PERSON)).filter(pl.col(PERSON).is_not_null())
 
 
 def several_numbers_rows(persons: pl.DataFrame) -> pl.Series:
@@ -205,8 +212,8 @@ def several_numbers_rows(persons: pl.DataFrame) -> pl.Series:
     return (
         persons.sort(PERSON)  # equal keys side by side: a repeat is next to its twin (3× cheaper than is_duplicated)
         .filter((person == person.shift(1)) | (person == person.shift(-1)))
-        .filter(mynumber.is_valid_integer_expr(pl.col(_KEY)))
-        .filter(several_numbers_expr(pl.col(_KEY), pl.col(PERSON)))
+        .filter(mynumber.is_valid_integer_expr(pl.col(NUMBER_KEY)))
+        .filter(several_numbers_expr(pl.col(NUMBER_KEY), pl.col(PERSON)))
         .get_column(C.ROW)
     )
 
@@ -216,13 +223,13 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
 
     Only the few rows that repeat a number are looked at; the wide frame is never copied.
     """
-    valid = pl.col("_e_number").is_null()
-    rows, numbers = df.select(valid.sum(), pl.col(_KEY).filter(valid).n_unique()).row(0)
+    valid = pl.col(S.NUMBER_REASON).is_null()
+    rows, numbers = df.select(valid.sum(), pl.col(NUMBER_KEY).filter(valid).n_unique()).row(0)
     if rows == numbers:  # cheap path: no number repeats (a distinct count, 3× cheaper than counting per number)
-        return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias("_cross"))
-    df = df.with_columns((valid & (pl.len().over(_KEY) > 1)).alias("_repeated"))  # integer key: cheap to group
+        return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias(S.CROSS))
+    df = df.with_columns((valid & (pl.len().over(NUMBER_KEY) > 1)).alias(S.REPEATED))  # integer key: cheap to group
     shared = (
-        df.filter(pl.col("_repeated"))
+        df.filter(pl.col(S.REPEATED))
         .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
         .with_columns(person_key_expr().alias(PERSON))
         .filter(shared_number_expr(pl.col(C.MY_NUMBER), pl.col(PERSON)))
@@ -230,18 +237,22 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     )
     return df.with_columns(pl.col(C.ROW).is_in(shared.implode()).alias(K.NUMBER_SHARED)).with_columns(
         pl.when(pl.col(K.NUMBER_SHARED)).then(pl.lit(str(Reason.NUMBER_SHARED)))
-        .when(pl.col("_repeated")).then(pl.lit(str(Reason.NUMBER_REPEATED)))
-        .otherwise(pl.lit(None, dtype=pl.String)).alias("_cross")
+        .when(pl.col(S.REPEATED)).then(pl.lit(str(Reason.NUMBER_REPEATED)))
+        .otherwise(pl.lit(None, dtype=pl.String)).alias(S.CROSS)
     )
 
 
-_IDX = "_idx"
 #: Items whose values are usually longer than the 12 bytes a string view holds inline.
 _LONG_TEXTS = (C.KANJI_NAME, C.KANA_NAME, C.ADDRESS)
 
 
+def no_several_numbers() -> pl.Series:
+    """:func:`check_bucket`'s ``several_numbers`` when there is no whole-file pass: no row is flagged."""
+    return pl.Series(C.ROW, [], dtype=pl.Int64)
+
+
 def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
-                 several_numbers: pl.Series | Callable[[], pl.Series] | None = None,
+                 several_numbers: Callable[[], pl.Series] = no_several_numbers,
                  home_prefecture: str | None = None, known: Callable[[], dict] | None = None) -> pl.DataFrame:
     """Check one bucket: ``business`` from :func:`business_frame`, ``registry`` from :func:`registry_frame`.
 
@@ -249,49 +260,43 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     市区町村 name several prefectures have when an address leaves its own out; None: such a name is 市区町村不一致.
     ``known``: a function giving texts already normalised for an item (item → (texts, keys)), which the item
     comparisons need not normalise again (:func:`check_frames` lends the person pass's).
-    ``several_numbers`` holds the 行番号 flagged by :func:`several_numbers_rows` (global pass), or a function
-    giving them when they are needed (last: the pass may still be running beside this one). Result rows
+    ``several_numbers`` gives the 行番号 flagged by :func:`several_numbers_rows` (the whole-file pass); it is
+    called last, when they are needed, so that the pass may still be running beside this one. Result rows
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
     normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
     """
-    df = _with_key(business).with_columns(_number_reason().alias("_e_number"))
+    df = _with_key(business).with_columns(_number_reason().alias(S.NUMBER_REASON))
     # cheap path: a register as it should be (every number found once) — its 照会結果 is not joined or tested
-    clean = registry.height == 0 or (registry.get_column(_COUNT).max() == 1
+    clean = registry.height == 0 or (registry.get_column(S.REGISTRY_COUNT).max() == 1
                                      and registry.get_column(C.INQUIRY_RESULT).eq(C.INQUIRY_FOUND).all())
-    df = df.join(registry.drop(C.INQUIRY_RESULT) if clean else registry, on=_KEY, how="left",
+    df = df.join(registry.drop(C.INQUIRY_RESULT) if clean else registry, on=NUMBER_KEY, how="left",
                  maintain_order="left").with_columns(
-        pl.coalesce(pl.col("_e_number"), _registry_reason(clean)).alias(K.E_REASON)
+        pl.coalesce(pl.col(S.NUMBER_REASON), _registry_reason(clean)).alias(K.E_REASON)
     )
-    df = _cross_number(df).drop(_KEY)
+    df = _cross_number(df).drop(NUMBER_KEY)
     comparable = pl.col(K.E_REASON).is_null()
-    # identical text on every item, each a value that identifies someone: A without any normaliser
-    # (whitespace-only differences go the long way). One column per item (evaluated in parallel), handed on
-    # to prepare, which needs them again.
-    equal = [EQUAL.format(i) for i in C.ITEMS]
+    # cheap path: identical text on every item, each identifying someone, is A without any normaliser
+    # (the per-item equalities are handed on to prepare, which needs them again)
+    equal = [S.equal(i) for i in C.ITEMS]
     df = df.with_columns((pl.col(C.business(i)) == pl.col(C.registry(i))).alias(e) for i, e in zip(C.ITEMS, equal, strict=True))
-    df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias("_cheap"))
-    df = df.with_columns(pl.col("_cheap") & ~_identifies_no_one(df, df.get_column("_cheap"), known))
-    # Where the texts are identical the registry column takes the business row's string (the same bytes). The
-    # join left the registry strings in the registry file's order, scattered over memory; the result is written
-    # in business order, so this way the writer reads ~90 % of them in order: 30 % less write time at 1 M rows.
-    # Only the long texts: a string of up to 12 bytes (dates, sex codes) lives in its view, not in a buffer.
-    df = df.with_columns(pl.when(pl.col(EQUAL.format(i))).then(pl.col(C.business(i))).otherwise(pl.col(C.registry(i)))
+    df = df.with_columns((comparable & pl.all_horizontal(pl.col(e).fill_null(False) for e in equal)).alias(S.CHEAP))
+    df = df.with_columns(pl.col(S.CHEAP) & ~_identifies_no_one(df, df.get_column(S.CHEAP), known))
+    # identical long texts take the business row's string (same bytes): the writer then reads them in order
+    df = df.with_columns(pl.when(pl.col(S.equal(i))).then(pl.col(C.business(i))).otherwise(pl.col(C.registry(i)))
                          .alias(C.registry(i)) for i in _LONG_TEXTS)
     # narrow first: an eager filter would gather every column of the wide frame
     to_compare = df.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
-        *equal, (comparable & ~pl.col("_cheap")).alias("_compare"),
-    ).filter("_compare").drop("_compare")
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(S.ROW_INDEX), *(c for i in C.ITEMS for c in (C.business(i), C.registry(i))),
+        *equal, (comparable & ~pl.col(S.CHEAP)).alias(S.TO_COMPARE),
+    ).filter(S.TO_COMPARE).drop(S.TO_COMPARE)
     compared = None
     if to_compare.height:
         compared = compare(prepare(to_compare, home_prefecture, known))
-        compared = compared.select(_IDX, *_VERDICTS, *_REASONS).with_columns(
-            evidence(compared, (f"_key:{C.BIRTH_DATE}:b", f"_key:{C.BIRTH_DATE}:r")).get_columns())
-    if callable(several_numbers):
-        several_numbers = several_numbers()
-    several = pl.col(C.ROW).is_in(several_numbers.implode()) if several_numbers is not None else pl.lit(False)
+        compared = compared.select(S.ROW_INDEX, *_VERDICTS, *_REASONS).with_columns(
+            evidence(compared, (S.key(C.BIRTH_DATE, "b"), S.key(C.BIRTH_DATE, "r"))).get_columns())
+    several = pl.col(C.ROW).is_in(several_numbers().implode())
     return _assemble(df.with_columns(
-        pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias("_several")), compared)
+        pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias(S.SEVERAL)), compared)
 
 
 def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], dict] | None = None) -> pl.Series:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
@@ -317,7 +322,7 @@ def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], d
 
 
 _VERDICTS = tuple(C.item_verdict(i) for i in C.ITEMS)
-_REASONS = tuple(f"_reason:{i}" for i in C.ITEMS)
+_REASONS = tuple(S.reason(i) for i in C.ITEMS)
 
 
 def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
@@ -329,16 +334,16 @@ def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame: 
     compared pairs, flagged rows) are classified and explained, as a narrow frame; their nine derived
     columns are scattered into columns of those constants, so the wide frame is never copied.
     """
-    plain = pl.col("_cheap") & ~pl.col(K.NUMBER_SHARED) & pl.col("_cross").is_null() & pl.col("_several").is_null()
-    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_IDX), K.E_REASON, "_cross", "_several",
-                       K.NUMBER_SHARED, "_cheap", (~plain).alias("_rest")).filter("_rest")
+    plain = pl.col(S.CHEAP) & ~pl.col(K.NUMBER_SHARED) & pl.col(S.CROSS).is_null() & pl.col(S.SEVERAL).is_null()
+    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(S.ROW_INDEX), K.E_REASON, S.CROSS, S.SEVERAL,
+                       K.NUMBER_SHARED, S.CHEAP, (~plain).alias(S.REST)).filter(S.REST)
     if compared is None:
-        compared = pl.DataFrame(schema={_IDX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String),
+        compared = pl.DataFrame(schema={S.ROW_INDEX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String),
                                         **EVIDENCE_SCHEMA})
-    others = others.join(compared, on=_IDX, how="left", maintain_order="left").with_columns(
-        pl.when(pl.col("_cheap")).then(pl.lit(str(ItemVerdict.EXACT))).otherwise(pl.col(v)).alias(v)
+    others = others.join(compared, on=S.ROW_INDEX, how="left", maintain_order="left").with_columns(
+        pl.when(pl.col(S.CHEAP)).then(pl.lit(str(ItemVerdict.EXACT))).otherwise(pl.col(v)).alias(v)
         for v in _VERDICTS)  # a flagged cheap-path row: every item identical
-    idx, done = others.get_column(_IDX), others.select(*_VERDICTS, *_derived(others))
+    idx, done = others.get_column(S.ROW_INDEX), others.select(*_VERDICTS, *_derived(others))
     del others
     n = df.height
     constant = {**{v: str(ItemVerdict.EXACT) for v in _VERDICTS}, C.VERDICT: str(K.Verdict.A), C.REASONS: None,
@@ -359,10 +364,10 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
     """判定, 理由, 理由説明 and 優先度 of every row of ``df``, from its flags (E reason, ``_cross``, ``_several``,
     number shared) and its item verdicts and reasons."""
     reasons = pl.concat_str(
-        [pl.col(K.E_REASON), pl.col("_cross"), pl.col("_several"), *(pl.col(f"_reason:{i}") for i in C.ITEMS)],
+        [pl.col(K.E_REASON), pl.col(S.CROSS), pl.col(S.SEVERAL), *(pl.col(r) for r in _REASONS)],
         separator=";", ignore_nulls=True,
     )
-    detail_cols = [pl.col(_REJECT_DETAIL)] if _REJECT_DETAIL in df.columns else []
+    detail_cols = [pl.col(S.REJECT_DETAIL)] if S.REJECT_DETAIL in df.columns else []
     df = df.with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS))
     # a file has a few hundred distinct reason combinations, not a million: explain each once, then look up
     codes = df.get_column(C.REASONS).unique().drop_nulls()
@@ -393,12 +398,12 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
             **{C.business(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
             **{C.registry(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
             **{C.item_verdict(i): pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
-            **{f"_reason:{i}": pl.Series([None] * n, dtype=pl.String) for i in C.ITEMS},
+            **{r: pl.Series([None] * n, dtype=pl.String) for r in _REASONS},
             K.E_REASON: pl.Series([str(Reason.ROW_UNREADABLE)] * n, dtype=pl.String),
-            "_cross": pl.Series([None] * n, dtype=pl.String),
-            "_several": pl.Series([None] * n, dtype=pl.String),
+            S.CROSS: pl.Series([None] * n, dtype=pl.String),
+            S.SEVERAL: pl.Series([None] * n, dtype=pl.String),
             K.NUMBER_SHARED: pl.Series([False] * n, dtype=pl.Boolean),
-            _REJECT_DETAIL: rejects[REJECT_REASON],
+            S.REJECT_DETAIL: rejects[REJECT_REASON],
         }
     ).with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in EVIDENCE_SCHEMA.items())
     return _finish(frame)
@@ -409,9 +414,7 @@ def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: p
     """The whole check in memory, as one bucket: result rows in input (行番号) order. ``home_prefecture`` as for
     :func:`check_bucket` (decided by :mod:`himozuke.match.home`)."""
     business = business_frame(business_rows).collect()
-    # The global "one person, several numbers" pass is needed only at the very end: it runs in a thread of its
-    # own (Polars releases the GIL) and fills the second core while this one is in the bucket's serial steps.
-    # The business texts it normalises are lent to the item comparisons, which would normalise them again.
+    # the several-numbers pass, needed last, runs beside the bucket's serial steps; its normalised texts are lent
     columns = tuple(C.business(i) for i in _PERSON_ITEMS)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="himozuke-several") as pool:
         tables = pool.submit(part_tables, business, *columns)

@@ -25,13 +25,13 @@ import re
 import polars as pl
 
 from himozuke.formats import columns as C
+from himozuke.match import scratch as S
 from himozuke.text.blank import BLANK_CLASS
 from himozuke.text.kana import kana_key, kana_key_expr
 from himozuke.text.kanji import kanji_name_key, kanji_name_key_expr
 
-GIVEN_DIFFERS = "_ev_given_differs"  #: the 名 (カナ) differs: another person's given name (null: no 姓・名 split)
-SURNAME_AGREES = "_ev_surname_agrees"  #: the 姓 agrees (カナ or 漢字): the same family
-BIRTH = "_ev_birth"  #: 生年月日: "same", "typo" or "far" (null when a side is unreadable)
+#: the evidence columns (:mod:`himozuke.match.scratch`): 名 differs, 姓 agrees, 生年月日 same / typo / far
+GIVEN_DIFFERS, SURNAME_AGREES, BIRTH = S.GIVEN_DIFFERS, S.SURNAME_AGREES, S.BIRTH
 COLUMNS: tuple[str, ...] = (GIVEN_DIFFERS, SURNAME_AGREES, BIRTH)
 SCHEMA: dict[str, pl.DataType] = {GIVEN_DIFFERS: pl.Boolean(), SURNAME_AGREES: pl.Boolean(), BIRTH: pl.String()}
 

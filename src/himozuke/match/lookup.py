@@ -49,6 +49,7 @@ from himozuke.formats.profiles import Profile
 from himozuke.formats.records import open_records
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import home
+from himozuke.match import scratch as S
 from himozuke.match.classify import Verdict
 from himozuke.match.compare import MATCHING, compare, prepare
 from himozuke.text.blank import is_blank_expr, strip_blanks_expr
@@ -213,13 +214,13 @@ def candidates(inquiries: pl.DataFrame, register: Register) -> pl.DataFrame:
     compared = compare(prepare(pairs.select(items), register.home_prefecture))
     used = _used(pl.col(INQUIRY_KIND))
     judged = pl.concat([pairs.select(C.ROW, INQUIRY_KIND, C.MY_NUMBER, _DV), compared.select(
-        *items, *(C.item_verdict(i) for i in C.ITEMS), *(f"_reason:{i}" for i in C.ITEMS))], how="horizontal")
+        *items, *(C.item_verdict(i) for i in C.ITEMS), *(S.reason(i) for i in C.ITEMS))], how="horizontal")
     agrees = pl.all_horizontal(~used[i] | pl.col(C.item_verdict(i)).is_in([str(v) for v in MATCHING])
                                for i in C.ITEMS)
     return judged.filter(agrees).select(
         C.ROW, INQUIRY_KIND, C.MY_NUMBER, *items, _DV,
         *(pl.when(used[i]).then(pl.col(C.item_verdict(i))).alias(C.item_verdict(i)) for i in C.ITEMS),
-        pl.concat_str([pl.when(used[i]).then(pl.col(f"_reason:{i}")) for i in C.ITEMS], separator=";",
+        pl.concat_str([pl.when(used[i]).then(pl.col(S.reason(i))) for i in C.ITEMS], separator=";",
                       ignore_nulls=True).alias(C.REASONS),
     )
 

@@ -3,7 +3,8 @@
 Phases, each atomic and skipped on ``--resume`` when already done:
 
 1. **partition** — both files stream (Polars ``sink_parquet`` with ``PartitionBy``) into Parquet buckets by a
-   hash of 個人番号, so a number's business rows and its registry row land in the same bucket. A second
+   hash of 個人番号 as an integer (``_number_key``, normalised and parsed once, here), so a number's business
+   rows and its registry row land in the same bucket. A second
    partition by a hash of the *person* key serves the one cross-record check that is not number-local
    ("one person under several numbers"); its flagged rows are few and kept in memory.
 2. **check** — bucket by bucket, the in-memory engine (:func:`himozuke.match.engine.check_bucket`); each
@@ -30,12 +31,13 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, mynumber
+from himozuke import __version__
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.match import home as home_of
 from himozuke.match.engine import (
+    NUMBER_KEY,
     PERSON,
     RESULT_SCHEMA,
     business_frame,
@@ -45,6 +47,7 @@ from himozuke.match.engine import (
     registry_rows,
     rejected_rows,
     several_numbers_rows,
+    with_registry_key,
 )
 from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
 
@@ -55,8 +58,8 @@ Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or N
 
 def sink_row_group(plan: Plan) -> int:
     """Rows per Parquet row group while partitioning. Every open bucket file buffers one row group, so the
-    sink holds ``buckets × row group`` rows: without a bound it held whole buckets (9.2 GB peak at 60 M
-    pairs, growing with the input); sized so the buffers take a quarter of the memory limit."""
+    sink holds ``buckets × row group`` rows: without a bound it holds whole buckets (growing with the input);
+    sized so the buffers take a quarter of the memory limit."""
     budget = plan.range_rows * BUCKET_BYTES_PER_ROW
     return max(1_000, min(50_000, budget // (max(plan.buckets, 1) * SINK_BYTES_PER_ROW)))
 
@@ -87,7 +90,9 @@ def fingerprint(path: Path) -> dict:
 
 
 def bucket_expr(n: int) -> pl.Expr:
-    return (pl.col(C.MY_NUMBER).fill_null("").hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
+    """The bucket of a row with ``_number_key``: a number's business rows and registry rows meet in one; a row
+    without a well-formed number meets no one, and is placed by its 行番号 (no bucket gets them all)."""
+    return (pl.coalesce(pl.col(NUMBER_KEY), pl.col(C.ROW)).hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
 
 
 def _scan_bucket(root: Path, i: int) -> pl.DataFrame | None:
@@ -148,8 +153,8 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     row_group = sink_row_group(plan)
     business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
-    registry.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)).with_columns(
-        bucket_expr(n)).sink_parquet(
+    # the number normalised and parsed once, here: the check reads the key (registry_rows)
+    with_registry_key(registry).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
     business_rejects.sink_parquet(tmp / "business_rejects.parquet")
     # Person buckets: the person key of every business row with a valid number, bucketed by the key itself
@@ -205,8 +210,8 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
                 result = None
             else:
                 reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
-                    schema={C.MY_NUMBER: pl.String, **{i: pl.String for i in C.ITEMS}})).collect())
-                result = check_bucket(b, reg, several, home_prefecture)
+                    schema={NUMBER_KEY: pl.Int64, **{i: pl.String for i in C.ITEMS}})).collect())
+                result = check_bucket(b, reg, lambda: several, home_prefecture)
         tmp = work.results / f"bucket-{name}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()

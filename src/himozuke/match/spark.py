@@ -7,8 +7,9 @@ functions the local engine runs, on Arrow batches (``mapInArrow``, ``applyInArro
    before + place in the split, so a file read by many tasks keeps its numbers. Encoding and layout profile
    are chosen by :func:`open_records` on the file's first MiB, exactly as locally.
 2. **read** (``mapInArrow``) — a batch is decoded in one codec call, parsed by ``parse_lines``, mapped through
-   the profile; business rows get ``business_frame``, both sides a 個人番号 bucket (scale.py's hash), business
-   rows a bucket of their person key (``person_frame``).
+   the profile; business rows get ``business_frame``, registry rows their ``_number_key`` (the number normalised
+   and parsed once, here), both sides a 個人番号 bucket (scale.py's hash of that key), business rows a bucket of
+   their person key (``person_frame``).
 3. **several numbers** — ``groupBy(person bucket).applyInArrow(several_numbers_rows)``; the few flagged
    行番号 are collected and broadcast.
 4. **check** — ``cogroup(bucket).applyInArrow``: ``registry_frame`` + ``check_bucket`` per bucket;
@@ -33,7 +34,6 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import mynumber
 from himozuke.errors import InputFileError, UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import Profile, resolve
@@ -50,6 +50,7 @@ from himozuke.match.engine import (
     registry_frame,
     rejected_rows,
     several_numbers_rows,
+    with_registry_key,
 )
 from himozuke.match.scale import BUCKET, bucket_expr
 from himozuke.text.municipality import leading_prefecture_expr
@@ -63,9 +64,10 @@ _PERSON_KEY = "_person_key"  # the hashed person key as Int64 (Spark has no unsi
 ROWS_PER_BUCKET = 200_000
 _HEAD_BYTES = 1 << 20  # what the local reader looks at to choose the encoding
 _BUSINESS_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
-                    **{C.business(i): pl.String() for i in C.ITEMS}, BUCKET: pl.Int32(), _PERSON: pl.Int32(),
-                    _PERSON_KEY: pl.Int64()}
-_REGISTRY_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), C.MY_NUMBER: pl.String(),
+                    NUMBER_KEY: pl.Int64(), **{C.business(i): pl.String() for i in C.ITEMS}, BUCKET: pl.Int32(),
+                    _PERSON: pl.Int32(), _PERSON_KEY: pl.Int64()}
+#: the registry's 個人番号 travels as its ``_number_key`` only (normalised and parsed once, when it is read)
+_REGISTRY_SCHEMA = {C.ROW: pl.Int64(), _KIND: pl.String(), REJECT_REASON: pl.String(), NUMBER_KEY: pl.Int64(),
                     **{i: pl.String() for i in C.ITEMS}, C.INQUIRY_RESULT: pl.String(), BUCKET: pl.Int32()}
 
 
@@ -137,8 +139,7 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
                 bucket_expr(buckets), (pl.col("_hash") % buckets).cast(pl.Int32).alias(_PERSON),
                 pl.col("_hash").reinterpret(signed=True).alias(_PERSON_KEY))
         else:
-            records = standard.with_columns(mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER)
-                                            ).with_columns(bucket_expr(buckets))
+            records = with_registry_key(standard).with_columns(bucket_expr(buckets))
         records = records.with_columns(pl.col(BUCKET).cast(pl.Int32), pl.lit(_ROW_KIND).alias(_KIND))
         out = pl.concat([records.collect(), rejects.with_columns(pl.lit(_REJECT_KIND).alias(_KIND)).collect()],
                         how="diagonal_relaxed")
@@ -147,8 +148,7 @@ def _read(batches: Iterator, *, table: Table, codec: str, profile: Profile, role
 
 def _several(table):
     """Phase 3 on one person bucket: 行番号 of one person under several numbers."""
-    persons = pl.from_arrow(table).select(C.ROW, mynumber.integer_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY),
-                                          pl.col(_PERSON_KEY).reinterpret(signed=False).alias(PERSON))
+    persons = pl.from_arrow(table).select(C.ROW, NUMBER_KEY, pl.col(_PERSON_KEY).reinterpret(signed=False).alias(PERSON))
     return to_arrow(several_numbers_rows(persons).to_frame(), {C.ROW: pl.Int64()})
 
 
@@ -166,10 +166,13 @@ def _checker(several, home_prefecture: str | None) -> Callable:
         business = pl.from_arrow(business_table)
         if business.height == 0:
             return to_arrow(pl.DataFrame(schema=RESULT_SCHEMA), RESULT_SCHEMA)
-        business = business.sort(C.ROW).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
+        business = business.sort(C.ROW).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS), NUMBER_KEY)
         registry = registry_frame(pl.from_arrow(registry_table).sort(C.ROW).select(
-            C.MY_NUMBER, *C.ITEMS, C.INQUIRY_RESULT)).collect()
-        flagged = pl.Series(C.ROW, several.value, dtype=pl.Int64)
+            NUMBER_KEY, *C.ITEMS, C.INQUIRY_RESULT)).collect()
+
+        def flagged() -> pl.Series:
+            return pl.Series(C.ROW, several.value, dtype=pl.Int64)
+
         return to_arrow(check_bucket(business, registry, flagged, home_prefecture), RESULT_SCHEMA)
 
     return check
@@ -343,7 +346,7 @@ def check_on_spark(business: str, registry: str, *, spark=None, buckets: int | N
                                                              registry_encoding or encoding, n, registry_profile)
         persisted.append(r_frame)
         rows = b_frame.where(F.col(_KIND) == _ROW_KIND)
-        several = rows.where(F.col(_PERSON_KEY).isNotNull()).select(C.ROW, C.MY_NUMBER, _PERSON_KEY, _PERSON).groupBy(
+        several = rows.where(F.col(_PERSON_KEY).isNotNull()).select(C.ROW, NUMBER_KEY, _PERSON_KEY, _PERSON).groupBy(
             _PERSON).applyInArrow(_several, spark_schema({C.ROW: pl.Int64()}))
         flagged = spark.sparkContext.broadcast(sorted(r[C.ROW] for r in several.collect()))
         registry_rows = r_frame.where(F.col(_KIND) == _ROW_KIND)
