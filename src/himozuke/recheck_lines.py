@@ -238,11 +238,12 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
         str(Reason.PERSON_SEVERAL_NUMBERS)).fill_null(False)
     dirty_persons = paired.filter(new | flagged).get_column(D_PERSON).drop_nulls().unique()
     number_d, person_d = pl.col(D_NUMBER), pl.col(D_PERSON)
-    redo = paired.select(new | number_d.is_in(dirty_numbers.implode())
-                         | person_d.is_in(dirty_persons.implode())).to_series()
+    redo = paired.select(new | number_d.is_in(dirty_numbers.implode()).fill_null(False)
+                         | person_d.is_in(dirty_persons.implode()).fill_null(False)).to_series()
     reach = paired.filter(redo)
-    context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode())
-                            | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode())).to_series()
+    context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
+                            | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)
+                            ).to_series()
     with parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile) as (more, _, _):
         pass
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
@@ -257,19 +258,19 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     r_digest = pl.select(pl.when(pl.lit(r_numbers).is_not_null()).then(key.digest(pl.lit(r_numbers)))).to_series()
     part = check_frames(b_context, r_context.filter(r_digest.is_in(in_context.implode()).fill_null(False)),
                         new_rejects if new_rejects.height else None, home_prefecture=home)
+    # (an unreadable line is new, so recomputed: its E row comes from the engine, without carried values)
     redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi") \
         .join(b_context.select(C.ROW, *carried), on=C.ROW, how="left", maintain_order="left")
-    if new_rejects.height:
-        rejected = part.join(new_rejects.select(C.ROW), on=C.ROW, how="semi") \
-            .with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in carried)
-        redone = pl.concat([redone, rejected.select(redone.columns)]).sort(C.ROW)
 
     # the next run's digests: a carried row keeps its own, a recomputed row takes the check's verdict columns
     stored = [c for c in base.lines.columns if c not in (C.ROW, D_ROW, D_NUMBER, D_LINE, D_PERSON)]
-    now = redone.join(paired.select(C.ROW), on=C.ROW, how="semi").select(C.ROW, *stored_derived())
-    derived = paired.select(C.ROW, *stored).update(now, on=C.ROW, how="left", include_nulls=True)
+    now = redone.select(C.ROW, *stored_derived(), pl.lit(True).alias("_now"))
+    derived = paired.select(C.ROW, *stored).join(now, on=C.ROW, how="left", suffix="_now", maintain_order="left")
     digests = paired.select(C.ROW, D_ROW, D_NUMBER, D_PERSON).with_columns(
-        cur.get_column(D_ROW).alias(D_LINE), *(derived.get_column(c) for c in stored))
+        cur.get_column(D_ROW).alias(D_LINE),
+        *(derived.select(pl.when(pl.col("_now")).then(pl.col(f"{c}_now")).otherwise(pl.col(c)).alias(c))
+          .to_series() for c in stored))
+    digests = digests.join(new_rejects.select(C.ROW), on=C.ROW, how="anti", maintain_order="left")  # as a full run
     reg = registry_digests(r_context.filter(pl.lit(r_digest).is_in(reg_changed.implode()).fill_null(False)), key) \
         if reg_changed.len() else None
     registry = base.registry.join(pl.DataFrame({D_NUMBER: reg_changed}), on=D_NUMBER, how="anti")
@@ -282,8 +283,9 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     checked.registry_lines = rpaired.select(pl.col(D_ROW).alias(D_LINE), D_NUMBER)
     with_verdict = paired.with_columns(pl.col(C.VERDICT).cast(pl.String))
     checked.pairs, checked.gone = _pair(with_verdict, new, gone.with_columns(pl.col(C.VERDICT).cast(pl.String)))
-    checked.stats = {"recomputed": int(redo.sum()) + new_rejects.height, "checked_with_context": int(context.sum()),
-                     "carried": n - int(redo.sum()), "new_rows": int(new.sum()), "gone_rows": gone.height,
+    unreadable = new_rejects.height  # counted apart, as by a run that reads the whole file
+    checked.stats = {"recomputed": int(redo.sum()) - unreadable, "checked_with_context": int(context.sum()),
+                     "carried": n - int(redo.sum()), "new_rows": int(new.sum()) - unreadable, "gone_rows": gone.height,
                      "registry_changed": reg_changed.len(), "by_lines": True}
     return ByLines(checked, redone, paired.filter(~redo).select(C.ROW, _PREV), counts, n, r.lines.len(),
                    carried, [c for c in new_rows.columns], {})
