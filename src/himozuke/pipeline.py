@@ -364,7 +364,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     if recheck_lines.why_not(base, b_lines, r_lines, key, show_number=show_number, home=home):
         return None
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
-    header, previous = recheck_lines.previous_result(base.folder)  # before this run clears the folder
+    previous = recheck_lines.previous_result(base.folder)  # before this run clears the folder
     by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
                                         r_profile=r_prof.name)
     expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
@@ -373,7 +373,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         return None
     checked_at = time.perf_counter()
     _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA]).join()
-    recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, header, by, show_number=show_number)
+    recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
     summary = RunSummary(
         business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
         registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,

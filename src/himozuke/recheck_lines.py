@@ -29,7 +29,6 @@ engine's person key (:func:`himozuke.match.engine.person_frame`); no value is ke
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -291,38 +290,70 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
                    carried, [c for c in new_rows.columns], {})
 
 
-def write_result(path: Path, previous: pl.Series, header: bytes, by: ByLines, *, show_number: bool) -> None:
-    """result.csv of a re-check by lines (atomically): the previous result's line of every carried row with its
-    行番号 rewritten, and the recomputed rows' lines from result.csv's writer, in 行番号 order. ``previous``: the
-    baseline's result.csv lines (data lines: 行番号 p is ``previous[p - 2]``); ``header``: its first line."""
+def write_result(path: Path, previous: np.ndarray, by: ByLines, *, show_number: bool) -> None:
+    """result.csv of a re-check by lines (atomically): the baseline's result.csv (``previous``, its bytes) with
+    every carried row's line copied and its 行番号 rewritten, and the recomputed rows' lines from result.csv's
+    writer, in 行番号 order. In the baseline, 行番号 p is line p - 1 (the header is line 0)."""
     from himozuke.atomic import atomic_path
 
-    copied = by.carried_rows.select(
-        C.ROW, pl.concat_str(pl.col(C.ROW).cast(pl.String),
-                             pl.lit(previous).gather(pl.col(_PREV) - 2)
-                             .str.slice(pl.col(_PREV).cast(pl.String).str.len_bytes())).alias(_LINE))
-    frames = [copied]
+    ends = np.flatnonzero(previous == 0x0A)  # line k is previous[starts[k]:ends[k] + 1]
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    n = by.rows_in
+    source = np.zeros(n, dtype=np.int64)  # the baseline's 行番号 of each current row (0: recomputed)
+    carried = by.carried_rows
+    source[carried.get_column(C.ROW).to_numpy() - 2] = carried.get_column(_PREV).to_numpy()
+    new_text = b""
     if by.redone.height:
         columns = [*RESULT_COLUMNS, *by.carried]
         # result.csv's own writer and quoting ("necessary" equals "never" for the values of a quote-free file)
-        text = displayed(by.redone.select(columns), show_number=show_number).write_csv(
-            include_header=False, quote_style="necessary")
-        lines = pl.Series(_LINE, text.split("\n")[:-1])
-        if lines.len() != by.redone.height:
-            raise RuntimeError("a recomputed result row spans several lines")
-        frames.append(pl.DataFrame({C.ROW: by.redone.get_column(C.ROW), _LINE: lines}))
-    out = pl.concat(frames).sort(C.ROW)
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        f.write(header + b"\n")
-        buffer = io.BytesIO()
-        out.select(_LINE).write_csv(buffer, include_header=False, quote_style="never")
-        f.write(buffer.getvalue())
+        new_text = displayed(by.redone.select(columns), show_number=show_number).write_csv(
+            include_header=False, quote_style="necessary").encode("utf-8")
+    redone = np.frombuffer(new_text, dtype=np.uint8)
+    redone_ends = np.flatnonzero(redone == 0x0A)
+    if len(redone_ends) != by.redone.height:
+        raise RuntimeError("a recomputed result row spans several lines")
+    redone_starts = np.concatenate([[0], redone_ends[:-1] + 1])
+    row = np.arange(n, dtype=np.int64) + 2
+    width, prev_width = _digits(row), _digits(source)
+    # A copied line keeps its bytes but its 行番号: rows copied from consecutive lines form one block copy, and
+    # the new numbers are written over the old ones afterwards (same width); a row whose number changes width is
+    # copied on its own behind its new number. This keeps the copy at memcpy speed instead of a string per row.
+    copied = source > 0
+    plain = copied & (width == prev_width)
+    kind = np.where(plain, 0, np.where(copied, 2, 1))
+    breaks = np.ones(n, dtype=bool)
+    breaks[1:] = (kind[1:] != kind[:-1]) | (kind[1:] == 2) | ((kind[1:] == 0) & (source[1:] != source[:-1] + 1))
+    first = np.flatnonzero(breaks)
+    last = np.concatenate([first[1:], [n]]) - 1
+    pieces = [previous[:ends[0] + 1]]
+    redone_at = np.cumsum(kind == 1) - 1  # a recomputed row's line in ``redone``
+    for a, b in zip(first.tolist(), last.tolist(), strict=True):
+        if kind[a] == 0:
+            pieces.append(previous[starts[source[a] - 1]:ends[source[b] - 1] + 1])
+        elif kind[a] == 1:
+            pieces.append(redone[redone_starts[redone_at[a]]:redone_ends[redone_at[b]] + 1])
+        else:
+            line = previous[starts[source[a] - 1] + prev_width[a]:ends[source[a] - 1] + 1]
+            pieces.append(np.frombuffer(str(row[a]).encode(), dtype=np.uint8))
+            pieces.append(line)
+    out = np.concatenate(pieces)
+    length = np.zeros(n, dtype=np.int64)
+    length[kind == 1] = redone_ends[redone_at[kind == 1]] - redone_starts[redone_at[kind == 1]] + 1
+    length[copied] = (ends[source[copied] - 1] - starts[source[copied] - 1] + 1) - prev_width[copied] + width[copied]
+    at = ends[0] + 1 + np.concatenate([[0], np.cumsum(length)[:-1]])
+    for w in np.unique(width[plain]).tolist():
+        rows = plain & (width == w)
+        powers = 10 ** np.arange(w - 1, -1, -1, dtype=np.int64)
+        out[at[rows][:, None] + np.arange(w)] = (row[rows][:, None] // powers % 10 + 0x30).astype(np.uint8)
+    with atomic_path(path) as tmp:
+        out.tofile(tmp)
 
 
-def previous_result(folder: Path) -> tuple[bytes, pl.Series]:
-    """The baseline's result.csv: its header line (BOM kept) and its data lines (read before this run clears it)."""
-    path = folder / "result.csv"
-    with path.open("rb") as f:
-        header = f.readline().rstrip(b"\n")
-    lines = pl.scan_lines(path, name=_LINE).collect().get_column(_LINE).slice(1)
-    return header, lines
+def _digits(numbers: np.ndarray) -> np.ndarray:
+    """How many decimal digits each positive number has (0 for 0)."""
+    return np.searchsorted(10 ** np.arange(19, dtype=np.int64), numbers, side="right")
+
+
+def previous_result(folder: Path) -> np.ndarray:
+    """The baseline's result.csv, its bytes (read before this run clears the folder)."""
+    return np.fromfile(folder / "result.csv", dtype=np.uint8)
