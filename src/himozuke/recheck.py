@@ -115,6 +115,11 @@ class Key:
         raw = b"".join(x.to_bytes(8, "big") for x in (self.seed, *self.salt))
         return hashlib.sha256(b"himozuke digest key id\0" + raw).hexdigest()[:16]
 
+    def digest_text(self, value: pl.Expr) -> pl.Expr:
+        """A keyed 64-bit digest of one String column (a file's lines): the value hashed under the seed, then mixed
+        with both salt words — a struct's hash (:meth:`digest`) costs 5× more over millions of lines."""
+        return (value.hash(seed=self.seed) ^ pl.lit(self.salt[0], dtype=pl.UInt64)).hash(seed=self.salt[1])
+
     def digest(self, *values: pl.Expr) -> pl.Expr:
         """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row)."""
         return pl.struct(pl.lit(self.salt[0], dtype=pl.UInt64).alias("_salt0"),

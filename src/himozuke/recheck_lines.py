@@ -92,21 +92,25 @@ def read_lines(path: str | os.PathLike, encoding: str | None) -> Lines | None:
     try:
         enc = _normalise_encoding(encoding, path) if encoding else detect_encoding(path)
         with _utf8_copy(path, enc) as utf8:
-            lines = pl.scan_lines(utf8, name=_LINE).collect().get_column(_LINE).str.strip_suffix("\r")
+            lines = pl.scan_lines(utf8, name=_LINE).collect().get_column(_LINE)
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
-    if lines.len() < 2 or (lines.str.contains('["\r]') | (lines == "")).any():
+    if lines.str.contains("\r", literal=True).any():  # CRLF line ends are fine, a carriage return elsewhere not
+        lines = lines.str.strip_suffix("\r")
+        if lines.str.contains("\r", literal=True).any():
+            return None
+    if lines.len() < 2 or lines.str.contains('"', literal=True).any() or (lines.str.len_bytes() == 0).any():
         return None
     return Lines(path, lines[0], lines.slice(1), enc)
 
 
 def line_digests(lines: Lines, key: Key) -> pl.Series:
     """The keyed digest of every data line (UInt64)."""
-    return pl.select(key.digest(pl.lit(lines.lines))).to_series().alias(D_LINE)
+    return pl.select(key.digest_text(pl.lit(lines.lines))).to_series().alias(D_LINE)
 
 
 def header_digest(lines: Lines, key: Key) -> str:
-    return f"{pl.select(key.digest(pl.lit(lines.header))).item():016x}"
+    return f"{pl.select(key.digest_text(pl.lit(lines.header))).item():016x}"
 
 
 @contextlib.contextmanager
