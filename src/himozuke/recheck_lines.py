@@ -295,9 +295,9 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
 
 
 def write_result(path: Path, previous: np.ndarray, by: ByLines, *, show_number: bool) -> None:
-    """result.csv of a re-check by lines (atomically): the baseline's result.csv (``previous``, its bytes) with
-    every carried row's line copied and its 行番号 rewritten, and the recomputed rows' lines from result.csv's
-    writer, in 行番号 order. In the baseline, 行番号 p is line p - 1 (the header is line 0)."""
+    """result.csv of a re-check by lines (atomically): the baseline's result.csv (``previous``, its bytes, changed
+    in place) with every carried row's line copied and its 行番号 rewritten, and the recomputed rows' lines from
+    result.csv's writer, in 行番号 order. In the baseline, 行番号 p is line p - 1 (the header is line 0)."""
     from himozuke.atomic import atomic_path
 
     ends = np.flatnonzero(previous == 0x0A)  # line k is previous[starts[k]:ends[k] + 1]
@@ -319,38 +319,33 @@ def write_result(path: Path, previous: np.ndarray, by: ByLines, *, show_number: 
     redone_starts = np.concatenate([[0], redone_ends[:-1] + 1])
     row = np.arange(n, dtype=np.int64) + 2
     width, prev_width = _digits(row), _digits(source)
-    # A copied line keeps its bytes but its 行番号: rows copied from consecutive lines form one block copy, and
-    # the new numbers are written over the old ones afterwards (same width); a row whose number changes width is
-    # copied on its own behind its new number. This keeps the copy at memcpy speed instead of a string per row.
+    # A copied line keeps its bytes but its 行番号: the new numbers are written over the old ones in the baseline's
+    # bytes (same width), and rows copied from consecutive lines go out as one slice; a row whose number changes
+    # width goes out on its own behind its new number. This keeps the copy at memcpy speed instead of a string
+    # per row (3 s at 1 M rows).
     copied = source > 0
     plain = copied & (width == prev_width)
+    for w in np.unique(width[plain]).tolist():
+        rows = plain & (width == w)
+        powers = 10 ** np.arange(w - 1, -1, -1, dtype=np.int64)
+        at = starts[source[rows] - 1]
+        previous[at[:, None] + np.arange(w)] = (row[rows][:, None] // powers % 10 + 0x30).astype(np.uint8)
     kind = np.where(plain, 0, np.where(copied, 2, 1))
     breaks = np.ones(n, dtype=bool)
     breaks[1:] = (kind[1:] != kind[:-1]) | (kind[1:] == 2) | ((kind[1:] == 0) & (source[1:] != source[:-1] + 1))
     first = np.flatnonzero(breaks)
     last = np.concatenate([first[1:], [n]]) - 1
-    pieces = [previous[:ends[0] + 1]]
     redone_at = np.cumsum(kind == 1) - 1  # a recomputed row's line in ``redone``
-    for a, b in zip(first.tolist(), last.tolist(), strict=True):
-        if kind[a] == 0:
-            pieces.append(previous[starts[source[a] - 1]:ends[source[b] - 1] + 1])
-        elif kind[a] == 1:
-            pieces.append(redone[redone_starts[redone_at[a]]:redone_ends[redone_at[b]] + 1])
-        else:
-            line = previous[starts[source[a] - 1] + prev_width[a]:ends[source[a] - 1] + 1]
-            pieces.append(np.frombuffer(str(row[a]).encode(), dtype=np.uint8))
-            pieces.append(line)
-    out = np.concatenate(pieces)
-    length = np.zeros(n, dtype=np.int64)
-    length[kind == 1] = redone_ends[redone_at[kind == 1]] - redone_starts[redone_at[kind == 1]] + 1
-    length[copied] = (ends[source[copied] - 1] - starts[source[copied] - 1] + 1) - prev_width[copied] + width[copied]
-    at = ends[0] + 1 + np.concatenate([[0], np.cumsum(length)[:-1]])
-    for w in np.unique(width[plain]).tolist():
-        rows = plain & (width == w)
-        powers = 10 ** np.arange(w - 1, -1, -1, dtype=np.int64)
-        out[at[rows][:, None] + np.arange(w)] = (row[rows][:, None] // powers % 10 + 0x30).astype(np.uint8)
-    with atomic_path(path) as tmp:
-        out.tofile(tmp)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(previous[:ends[0] + 1])
+        for a, b in zip(first.tolist(), last.tolist(), strict=True):
+            if kind[a] == 0:
+                f.write(previous[starts[source[a] - 1]:ends[source[b] - 1] + 1])
+            elif kind[a] == 1:
+                f.write(redone[redone_starts[redone_at[a]]:redone_ends[redone_at[b]] + 1])
+            else:
+                f.write(str(row[a]).encode())
+                f.write(previous[starts[source[a] - 1] + prev_width[a]:ends[source[a] - 1] + 1])
 
 
 def _digits(numbers: np.ndarray) -> np.ndarray:
