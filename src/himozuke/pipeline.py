@@ -213,10 +213,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
-    # a re-check run keeps each input line's digest, so that the next one can go by lines (himozuke.recheck_lines)
+    # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
+    # lines (himozuke.recheck_lines)
+    by_lines = baseline is not None and not bucketed and tuple(formats) == ("csv",)
     lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding)) \
-        if baseline is not None and not bucketed else (None, None)
-    if base is not None and not base_reason and not bucketed and not resume and tuple(formats) == ("csv",):
+        if by_lines else (None, None)
+    if by_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
