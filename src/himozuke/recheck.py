@@ -20,6 +20,8 @@ and carries every other row's verdict columns forward from the previous run. The
 the engine itself (:func:`himozuke.match.engine.check_frames`) together with every row that shares a number or a
 person key with one of them, so the cross-record rules see exactly what a full check sees; their values come from
 the current files. The result is byte-identical to a full check of the same inputs (property-tested).
+:mod:`himozuke.recheck_lines` does the same from line digests when the inputs allow it, parsing only the changed
+lines and copying every other result line from the baseline's result.csv.
 
 Why keyed: a 個人番号 has 11 free digits (10¹¹ candidates) and result.csv shows 8 of the 12 (``1234 **** 9018``), so
 an unkeyed hash is undone by trying 10⁴ numbers. The digests are Polars hashes keyed by a 192-bit random key
