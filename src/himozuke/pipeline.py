@@ -342,7 +342,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     meta = None
     if checked.registry_lines is not None and "csv" in formats:
         meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
-            "result_csv_size": (out / OUTPUT_FILES["csv"]).stat().st_size}
+            recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
     summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
                                                   expected(home, b_columns), checked.registry_lines, meta)
     with atomic_path(out / "run.json") as tmp:
@@ -400,7 +400,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
     summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
     meta = recheck_lines.lines_meta(b_lines, r_lines, key, show_number=show_number) | {
-        "result_csv_size": (out / OUTPUT_FILES["csv"]).stat().st_size}
+        recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
     summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
                                                   expected, checked.registry_lines, meta)
     with atomic_path(out / "run.json") as tmp:

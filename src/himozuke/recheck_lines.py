@@ -29,6 +29,7 @@ engine's person key (:func:`himozuke.match.engine.person_frame`); no value is ke
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -177,6 +178,20 @@ def lines_meta(b: Lines, r: Lines, key: Key, *, show_number: bool) -> dict:
             "business_encoding": b.encoding, "registry_encoding": r.encoding, "show_number": show_number}
 
 
+RESULT_FILE = "result_csv"
+
+
+def result_file(path: Path) -> dict | None:
+    """Names the result.csv a run wrote (size, modification time, inode: an atomic replacement changes them), so
+    that a result.csv written by a later run that failed before its digest file is never taken for the one the
+    digests describe; None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}
+
+
 def why_not(base: Baseline, b: Lines | None, r: Lines | None, key: Key, *, show_number: bool,
             home: str | None) -> str:
     """Why the re-check cannot go by lines ("" when it can)."""
@@ -187,12 +202,17 @@ def why_not(base: Baseline, b: Lines | None, r: Lines | None, key: Key, *, show_
     meta = base.lines_meta
     if not meta or base.lines is None or base.registry_lines is None:
         return "the baseline kept no line digests"
-    if meta.get("result_csv_size") is None or meta != {**lines_meta(b, r, key, show_number=show_number),
-                                                       "result_csv_size": meta.get("result_csv_size")}:
+    if meta.get(RESULT_FILE) is None or meta != {**lines_meta(b, r, key, show_number=show_number),
+                                                 RESULT_FILE: meta.get(RESULT_FILE)}:
         return "the baseline was written with other headers, encodings or masking, or without result.csv"
-    result = base.folder / "result.csv"
-    if not result.is_file() or result.stat().st_size != meta["result_csv_size"]:
+    if result_file(base.folder / "result.csv") != meta[RESULT_FILE]:
         return "the baseline's result.csv is not the one its digests describe"
+    try:
+        rejected = json.loads((base.folder / "run.json").read_text(encoding="utf-8")).get("registry_rejected")
+    except (OSError, ValueError):
+        rejected = None
+    if rejected != 0:  # its unreadable registry lines are listed by a reader of the whole file only
+        return "the baseline's registry file had unreadable lines"
     return ""
 
 

@@ -165,3 +165,33 @@ def test_digest_file_holds_no_value(tmp_path):
     text = "\n".join(str(v) for col in frame.columns for v in frame.get_column(col).cast(pl.String).to_list())
     assert not any(r[C.MY_NUMBER] and r[C.MY_NUMBER] in text for r in BUSINESS)
     assert not any(r[C.KANJI_NAME] and r[C.KANJI_NAME] in text for r in BUSINESS)
+
+
+def _files(tmp: Path, texts) -> list[Path]:
+    files = []
+    for text, name in zip(texts, ("b0.csv", "r0.csv", "b1.csv", "r1.csv"), strict=True):
+        (tmp / name).write_text(text, encoding="utf-8")
+        files.append(tmp / name)
+    return files
+
+
+@pytest.mark.parametrize("case", ["registry line unreadable", "result.csv replaced"])
+def test_a_baseline_that_cannot_be_copied_from_is_rechecked_from_whole_files(tmp_path, case):
+    b0, r0, b1, r1 = _edited()
+    if case == "registry line unreadable":  # in both runs: only a reader of the whole file lists it
+        r0, r1 = (text.replace("\n", "\n123456789018,壊れた行\n", 1) for text in (r0, r1))
+    files = _files(tmp_path, (b0, r0, b1, r1))
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    if case == "result.csv replaced":  # e.g. by a later run that failed before its digest file: never copied from
+        result = tmp_path / "run" / "result.csv"
+        data = result.read_bytes()
+        result.unlink()
+        result.write_bytes(data)
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert summary.recheck["used"] and not summary.recheck["by_lines"]
+    full, _ = run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    for name in ("result.csv", "registry_rejects.csv"):
+        assert (tmp_path / "run" / name).is_file() == (tmp_path / "full" / name).is_file()
+        if (tmp_path / "full" / name).is_file():
+            assert (tmp_path / "run" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert summary.registry_rejected == full.registry_rejected
