@@ -108,9 +108,10 @@ def _edited() -> tuple[str, str, str, str]:
     return _text(BUSINESS), _text(REGISTRY), _text(b1), _text(r1)
 
 
-def test_cp932_with_crlf_goes_by_lines(tmp_path):
-    summary, _ = _runs(tmp_path, *_edited(), encoding="cp932", newline="\r\n")
-    assert summary.recheck["by_lines"] and summary.business_encoding == "cp932"
+@pytest.mark.parametrize(("encoding", "newline"), [("cp932", "\r\n"), ("utf-8-sig", "\n")])
+def test_cp932_with_crlf_and_a_bom_go_by_lines(tmp_path, encoding, newline):
+    summary, _ = _runs(tmp_path, *_edited(), encoding=encoding, newline=newline)
+    assert summary.recheck["by_lines"] and summary.business_encoding == encoding
 
 
 def test_carried_columns_go_by_lines(tmp_path):
