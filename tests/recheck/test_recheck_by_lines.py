@@ -196,3 +196,10 @@ def test_a_baseline_that_cannot_be_copied_from_is_rechecked_from_whole_files(tmp
         if (tmp_path / "full" / name).is_file():
             assert (tmp_path / "run" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     assert summary.registry_rejected == full.registry_rejected
+
+
+def test_unchanged_inputs_copy_every_line(tmp_path):
+    b0, r0, _, _ = _edited()
+    summary, _ = _runs(tmp_path, b0, r0, b0, r0)
+    assert summary.recheck["by_lines"] and summary.recheck["recomputed"] == 0
+    assert summary.recheck["delta"] == {"新規": 0, "解消": 0, "変化": 0, "削除": 0}
