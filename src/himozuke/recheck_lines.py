@@ -28,10 +28,8 @@ engine's person key (:func:`himozuke.match.engine.person_frame`); no value is ke
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,22 +112,19 @@ def header_digest(lines: Lines, key: Key) -> str:
     return f"{pl.select(key.digest_text(pl.lit(lines.header))).item():016x}"
 
 
-@contextlib.contextmanager
-def parsed(lines: Lines, at: np.ndarray, *, role: str, profile: str) -> Iterator[tuple[pl.DataFrame, pl.DataFrame,
-                                                                                      tuple[str, ...]]]:
+def parsed(lines: Lines, at: np.ndarray, *, role: str, profile: str) -> tuple[pl.DataFrame, pl.DataFrame,
+                                                                              tuple[str, ...]]:
     """(rows, rejects, carried columns) of the data lines at 0-based positions ``at`` (ascending), read by the
     reader itself from a private file of the header and those lines; 行番号 as in the whole file."""
-    chosen = lines.lines.gather(at) if len(at) else lines.lines.clear()
-    text = lines.header + "\n" + "".join(s + "\n" for s in chosen.to_list()) if len(at) < 1000 else \
-        lines.header + "\n" + chosen.str.join("\n").item() + "\n"
+    body = lines.lines.gather(at).str.join("\n").item() + "\n" if len(at) else ""
     with private_temp_path("lines.csv") as tmp:
-        tmp.write_bytes(text.encode("utf-8"))
+        tmp.write_bytes((lines.header + "\n" + body).encode("utf-8"))
         os.chmod(tmp, 0o600)
         with open_records(tmp, role=role, encoding="utf-8", profile=profile, whole=True) as r:
             rows, rejects = pl.collect_all([r.rows, r.rejects])
             carried = r.carried
     row = pl.lit(pl.Series(at.astype(np.int64) + 2)).gather(pl.col(C.ROW) - 2)  # the subset's line k is at[k - 2]
-    yield rows.with_columns(row.alias(C.ROW)), rejects.with_columns(row.alias(C.ROW)), carried
+    return rows.with_columns(row.alias(C.ROW)), rejects.with_columns(row.alias(C.ROW)), carried
 
 
 @dataclass
@@ -144,7 +139,6 @@ class ByLines:
     registry_rows: int
     carried: tuple[str, ...]
     columns: list[str]  #: the business rows' columns (the manifest's)
-    lines_meta: dict
 
 
 def _digests_of_rows(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
@@ -228,8 +222,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     new = paired.get_column(_PREV).is_null()
     gone = prev.join(cur.select(_PAIR), on=_PAIR, how="anti")
     at_new = new.arg_true().to_numpy()
-    with parsed(b, at_new, role="business", profile=b_profile) as (new_rows, new_rejects, carried):
-        pass
+    new_rows, new_rejects, carried = parsed(b, at_new, role="business", profile=b_profile)
     fresh = _digests_of_rows(new_rows, key)
     paired = paired.join(fresh, on=C.ROW, how="left", maintain_order="left", suffix="_new").with_columns(
         pl.coalesce(f"{c}_new", c).alias(c) for c in (D_ROW, D_NUMBER, D_PERSON)).drop(
@@ -241,8 +234,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     rpaired = rcur.join(rprev.drop(D_ROW, _OCC), on=_PAIR, how="left", maintain_order="left")
     r_fresh = rpaired.get_column("_known").is_null()
     r_gone = rprev.join(rcur.select(_PAIR), on=_PAIR, how="anti")
-    with parsed(r, r_fresh.arg_true().to_numpy(), role="registry", profile=r_profile) as (r_rows, r_rejects, _):
-        pass
+    r_rows, r_rejects, _ = parsed(r, r_fresh.arg_true().to_numpy(), role="registry", profile=r_profile)
     if r_rejects.height:
         return None
     number = _number_key(pl.col(C.MY_NUMBER))
@@ -267,13 +259,11 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
                             | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)
                             ).to_series()
-    with parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile) as (more, _, _):
-        pass
+    more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile)
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
     numbers = pl.concat([paired.filter(context).get_column(D_NUMBER), reg_changed]).drop_nulls().unique()
     r_at = rpaired.select(pl.col(D_NUMBER).is_in(numbers.implode()).fill_null(False)).to_series().arg_true()
-    with parsed(r, r_at.to_numpy(), role="registry", profile=r_profile) as (r_context, r_rejects, _):
-        pass
+    r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile)
     if r_rejects.height:
         return None
     in_context = pl.Series(paired.filter(context).get_column(D_NUMBER).drop_nulls().unique())
@@ -311,7 +301,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
                      "carried": n - int(redo.sum()), "new_rows": int(new.sum()) - unreadable, "gone_rows": gone.height,
                      "registry_changed": reg_changed.len(), "by_lines": True}
     return ByLines(checked, redone, paired.filter(~redo).select(C.ROW, _PREV), counts, n, r.lines.len(),
-                   carried, [c for c in new_rows.columns], {})
+                   carried, new_rows.columns)
 
 
 _PAIR = "_pair"
