@@ -216,6 +216,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
     # lines (himozuke.recheck_lines)
     by_lines = baseline is not None and not bucketed and tuple(formats) == ("csv",)
+    lines_reason = "" if by_lines else "the bucketed engine" if bucketed else "outputs other than result.csv alone"
     lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding)) \
         if by_lines else (None, None)
     if by_lines and base is not None and not base_reason and not resume:
@@ -223,8 +224,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
                          digests=digests, hand_over=hand_over, baseline=baseline)
-        if done is not None:
+        if isinstance(done, RunSummary):
             return done, None
+        lines_reason = done
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
@@ -316,6 +318,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                                     **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
         if not rechecked.used:
             say(f"全件照合 / full check: {base_reason}")
+        else:
+            rechecked.not_by_lines = lines_reason
     timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
                              plain=plain, say=say, step=step)
     step("write", len(formats), len(formats))
@@ -353,26 +357,29 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key: recheck.Key, lines: tuple,
               *, started: dt.datetime, t0: float, say: Progress, business_profile, registry_profile,
               home_prefecture: str | None, show_number: bool, body: identity.Body, scope: dict | None,
-              digests: identity.Digests, hand_over: HandOver | None, baseline) -> RunSummary | None:
+              digests: identity.Digests, hand_over: HandOver | None, baseline) -> RunSummary | str:
     """A re-check by lines (:mod:`himozuke.recheck_lines`) with result.csv as its only output, written like a full
-    run's; None when it cannot go by lines (the caller re-checks from both files read whole)."""
+    run's; why not, when it cannot go by lines (the caller re-checks from both files read whole)."""
     b_prof = resolve(business_profile or detect_profile(b_path) or "standard")
     r_prof = resolve(registry_profile or detect_profile(r_path) or "standard")
     if "fixed" in (b_prof.format, r_prof.format):
-        return None
+        return "a fixed-length input"
     home, home_source = home_of.given(home_prefecture, (b_prof.name, b_prof.home_prefecture),
                                       (r_prof.name, r_prof.home_prefecture))
     b_lines, r_lines = lines
-    if recheck_lines.why_not(base, b_lines, r_lines, key, show_number=show_number, home=home):
-        return None
+    reason = recheck_lines.why_not(base, b_lines, r_lines, key, show_number=show_number, home=home)
+    if reason:
+        return reason
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
     previous = recheck_lines.previous_result(base.folder)  # before this run clears the folder
     by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
                                         r_profile=r_prof.name)
     expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
                                 business_columns=by.columns if by else [], home_prefecture=home)
-    if by is None or recheck.mismatch(base, expected):
-        return None
+    if by is None:
+        return "a registry line that changed cannot be read"
+    if recheck.mismatch(base, expected):
+        return recheck.mismatch(base, expected)
     checked_at = time.perf_counter()
     _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA]).join()
     recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)

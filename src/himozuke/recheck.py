@@ -329,6 +329,8 @@ class Recheck:
     registry_changed: int = 0
     #: Went by lines (:mod:`himozuke.recheck_lines`): changed lines parsed, every other result line copied.
     by_lines: bool = False
+    #: Why a re-check that was used did not go by lines ("" when it did).
+    not_by_lines: str = ""
     delta: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -155,7 +155,7 @@ def test_what_cannot_go_by_lines_is_rechecked_from_whole_files(tmp_path, case):
         assert (tmp / "run" / "result.csv").read_bytes() == (tmp / "full" / "result.csv").read_bytes()
         return
     summary, _ = _runs(tmp_path, b0, r0, b1, r1, first=first, **options)
-    assert not summary.recheck["by_lines"]
+    assert not summary.recheck["by_lines"] and summary.recheck["not_by_lines"]  # run.json says why
 
 
 def test_digest_file_holds_no_value(tmp_path):
@@ -190,6 +190,7 @@ def test_a_baseline_that_cannot_be_copied_from_is_rechecked_from_whole_files(tmp
         result.write_bytes(data)
     summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
     assert summary.recheck["used"] and not summary.recheck["by_lines"]
+    assert ("unreadable" if case.startswith("registry") else "result.csv") in summary.recheck["not_by_lines"]
     full, _ = run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
     for name in ("result.csv", "registry_rejects.csv"):
         assert (tmp_path / "run" / name).is_file() == (tmp_path / "full" / name).is_file()
@@ -201,5 +202,5 @@ def test_a_baseline_that_cannot_be_copied_from_is_rechecked_from_whole_files(tmp
 def test_unchanged_inputs_copy_every_line(tmp_path):
     b0, r0, _, _ = _edited()
     summary, _ = _runs(tmp_path, b0, r0, b0, r0)
-    assert summary.recheck["by_lines"] and summary.recheck["recomputed"] == 0
+    assert summary.recheck["by_lines"] and summary.recheck["recomputed"] == 0 and not summary.recheck["not_by_lines"]
     assert summary.recheck["delta"] == {"新規": 0, "解消": 0, "変化": 0, "削除": 0}
