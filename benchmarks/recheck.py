@@ -1,12 +1,14 @@
 """Re-check of what changed (issue #19 part 5): ``check --baseline`` against a full check of the same inputs.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/recheck.py [--pairs 1000000] [--changed 0.01] [--repeat 3]
-                                                          [--out bench-output]
+    PYTHONPATH=src .venv/bin/python benchmarks/recheck.py [--pairs 1000000,10000000] [--changed 0.01]
+                                                          [--repeat 3] [--out bench-output]
 
-The baseline is a full check of ``make_pairs`` files; then ``--changed`` of the rows of each side change
+The baseline is the scheduled command's first run (``check --baseline`` with no baseline yet: a full check that
+keeps the line digests a re-check by lines needs) on ``make_pairs`` files; then ``--changed`` of the rows of each side change
 (business: 漢字氏名 edited, plus as many rows deleted as inserted — 1 ‰ each — so 行番号 move; registry: 住所
 edited) and both the re-check and a full check of the changed files run, as real subprocesses, alternating,
-``--repeat`` times each. Printed: every time, the fastest of each and the ratio re-check / full (goal: ≤ 40 % at
+``--repeat`` times each, every run with ``--formats csv --home-prefecture`` (the registry's most given
+prefecture). Every size given to ``--pairs`` is measured in the same run. Printed: every time, the fastest of each and the ratio re-check / full (goal: ≤ 40 % at
 1 M pairs, ≤ 25 % at 10 M), the same for CPU time (user + system of the child: less disturbed than wall time on
 a shared machine), and whether the two result.csv are the same bytes (they must be).
 """
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _bench import make_pairs
 
 from himozuke.formats import columns as C
+from himozuke.match import home as home_of
 
 
 def changed_inputs(b: Path, r: Path, out: Path, share: float, seed: int = 19) -> tuple[Path, Path]:
@@ -69,43 +72,58 @@ def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float,
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pairs", type=int, default=1_000_000)
-    ap.add_argument("--changed", type=float, default=0.01, help="share of the rows changed on each side")
-    ap.add_argument("--out", type=Path, default=Path("bench-output"))
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest of each is compared")
-    args = ap.parse_args()
+def measure(pairs: int, args: argparse.Namespace) -> dict:
+    """One size: the baseline, then ``--repeat`` full checks and re-checks of the changed files, alternating."""
     t0 = time.perf_counter()
-    b, r = make_pairs(args.pairs, args.out)
+    b, r = make_pairs(pairs, args.out)
     b2, r2 = changed_inputs(b, r, args.out, args.changed)
     print(f"inputs: {b.name}, {r.name} and their changed copies ({time.perf_counter() - t0:.1f} s)", flush=True)
+    # the body's prefecture, as a scheduled job gives it (a re-check by lines needs it: docs/recheck.md)
+    home = home_of.inferred(pl.scan_csv(r, infer_schema=False))[0]
     himozuke = [sys.executable, "-c", "from himozuke.cli import main; main()"]
-    base, full_out, re_out = (args.out / f"recheck-{k}-{args.pairs}" for k in ("base", "full", "re"))
+    common = ["--formats", "csv", "--home-prefecture", home]
+    base, full_out, re_out = (args.out / f"recheck-{k}-{pairs}" for k in ("base", "full", "re"))
     shutil.rmtree(base, ignore_errors=True)
-    first, _, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), "--formats", "csv"])
+    # the scheduled command itself (its first run has no baseline: a full check that keeps what the next needs)
+    first, _, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), *common, "--baseline", str(base)],
+                            ok=(0, 1))
     print(f"baseline (full check of the original files): {first:.2f} s", flush=True)
     full, again = [], []
     for _ in range(args.repeat):
-        full.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(full_out), "--formats", "csv"]))
-        again.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(re_out), "--formats", "csv",
+        full.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(full_out), *common]))
+        again.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(re_out), *common,
                                 "--baseline", str(base)], ok=(0, 1)))  # 1: new B/C, as planted
-        print(f"full {full[-1][0]:.2f} s (CPU {full[-1][1]:.2f} s), re-check {again[-1][0]:.2f} s "
+        print(f"{pairs:,} pairs: full {full[-1][0]:.2f} s (CPU {full[-1][1]:.2f} s), re-check {again[-1][0]:.2f} s "
               f"(CPU {again[-1][1]:.2f} s)", flush=True)
     full_s, re_s = min(s for s, _, _ in full), min(s for s, _, _ in again)
     full_cpu, re_cpu = min(c for _, c, _ in full), min(c for _, c, _ in again)
     run = json.loads((re_out / "run.json").read_text(encoding="utf-8"))["recheck"]
-    figures = {
-        "pairs": args.pairs, "changed_share": args.changed,
+    return {
+        "pairs": pairs, "changed_share": args.changed,
         "full_seconds": round(full_s, 2), "recheck_seconds": round(re_s, 2), "ratio": round(re_s / full_s, 3),
         "full_cpu_seconds": round(full_cpu, 2), "recheck_cpu_seconds": round(re_cpu, 2),
         "cpu_ratio": round(re_cpu / full_cpu, 3),
         "full_peak_mib": round(max(m for _, _, m in full)), "recheck_peak_mib": round(max(m for _, _, m in again)),
-        "recomputed_rows": run["recomputed"], "carried_rows": run["carried"], "delta": run["delta"],
+        "by_lines": run.get("by_lines"), "recomputed_rows": run["recomputed"], "carried_rows": run["carried"],
+        "delta": run["delta"],
         "same_bytes": (full_out / "result.csv").read_bytes() == (re_out / "result.csv").read_bytes(),
     }
-    print(json.dumps(figures, ensure_ascii=False, indent=2))
-    if not figures["same_bytes"]:
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pairs", default="1000000", help="sizes, comma-separated (e.g. 1000000,10000000)")
+    ap.add_argument("--changed", type=float, default=0.01, help="share of the rows changed on each side")
+    ap.add_argument("--out", type=Path, default=Path("bench-output"))
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest of each is compared")
+    args = ap.parse_args()
+    results = [measure(int(n), args) for n in args.pairs.split(",")]
+    for figures in results:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    for f in results:
+        print(f"{f['pairs']:,} pairs: re-check / full = {f['ratio']:.3f} wall, {f['cpu_ratio']:.3f} CPU "
+              f"(goal: {0.40 if f['pairs'] <= 1_000_000 else 0.25:.2f}); same bytes: {f['same_bytes']}")
+    if not all(f["same_bytes"] for f in results):
         sys.exit("the re-check's result.csv differs from the full check's")
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, identity, mynumber, recheck
+from himozuke import __version__, identity, mynumber, recheck, recheck_lines
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
-from himozuke.formats.records import open_records
+from himozuke.formats.profiles import resolve
+from himozuke.formats.records import detect_profile, open_records
 from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
@@ -212,6 +213,20 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
+    # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
+    # lines (himozuke.recheck_lines)
+    by_lines = baseline is not None and not bucketed and tuple(formats) == ("csv",)
+    lines_reason = "" if by_lines else "the bucketed engine" if bucketed else "outputs other than result.csv alone"
+    lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding)) \
+        if by_lines else (None, None)
+    if by_lines and base is not None and not base_reason and not resume:
+        done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
+                         business_profile=business_profile, registry_profile=registry_profile,
+                         home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
+                         digests=digests, hand_over=hand_over, baseline=baseline)
+        if isinstance(done, RunSummary):
+            return done, None
+        lines_reason = done
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
@@ -274,6 +289,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
                 checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
+            if lines[0] is not None and lines[1] is not None:
+                checked = recheck_lines.keep_lines(checked, *lines, b_rows, r_rows, key)
             result = checked.result
             if b.carried:
                 result = _carry(result, b_rows.select(C.ROW, *b.carried))
@@ -300,6 +317,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                                     **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
         if not rechecked.used:
             say(f"全件照合 / full check: {base_reason}")
+        else:
+            rechecked.not_by_lines = lines_reason
     timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
                              plain=plain, say=say, step=step)
     step("write", len(formats), len(formats))
@@ -323,11 +342,76 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     total = sum(timings.values())
     summary.seconds = {k: round(v, 3) for k, v in timings.items()}
     summary.rows_per_second = round(summary.rows_in / total) if total else 0
+    meta = None
+    if checked.registry_lines is not None and "csv" in formats:
+        meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
+            recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
     summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
-                                                  expected(home, b_columns))
+                                                  expected(home, b_columns), checked.registry_lines, meta)
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
     return summary, result
+
+
+def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key: recheck.Key, lines: tuple,
+              *, started: dt.datetime, t0: float, say: Progress, business_profile, registry_profile,
+              home_prefecture: str | None, show_number: bool, body: identity.Body, scope: dict | None,
+              digests: identity.Digests, hand_over: HandOver | None, baseline) -> RunSummary | str:
+    """A re-check by lines (:mod:`himozuke.recheck_lines`) with result.csv as its only output, written like a full
+    run's; why not, when it cannot go by lines (the caller re-checks from both files read whole)."""
+    b_prof = resolve(business_profile or detect_profile(b_path) or "standard")
+    r_prof = resolve(registry_profile or detect_profile(r_path) or "standard")
+    if "fixed" in (b_prof.format, r_prof.format):
+        return "a fixed-length input"
+    home, home_source = home_of.given(home_prefecture, (b_prof.name, b_prof.home_prefecture),
+                                      (r_prof.name, r_prof.home_prefecture))
+    b_lines, r_lines = lines
+    reason = recheck_lines.why_not(base, b_lines, r_lines, key, show_number=show_number, home=home)
+    if reason:
+        return reason
+    say("前回との差分を行単位で照合 / re-checking the lines that changed")
+    previous = recheck_lines.previous_result(base.folder)  # before this run clears the folder
+    by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
+                                        r_profile=r_prof.name)
+    expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
+                                business_columns=by.columns if by else [], home_prefecture=home)
+    if by is None:
+        return "a registry line that changed cannot be read"
+    if recheck.mismatch(base, expected):
+        return recheck.mismatch(base, expected)
+    checked_at = time.perf_counter()
+    _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA]).join()
+    recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
+    summary = RunSummary(
+        business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
+        registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,
+        rows_in=by.rows_in, counts={str(v): by.counts.get(str(v), 0) for v in Verdict},
+        registry_rows=by.registry_rows, registry_rejected=0, outputs=[OUTPUT_FILES["csv"]],
+        started=started.isoformat(timespec="seconds"), engine="in-memory", home_prefecture=home,
+        home_prefecture_source=home_source, body_code=body.code, body_name=body.name, jimu=body.jimu,
+        inputs_sha256=digests.result(), carried=list(by.carried), scope=scope, show_number=show_number)
+    checked = by.checked
+    rechecked = recheck.Recheck(str(baseline), used=True,
+                                **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
+    changes = recheck.delta(checked, by.redone.select(recheck.DELTA_SOURCE))
+    recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
+    summary.outputs.append(recheck.DELTA)
+    rechecked.delta = recheck.delta_counts(changes)
+    summary.recheck = asdict(rechecked)
+    if hand_over is not None:  # only recomputed rows can be new cases: a carried row keeps its 判定
+        cases = by.redone.filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS))
+        hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary,
+                  resolved=changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED))
+    seconds = {"check": checked_at - t0, "write_csv": time.perf_counter() - checked_at}
+    summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
+    summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
+    meta = recheck_lines.lines_meta(b_lines, r_lines, key, show_number=show_number) | {
+        recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
+    summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
+                                                  expected, checked.registry_lines, meta)
+    with atomic_path(out / "run.json") as tmp:
+        tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    return summary
 
 
 _RESUMED = "中断した実行を続きから再開しました（{work}。終わったバケットは前回の結果を使用）/ continued the interrupted run in {work}"

@@ -20,6 +20,8 @@ and carries every other row's verdict columns forward from the previous run. The
 the engine itself (:func:`himozuke.match.engine.check_frames`) together with every row that shares a number or a
 person key with one of them, so the cross-record rules see exactly what a full check sees; their values come from
 the current files. The result is byte-identical to a full check of the same inputs (property-tested).
+:mod:`himozuke.recheck_lines` does the same from line digests when the inputs allow it, parsing only the changed
+lines and copying every other result line from the baseline's result.csv.
 
 Why keyed: a 個人番号 has 11 free digits (10¹¹ candidates) and result.csv shows 8 of the 12 (``1234 **** 9018``), so
 an unkeyed hash is undone by trying 10⁴ numbers. The digests are Polars hashes keyed by a 192-bit random key
@@ -36,6 +38,7 @@ import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -67,7 +70,7 @@ DIGESTS = "digests.parquet"
 DELTA = "delta.csv"
 KEY_ENV = "HIMOZUKE_DIGEST_KEY"
 #: Version of the digest file's layout; another one is not a baseline.
-FORMAT = 2
+FORMAT = 3
 
 #: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
 DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)
@@ -80,8 +83,10 @@ _STORED: dict[str, pl.DataType] = {
     C.REASONS: pl.Categorical(), C.PRIORITY: pl.Int32(),
 }
 D_ROW, D_NUMBER, D_REGISTRY = "d_row", "d_number", "d_registry"
+#: Kept for a re-check by lines (:mod:`himozuke.recheck_lines`): a line's digest, a person key's digest.
+D_LINE, D_PERSON = "d_line", "d_person"
 SIDE = "側"
-BUSINESS_SIDE, REGISTRY_SIDE = "業務", "住基"
+BUSINESS_SIDE, REGISTRY_SIDE, REGISTRY_LINE_SIDE = "業務", "住基", "住基行"
 _OCC = "_occurrence"
 _PREV = "前回行番号"
 
@@ -111,6 +116,11 @@ class Key:
 
         raw = b"".join(x.to_bytes(8, "big") for x in (self.seed, *self.salt))
         return hashlib.sha256(b"himozuke digest key id\0" + raw).hexdigest()[:16]
+
+    def digest_text(self, value: pl.Expr) -> pl.Expr:
+        """A keyed 64-bit digest of one String column (a file's lines): the value hashed under the seed, then mixed
+        with both salt words — a struct's hash (:meth:`digest`) costs 5× more over millions of lines."""
+        return (value.hash(seed=self.seed) ^ pl.lit(self.salt[0], dtype=pl.UInt64)).hash(seed=self.salt[1])
 
     def digest(self, *values: pl.Expr) -> pl.Expr:
         """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row)."""
@@ -191,8 +201,39 @@ class Baseline:
 
     folder: Path
     manifest: dict
-    business: pl.DataFrame  #: 行番号, d_row, d_number and :data:`DERIVED`, in 行番号 order
-    registry: pl.DataFrame  #: d_number, d_registry
+    frame: pl.DataFrame  #: the digest file as stored
+    #: What a re-check by lines must find equal (:func:`himozuke.recheck_lines.why_not`); {} when not kept.
+    lines_meta: dict = field(default_factory=dict)
+
+    @cached_property
+    def business(self) -> pl.DataFrame:
+        """行番号, d_row, d_number and :data:`DERIVED` (as strings), in 行番号 order."""
+        business = self.frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(
+            C.ROW, D_ROW, D_NUMBER, *(pl.col(c).cast(pl.String) for c in _STORED if c != C.PRIORITY), C.PRIORITY)
+        return business.with_columns(_explained(business.get_column(C.REASONS)).alias(REASON_DETAIL)).select(
+            C.ROW, D_ROW, D_NUMBER, *DERIVED)
+
+    @cached_property
+    def registry(self) -> pl.DataFrame:
+        """d_number, d_registry per registry 個人番号."""
+        return self.frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
+
+    @cached_property
+    def lines(self) -> pl.DataFrame | None:
+        """行番号, d_row, d_number, d_line, d_person and the stored verdict columns of the business rows, when the
+        run kept a line digest for every row (else None)."""
+        if D_LINE not in self.frame.columns:
+            return None
+        rows = self.frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(C.ROW, D_ROW, D_NUMBER, D_LINE, D_PERSON,
+                                                                       *_STORED)
+        return None if rows.get_column(D_LINE).null_count() else rows
+
+    @cached_property
+    def registry_lines(self) -> pl.DataFrame | None:
+        """d_line, d_number of every registry line in file order, when kept (else None)."""
+        if D_LINE not in self.frame.columns or not self.lines_meta:
+            return None
+        return self.frame.filter(pl.col(SIDE) == REGISTRY_LINE_SIDE).select(D_LINE, D_NUMBER)
 
 
 def manifest(key: Key, *, business_profile: str, registry_profile: str, business_columns: list[str],
@@ -228,12 +269,7 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
     if token is None or token != stored.get("token"):
         return None, (f"前回の {DIGESTS} と run.json が同じ実行のものではありません / the baseline's {DIGESTS} and "
                       "run.json are not from the same run")
-    business = frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(
-        C.ROW, D_ROW, D_NUMBER, *(pl.col(c).cast(pl.String) for c in _STORED if c != C.PRIORITY), C.PRIORITY)
-    business = business.with_columns(_explained(business.get_column(C.REASONS)).alias(REASON_DETAIL)).select(
-        C.ROW, D_ROW, D_NUMBER, *DERIVED)
-    registry = frame.filter(pl.col(SIDE) == REGISTRY_SIDE).select(D_NUMBER, D_REGISTRY)
-    return Baseline(folder, stored.get("manifest", {}), business, registry), ""
+    return Baseline(folder, stored.get("manifest", {}), frame, stored.get("lines") or {}), ""
 
 
 def stored_derived() -> list[pl.Expr]:
@@ -259,17 +295,21 @@ def mismatch(baseline: Baseline, expected: dict) -> str:
     return f"前回の実行と{names}が違います / the baseline differs in {', '.join(differ)}"
 
 
-def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, manifest_: dict) -> str:
-    """``digests.parquet`` (atomic): business rows then registry numbers, with the manifest and a fresh token in
-    the file's metadata. Returns the token, which run.json records (a baseline is both files of one run)."""
+def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, manifest_: dict,
+                  registry_lines: pl.DataFrame | None = None, lines_meta: dict | None = None) -> str:
+    """``digests.parquet`` (atomic): business rows, registry numbers and — for a re-check by lines
+    (:mod:`himozuke.recheck_lines`) — registry lines, with the manifest and a fresh token in the file's metadata.
+    Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
-    frame = pl.concat([
-        business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *stored_derived()),
-        registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY),
-    ], how="diagonal_relaxed")
+    kept = [c for c in (D_LINE, D_PERSON) if c in business.columns]
+    parts = [business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *kept, *stored_derived()),
+             registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY)]
+    if registry_lines is not None and lines_meta:
+        parts.append(registry_lines.select(pl.lit(REGISTRY_LINE_SIDE).alias(SIDE), D_LINE, D_NUMBER))
+    frame = pl.concat(parts, how="diagonal_relaxed")
+    meta = {"manifest": manifest_, "token": token, "lines": lines_meta if registry_lines is not None else None}
     with atomic_path(path) as tmp:
-        frame.write_parquet(tmp, compression="lz4", metadata={"himozuke": json.dumps({"manifest": manifest_, "token": token},
-                                                                  ensure_ascii=False)})
+        frame.write_parquet(tmp, compression="lz4", metadata={"himozuke": json.dumps(meta, ensure_ascii=False)})
     return token
 
 
@@ -287,6 +327,10 @@ class Recheck:
     new_rows: int = 0
     gone_rows: int = 0
     registry_changed: int = 0
+    #: Went by lines (:mod:`himozuke.recheck_lines`): changed lines parsed, every other result line copied.
+    by_lines: bool = False
+    #: Why a re-check that was used did not go by lines ("" when it did).
+    not_by_lines: str = ""
     delta: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -305,6 +349,8 @@ class Checked:
     digests: pl.DataFrame
     registry: pl.DataFrame  #: d_number, d_registry
     pairs: pl.DataFrame | None = None  #: 行番号 → 前回行番号 and 前回判定 (a re-check only)
+    #: d_line, d_number of every registry line (kept for a re-check by lines, :mod:`himozuke.recheck_lines`)
+    registry_lines: pl.DataFrame | None = None
     gone: pl.DataFrame | None = None  #: previous rows no longer in the file (前回行番号, 前回判定)
     stats: dict = field(default_factory=dict)
 

@@ -1,0 +1,206 @@
+"""Issue #19 part 5: the re-check by lines (himozuke.recheck_lines) writes the same result.csv bytes as a full
+check of the same inputs — random edits, inserts and deletions on both sides, unreadable lines, cp932 with CRLF,
+carried columns, the full number shown — and falls back to the re-check from whole files when it cannot go by
+lines (other masking, a quoted field, an inferred home prefecture, other options)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from himozuke.formats import columns as C
+from himozuke.pipeline import run_check
+
+from .test_recheck_equals_full import (
+    BUSINESS,
+    KEY,
+    REGISTRY,
+    _business_edit,
+    _edit_business,
+    _edit_registry,
+    _registry_edit,
+)
+
+HOME = "東京都"
+OPTIONS = {"formats": ("csv",), "digest_key": KEY, "home_prefecture": HOME}
+
+
+def _text(rows: list[dict], columns=C.STANDARD) -> str:
+    return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String)).write_csv()
+
+
+def _with_unreadable(text: str, where: int, birth: int) -> str:
+    """``text`` with a line of too few fields (an unreadable row) and, on another line, a 生年月日 that is no
+    date (its row identifies no one: no person key)."""
+    lines = text.splitlines(keepends=True)
+    k = 1 + where % max(1, len(lines) - 1)
+    lines.insert(k, "000000000000,壊れた行\n")
+    b = 1 + birth % max(1, len(lines) - 1)
+    fields = lines[b].rstrip("\n").split(",")
+    if len(fields) == len(C.STANDARD):
+        fields[C.STANDARD.index(C.BIRTH_DATE)] = "不詳"
+        lines[b] = ",".join(fields) + "\n"
+    return "".join(lines)
+
+
+def _runs(tmp: Path, b0: str, r0: str, b1: str, r1: str, *, encoding: str = "utf-8", newline: str = "\n",
+          first: dict | None = None, **options):
+    """The scheduled command on (b0, r0), then on (b1, r1) from it, and a full check of (b1, r1); returns the
+    re-check's summary after asserting its result.csv equals the full check's."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    files = []
+    for text, name in ((b0, "b0.csv"), (r0, "r0.csv"), (b1, "b1.csv"), (r1, "r1.csv")):
+        (tmp / name).write_bytes(text.replace("\n", newline).encode(encoding))
+        files.append(tmp / name)
+    opts = {**OPTIONS, **options}
+    run_check(files[0], files[1], tmp / "run", baseline=tmp / "run", **{**opts, **(first or {})})
+    summary, _ = run_check(files[2], files[3], tmp / "run", baseline=tmp / "run", **opts)
+    assert summary.recheck["used"], summary.recheck["reason"]
+    full, _ = run_check(files[2], files[3], tmp / "full", **opts)
+    assert (tmp / "run" / "result.csv").read_bytes() == (tmp / "full" / "result.csv").read_bytes()
+    assert summary.counts == full.counts and summary.rows_in == full.rows_in
+    return summary, files
+
+
+edits = st.tuples(st.lists(_business_edit, max_size=6), st.lists(_registry_edit, max_size=4),
+                  st.lists(_business_edit, min_size=1, max_size=8), st.lists(_registry_edit, max_size=6),
+                  st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)) | st.none())
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn=edits)
+def test_recheck_by_lines_equals_full_check(tmp_path, drawn):
+    b_base, r_base, b_edits, r_edits, unreadable = drawn
+    b0, r0 = _edit_business(BUSINESS, b_base), _edit_registry(REGISTRY, r_base)
+    if unreadable:  # a row that identifies no one (no person key) in both runs: carried like any other
+        b0[unreadable[0] % len(b0)][C.BIRTH_DATE] = "不詳"
+    b1, r1 = _text(_edit_business(b0, b_edits)), _text(_edit_registry(r0, r_edits))
+    if unreadable:
+        b1 = _with_unreadable(b1, *unreadable)
+    tmp = tmp_path / "l"
+    summary, files = _runs(tmp, _text(b0), _text(r0), b1, r1)
+    assert summary.recheck["by_lines"]
+    # the same delta as the re-check from whole files (a second output format makes it read them whole)
+    shutil.rmtree(tmp / "base", ignore_errors=True)
+    run_check(files[0], files[1], tmp / "base", baseline=tmp / "base", **OPTIONS)
+    whole, _ = run_check(files[2], files[3], tmp / "whole", baseline=tmp / "base",
+                         **{**OPTIONS, "formats": ("csv", "parquet")})
+    assert whole.recheck["used"] and not whole.recheck["by_lines"]
+    assert (tmp / "run" / "delta.csv").read_bytes() == (tmp / "whole" / "delta.csv").read_bytes()
+    assert summary.recheck["delta"] == whole.recheck["delta"]
+    # the re-check's own digests serve the next re-check by lines
+    again, _ = run_check(files[0], files[1], tmp / "run", baseline=tmp / "run", **OPTIONS)
+    assert again.recheck["by_lines"]
+    run_check(files[0], files[1], tmp / "first", **OPTIONS)
+    assert (tmp / "run" / "result.csv").read_bytes() == (tmp / "first" / "result.csv").read_bytes()
+
+
+def _edited() -> tuple[str, str, str, str]:
+    b1 = _edit_business(BUSINESS, [("name", 3, 0, 1), ("delete", 10, 0, 0), ("copy_under", 5, 20, 1),
+                                   ("number_of", 7, 30, 0), ("duplicate", 40, 2, 0)])
+    r1 = _edit_registry(REGISTRY, [("address", 4, 0, 0), ("duplicate", 8, 40, 0), ("delete", 50, 0, 0)])
+    return _text(BUSINESS), _text(REGISTRY), _text(b1), _text(r1)
+
+
+@pytest.mark.parametrize(("encoding", "newline"), [("cp932", "\r\n"), ("utf-8-sig", "\n")])
+def test_cp932_with_crlf_and_a_bom_go_by_lines(tmp_path, encoding, newline):
+    summary, _ = _runs(tmp_path, *_edited(), encoding=encoding, newline=newline)
+    assert summary.recheck["by_lines"] and summary.business_encoding == encoding
+
+
+def test_carried_columns_go_by_lines(tmp_path):
+    columns = (*C.STANDARD, C.ATENA_NUMBER)
+    rows = [{**r, C.ATENA_NUMBER: f"A{k:05d}"} for k, r in enumerate(BUSINESS)]
+    edited = _edit_business(rows, [("name", 3, 0, 1), ("delete", 10, 0, 0), ("duplicate", 40, 2, 0)])
+    summary, _ = _runs(tmp_path, _text(rows, columns), _text(REGISTRY), _text(edited, columns), _text(REGISTRY))
+    assert summary.recheck["by_lines"] and summary.carried == [C.ATENA_NUMBER]
+
+
+def test_full_number_shown_goes_by_lines(tmp_path):
+    summary, _ = _runs(tmp_path, *_edited(), show_number=True)
+    assert summary.recheck["by_lines"] and summary.show_number
+
+
+@pytest.mark.parametrize("case", ["other masking", "quoted field", "inferred home", "other home", "two formats"])
+def test_what_cannot_go_by_lines_is_rechecked_from_whole_files(tmp_path, case):
+    b0, r0, b1, r1 = _edited()
+    first, options = {}, {}
+    if case == "other masking":  # the baseline's result.csv masks the numbers this run shows
+        options = {"show_number": True}
+        first = {"show_number": False}
+    elif case == "quoted field":  # a quoted field may hold a line break: lines are not rows
+        b1 = b1.replace("\n", f'\n"{BUSINESS[0][C.MY_NUMBER]}",引用,インヨウ,1990-01-01,1,東京都千代田区\n', 1)
+    elif case == "inferred home":
+        options = {"home_prefecture": None}
+    elif case == "other home":  # the manifest differs: a full check, told why
+        first = {"home_prefecture": "大阪府"}
+    elif case == "two formats":
+        options = {"formats": ("csv", "parquet")}
+    if case == "other home":
+        tmp = tmp_path
+        files = []
+        for text, name in ((b0, "b0.csv"), (r0, "r0.csv"), (b1, "b1.csv"), (r1, "r1.csv")):
+            (tmp / name).write_text(text, encoding="utf-8")
+            files.append(tmp / name)
+        run_check(files[0], files[1], tmp / "run", baseline=tmp / "run", **{**OPTIONS, **first})
+        summary, _ = run_check(files[2], files[3], tmp / "run", baseline=tmp / "run", **OPTIONS)
+        assert not summary.recheck["used"] and "home_prefecture" in summary.recheck["reason"]
+        run_check(files[2], files[3], tmp / "full", **OPTIONS)
+        assert (tmp / "run" / "result.csv").read_bytes() == (tmp / "full" / "result.csv").read_bytes()
+        return
+    summary, _ = _runs(tmp_path, b0, r0, b1, r1, first=first, **options)
+    assert not summary.recheck["by_lines"] and summary.recheck["not_by_lines"]  # run.json says why
+
+
+def test_digest_file_holds_no_value(tmp_path):
+    b0, r0, b1, r1 = _edited()
+    _runs(tmp_path, b0, r0, b1, r1)
+    frame = pl.read_parquet(tmp_path / "run" / "digests.parquet")
+    assert {"d_line", "d_person"} <= set(frame.columns) and "住基行" in frame.get_column("側").to_list()
+    text = "\n".join(str(v) for col in frame.columns for v in frame.get_column(col).cast(pl.String).to_list())
+    assert not any(r[C.MY_NUMBER] and r[C.MY_NUMBER] in text for r in BUSINESS)
+    assert not any(r[C.KANJI_NAME] and r[C.KANJI_NAME] in text for r in BUSINESS)
+
+
+def _files(tmp: Path, texts) -> list[Path]:
+    files = []
+    for text, name in zip(texts, ("b0.csv", "r0.csv", "b1.csv", "r1.csv"), strict=True):
+        (tmp / name).write_text(text, encoding="utf-8")
+        files.append(tmp / name)
+    return files
+
+
+@pytest.mark.parametrize("case", ["registry line unreadable", "result.csv replaced"])
+def test_a_baseline_that_cannot_be_copied_from_is_rechecked_from_whole_files(tmp_path, case):
+    b0, r0, b1, r1 = _edited()
+    if case == "registry line unreadable":  # in both runs: only a reader of the whole file lists it
+        r0, r1 = (text.replace("\n", "\n123456789018,壊れた行\n", 1) for text in (r0, r1))
+    files = _files(tmp_path, (b0, r0, b1, r1))
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    if case == "result.csv replaced":  # e.g. by a later run that failed before its digest file: never copied from
+        result = tmp_path / "run" / "result.csv"
+        data = result.read_bytes()
+        result.unlink()
+        result.write_bytes(data)
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert summary.recheck["used"] and not summary.recheck["by_lines"]
+    assert ("unreadable" if case.startswith("registry") else "result.csv") in summary.recheck["not_by_lines"]
+    full, _ = run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    for name in ("result.csv", "registry_rejects.csv"):
+        assert (tmp_path / "run" / name).is_file() == (tmp_path / "full" / name).is_file()
+        if (tmp_path / "full" / name).is_file():
+            assert (tmp_path / "run" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert summary.registry_rejected == full.registry_rejected
+
+
+def test_unchanged_inputs_copy_every_line(tmp_path):
+    b0, r0, _, _ = _edited()
+    summary, _ = _runs(tmp_path, b0, r0, b0, r0)
+    assert summary.recheck["by_lines"] and summary.recheck["recomputed"] == 0 and not summary.recheck["not_by_lines"]
+    assert summary.recheck["delta"] == {"新規": 0, "解消": 0, "変化": 0, "削除": 0}
