@@ -490,8 +490,9 @@ def test_parts_expr_equals_scalar_on_bench_like_data(bench_like_addresses: dict[
 
 # Characters the split must not be fooled by: numerals of every kind, suffixes and separators, parcel letters,
 # half-width kana with a voiced mark, a combining voiced mark, selectors, a circled digit, a Kangxi radical and a
-# CJK compatibility ideograph that NFKC turns into numerals (⼀ → 一, 六 → 六), old numerals, 外字 〓.
-_SPLIT_ALPHABET = _ALPHABET + "ハイ甲丙丿ｦﾊﾞ\u3099\U000e0100\ufe00①\u2f00\uf9d1參拾壱A東山川がニセコ〓条線"
+# CJK compatibility ideograph that NFKC turns into numerals (⼀ → 一, 六 → 六), old numerals, 外字 〓, a dash (˗) that
+# follows 「-」 in the dash table.
+_SPLIT_ALPHABET = _ALPHABET + "\u02d7ハイ甲丙丿ｦﾊﾞ\u3099\U000e0100\ufe00①\u2f00\uf9d1參拾壱A東山川がニセコ〓条線"
 
 
 def _split_cases() -> st.SearchStrategy[list[str]]:

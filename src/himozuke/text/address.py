@@ -345,11 +345,16 @@ def _normalize_each(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def _distinct(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The distinct values of ``values`` (no null) and each row's index into them (null where a value is null)."""
+    distinct = values.unique().drop_nulls()
+    return distinct, look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
+
+
 def _each_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
     """``compute`` (a frame of one column ``v`` → a frame of its results) of each distinct value once, in the
     rows of ``values`` (null where a value is null)."""
-    distinct = values.unique().drop_nulls()
-    index = look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
+    distinct, index = _distinct(values)
     return compute(distinct.to_frame("v")).select(pl.all().gather(index))
 
 
@@ -367,12 +372,9 @@ def address_steps(s: str) -> list[tuple[str, str]]:
 
 # ---- 頭と尾 (head and tail) -----------------------------------------------------------------------
 
-def _points(ranges: str) -> set[int]:
-    """The code points of a class body of single characters and ``a-b`` ranges (no escapes)."""
-    points: set[int] = set()
-    for a, dash, b in re.findall("(.)(-(.))?", ranges, flags=re.DOTALL):
-        points.update(range(ord(a), ord(b if dash else a) + 1))
-    return points
+def _span(first: str, last: str) -> set[int]:
+    """The code points from ``first`` to ``last``."""
+    return set(range(ord(first), ord(last) + 1))
 
 
 def _class(points: set[int]) -> str:
@@ -391,13 +393,12 @@ def _class(points: set[int]) -> str:
 
 # What the steps read around a number — numerals, 丁目・番地・号 and separators, dashes, 長音符, spaces, parcel
 # letters (katakana, 甲乙丙丁) — in raw text as in normalised text.
-_AROUND_NUMBERS = _points(
-    "-0-9０-９ｦ-ﾟァ-ヺヽヾ" + _KANJI_NUMERALS + "丁目番地号" + "".join(t.PARCEL_JOINERS) + t.PARCEL_LETTERS
-    + "".join(t.DASHES) + "".join(t.PROLONGED_SOUND_MARKS) + "".join(t.SPACES)
-)
+_AROUND_NUMBERS = _span("0", "9") | _span("０", "９") | _span("ｦ", "ﾟ") | _span("ァ", "ヺ") | set(map(ord, (
+    "ヽヾ" + _KANJI_NUMERALS + "丁目番地号" + "".join(t.PARCEL_JOINERS) + t.PARCEL_LETTERS
+    + "".join(t.DASHES) + "".join(t.PROLONGED_SOUND_MARKS) + "".join(t.SPACES))))
 # A character no step reads as part of a number: 漢字 and ひらがな (not 〇一二…, 丁目番地号, の); not the CJK
 # compatibility ideographs, which NFKC turns into others (「參」 into 参).
-_QUIET = _class(_points("々㐀-䶿一-鿿ぁ-ゖ") - _AROUND_NUMBERS)
+_QUIET = _class((_span("々", "々") | _span("㐀", "䶿") | _span("一", "鿿") | _span("ぁ", "ゖ")) - _AROUND_NUMBERS)
 _AROUND = _class(_AROUND_NUMBERS)
 #: The head: everything up to the last quiet character before the first digit, when only characters that
 #: surround numbers stand between the two (「東京都千代田区霞が関」 of 「…霞が関１丁目１－１」).
@@ -709,14 +710,11 @@ class Addresses(NamedTuple):
 def addresses(texts: pl.Series) -> Addresses:
     """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once. Each distinct
     text is cut once (a registry's household shares one address)."""
-    distinct_texts = texts.unique().drop_nulls()
+    distinct_texts, row = _distinct(texts)
     split = distinct_texts.to_frame("v").select(split_head_expr(pl.col("v")).alias("s")).unnest("s")
-    row = look_up(texts, distinct_texts, pl.int_range(distinct_texts.len(), dtype=pl.UInt32, eager=True))
     parts = []
     for part in ("head", "tail"):
-        values = split.get_column(part)
-        distinct = values.unique().drop_nulls()
-        index = look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
+        distinct, index = _distinct(split.get_column(part))
         parts += [index.gather(row), _normalize_each(distinct.to_frame("v")).to_series()]
     head, heads, tail, tails = parts
     return Addresses(head, tail, heads, tails)
