@@ -43,7 +43,7 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, mynumber
+from himozuke import __version__
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
@@ -58,11 +58,11 @@ from himozuke.match.engine import (
     business_frame,
     check_frames,
     explain_expr,
-    number_key_expr,
     one_per_number,
     person_frame,
     registry_rows,
     rejected_rows,
+    typed_number_key_expr,
 )
 from himozuke.match.reasons import Reason
 
@@ -161,20 +161,12 @@ def load_key(path: Path | None = None) -> Key:
 
 # ---- digests --------------------------------------------------------------------------------------------------
 
-def _number_key(frame_number: pl.Expr) -> pl.Expr:
-    """``_number_key`` of a 個人番号 as typed. The normalised text is a struct field: the parse reads its input
-    four times, and nested it would run the normaliser four times (`engine.with_registry_key`)."""
-    f = pl.field
-    return (pl.struct(mynumber.normalize_expr(frame_number).alias("n"))
-            .struct.with_fields(number_key_expr(f("n")).alias("k")).struct.field("k"))
-
-
 def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Series | None = None) -> pl.DataFrame:
     """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row
     (a lazy ``rows`` streams: only these four columns are held). ``numbers``: the rows' ``_number_key`` when the
     caller has them (:func:`himozuke.match.engine.business_frame`)."""
     values = [c for c in rows.collect_schema().names() if c != C.ROW]
-    number = _number_key(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
+    number = typed_number_key_expr(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
     return rows.lazy().select(
         pl.col(C.ROW),
         key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
@@ -425,7 +417,7 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
                             | person.is_in(reach.get_column(PERSON).drop_nulls().implode())).to_series()
     if context.any():
         keys = paired.filter(context).get_column(NUMBER_KEY).drop_nulls().unique()
-        registry_keys = r_rows.select(_number_key(pl.col(C.MY_NUMBER))).to_series()
+        registry_keys = r_rows.select(typed_number_key_expr(pl.col(C.MY_NUMBER))).to_series()
         part = check_frames(b_rows.filter(context), r_rows.filter(registry_keys.is_in(keys.implode())), None,
                             home_prefecture=home)
         redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi")

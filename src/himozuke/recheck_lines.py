@@ -47,6 +47,7 @@ from himozuke.match.engine import (
     business_frame,
     check_frames,
     person_frame,
+    typed_number_key_expr,
 )
 from himozuke.match.reasons import Reason
 from himozuke.recheck import (
@@ -59,7 +60,6 @@ from himozuke.recheck import (
     Baseline,
     Checked,
     Key,
-    _number_key,
     _pair,
     _with_occurrence,
     business_digests,
@@ -158,7 +158,7 @@ def keep_lines(checked: Checked, b: Lines, r: Lines, b_rows: pl.DataFrame, r_row
     persons = person_frame(business, portable=True).select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON))
     checked.digests = (checked.digests.join(d_line, on=C.ROW, how="left", maintain_order="left")
                        .join(persons, on=C.ROW, how="left", maintain_order="left"))
-    number = _number_key(pl.col(C.MY_NUMBER))
+    number = typed_number_key_expr(pl.col(C.MY_NUMBER))
     numbers = r_rows.select(C.ROW, pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER))
     reg_lines = pl.DataFrame({C.ROW: np.arange(r.lines.len(), dtype=np.int64) + 2, D_LINE: line_digests(r, key)})
     checked.registry_lines = reg_lines.join(numbers, on=C.ROW, how="left", maintain_order="left").select(D_LINE,
@@ -237,7 +237,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     r_rows, r_rejects, _ = parsed(r, r_fresh.arg_true().to_numpy(), role="registry", profile=r_profile)
     if r_rejects.height:
         return None
-    number = _number_key(pl.col(C.MY_NUMBER))
+    number = typed_number_key_expr(pl.col(C.MY_NUMBER))
     r_numbers = r_rows.select((pl.col(C.ROW) - 2).cast(pl.UInt32).alias("_at"),
                               pl.when(number.is_not_null()).then(key.digest(number)).alias("_n"))
     rpaired = rpaired.join(r_numbers, on="_at", how="left", maintain_order="left").with_columns(
