@@ -342,14 +342,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     total = sum(timings.values())
     summary.seconds = {k: round(v, 3) for k, v in timings.items()}
     summary.rows_per_second = round(summary.rows_in / total) if total else 0
-    meta = None
-    if checked.registry_lines is not None and "csv" in formats:
-        meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
-            recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
-    summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
-                                                  expected(home, b_columns), checked.registry_lines, meta)
-    with atomic_path(out / "run.json") as tmp:
-        tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+    _keep(out, summary, checked, expected(home, b_columns), lines if "csv" in formats else (None, None), key,
+          show_number=show_number)
     return summary, result
 
 
@@ -405,13 +399,22 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     seconds = {"check": checked_at - t0, "write_csv": time.perf_counter() - checked_at}
     summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
     summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
-    meta = recheck_lines.lines_meta(b_lines, r_lines, key, show_number=show_number) | {
-        recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
+    _keep(out, summary, checked, expected, lines, key, show_number=show_number)
+    return summary
+
+
+def _keep(out: Path, summary: RunSummary, checked: recheck.Checked, manifest: dict, lines: tuple, key: recheck.Key,
+          *, show_number: bool) -> None:
+    """The digest file for the next re-check — with each input line's digest when this run kept them (``lines``
+    read and result.csv written) — then run.json, last: a folder with run.json is a finished run."""
+    meta = None
+    if checked.registry_lines is not None and lines[0] is not None:
+        meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
+            recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
     summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
-                                                  expected, checked.registry_lines, meta)
+                                                  manifest, checked.registry_lines, meta)
     with atomic_path(out / "run.json") as tmp:
         tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
-    return summary
 
 
 _RESUMED = "中断した実行を続きから再開しました（{work}。終わったバケットは前回の結果を使用）/ continued the interrupted run in {work}"
