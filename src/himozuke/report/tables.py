@@ -36,15 +36,19 @@ def displayed(result: Frame, *, show_number: bool) -> Frame:
 
 
 def write_csv(result: Frame, path: str | os.PathLike, *, show_number: bool = False, plain: bool = False) -> Path:
-    """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row; streams.
+    """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row; streams a lazy result.
 
     ``plain``: the caller knows no value holds a comma, quote or line break (both inputs were plain CSVs, and
     himozuke's own labels and texts never do), so no field is searched for characters to quote — the same
     bytes in less time. The result holds no empty strings (only nulls), which is what makes the bytes equal.
     """
+    quote = "never" if plain else "necessary"
     with atomic_path(path) as tmp:
-        displayed(result.lazy(), show_number=show_number).sink_csv(
-            tmp, include_bom=True, quote_style="never" if plain else "necessary")
+        if isinstance(result, pl.DataFrame):  # a frame in memory: the eager writer takes half the streaming sink's time
+            displayed(result.lazy(), show_number=show_number).collect().write_csv(tmp, include_bom=True,
+                                                                                   quote_style=quote)
+        else:
+            displayed(result, show_number=show_number).sink_csv(tmp, include_bom=True, quote_style=quote)
     return Path(path)
 
 
