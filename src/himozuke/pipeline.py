@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,8 @@ OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
 #: The file each output format is written to, in ``out_dir``.
 OUTPUT_FILES = {"csv": "result.csv", "xlsx": "report.xlsx", "parquet": "result.parquet"}
 REGISTRY_REJECTS = "registry_rejects.csv"
+#: The digest file written beside the outputs, before it replaces the previous one (:class:`_DigestFile`).
+STAGED_DIGESTS = f".{recheck.DIGESTS}.next"
 Progress = Callable[[str], None]
 #: Takes the B/C/E rows, with full numbers, and the run's summary once the outputs are written (the case store's
 #: import: :func:`himozuke.cases.store.import_result`), so that no plaintext file stands between the two.
@@ -237,7 +240,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         b_prof, r_prof = b.profile, r.profile
         # not digests.parquet nor run.json: they are the baseline until this run replaces both, atomically, last
         clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES]
-                                  + [REGISTRY_REJECTS, recheck.DELTA])
+                                  + [REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS])
         plain = b.plain and r.plain  # only a whole-file read can be plain
         home, home_source = home_of.given(home_prefecture, (b_prof, b.home_prefecture), (r_prof, r.home_prefecture))
         b_columns = b.rows.collect_schema().names()
@@ -319,31 +322,32 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             say(f"全件照合 / full check: {base_reason}")
         else:
             rechecked.not_by_lines = lines_reason
-    timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
-                             plain=plain, say=say, step=step)
-    step("write", len(formats), len(formats))
-    resolved = None
-    if rechecked is not None:
-        changes = recheck.delta(checked, result.lazy().select(recheck.DELTA_SOURCE).collect())
-        recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
-        summary.outputs.append(recheck.DELTA)
-        rechecked.delta = recheck.delta_counts(changes)
-        summary.recheck = asdict(rechecked)
-        resolved = changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED)
-    if hand_over is not None:
-        cases = result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect()
-        if rechecked is None:
-            hand_over(cases, summary)
-        else:  # the rows that were not already cases: 新規 B/C and rows newly E
-            hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary, resolved=resolved)
-    if bucketed:
-        work.remove()  # the work folder holds personal data: gone once the outputs are written
-        result = None
-    total = sum(timings.values())
-    summary.seconds = {k: round(v, 3) for k, v in timings.items()}
-    summary.rows_per_second = round(summary.rows_in / total) if total else 0
-    _keep(out, summary, checked, expected(home, b_columns), lines if "csv" in formats else (None, None), key,
-          show_number=show_number)
+    kept = lines if "csv" in formats else (None, None)
+    with _DigestFile(out, checked, expected(home, b_columns), kept, key, show_number=show_number) as digest_file:
+        timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
+                                 plain=plain, say=say, step=step)
+        step("write", len(formats), len(formats))
+        resolved = None
+        if rechecked is not None:
+            changes = recheck.delta(checked, result.lazy().select(recheck.DELTA_SOURCE).collect())
+            recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
+            summary.outputs.append(recheck.DELTA)
+            rechecked.delta = recheck.delta_counts(changes)
+            summary.recheck = asdict(rechecked)
+            resolved = changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED)
+        if hand_over is not None:
+            cases = result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect()
+            if rechecked is None:
+                hand_over(cases, summary)
+            else:  # the rows that were not already cases: 新規 B/C and rows newly E
+                hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary, resolved=resolved)
+        if bucketed:
+            work.remove()  # the work folder holds personal data: gone once the outputs are written
+            result = None
+        total = sum(timings.values())
+        summary.seconds = {k: round(v, 3) for k, v in timings.items()}
+        summary.rows_per_second = round(summary.rows_in / total) if total else 0
+        digest_file.keep(summary)
     return summary, result
 
 
@@ -374,7 +378,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     if recheck.mismatch(base, expected):
         return recheck.mismatch(base, expected)
     checked_at = time.perf_counter()
-    _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA]).join()
+    _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS]).join()
     recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
     summary = RunSummary(
         business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
@@ -399,22 +403,53 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     seconds = {"check": checked_at - t0, "write_csv": time.perf_counter() - checked_at}
     summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
     summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
-    _keep(out, summary, checked, expected, lines, key, show_number=show_number)
+    with _DigestFile(out, checked, expected, lines, key, show_number=show_number) as digest_file:
+        digest_file.keep(summary)
     return summary
 
 
-def _keep(out: Path, summary: RunSummary, checked: recheck.Checked, manifest: dict, lines: tuple, key: recheck.Key,
-          *, show_number: bool) -> None:
-    """The digest file for the next re-check — with each input line's digest when this run kept them (``lines``
-    read and result.csv written) — then run.json, last: a folder with run.json is a finished run."""
-    meta = None
-    if checked.registry_lines is not None and lines[0] is not None:
-        meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
-            recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
-    summary.digests_token = recheck.write_digests(out / recheck.DIGESTS, checked.digests, checked.registry,
-                                                  manifest, checked.registry_lines, meta)
-    with atomic_path(out / "run.json") as tmp:
-        tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
+class _DigestFile:
+    """The digest file for the next re-check, then run.json, last: a folder with run.json is a finished run.
+
+    When it need not name the result.csv (no line digests kept) the digest file is written at once, in a thread
+    beside the outputs (the CSV writer leaves a core idle), into a hidden file that :meth:`keep` puts in place —
+    the previous run's digest file and run.json stay a whole baseline until then; leaving the block early
+    removes it. With line digests it is written by :meth:`keep`, after result.csv, which it names."""
+
+    def __init__(self, out: Path, checked: recheck.Checked, manifest: dict, lines: tuple, key: recheck.Key, *,
+                 show_number: bool) -> None:
+        self.out, self.path = out, out / recheck.DIGESTS
+        self._write = lambda path, meta=None: recheck.write_digests(path, checked.digests, checked.registry, manifest,
+                                                                    checked.registry_lines, meta)
+        self._meta = None
+        if checked.registry_lines is not None and lines[0] is not None:
+            self._meta = lambda: recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
+                recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
+        self._staged, self._token = out / STAGED_DIGESTS, None
+        if self._meta is None:
+            pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-digest-file")
+            self._token = pool.submit(self._write, self._staged)
+            pool.shutdown(wait=False)
+
+    def __enter__(self) -> _DigestFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._token is not None:
+            with contextlib.suppress(Exception):
+                self._token.result()  # an error of the run itself is the one to report
+            with contextlib.suppress(FileNotFoundError):
+                self._staged.unlink()
+
+    def keep(self, summary: RunSummary) -> None:
+        if self._token is None:
+            summary.digests_token = self._write(self.path, self._meta())
+        else:
+            summary.digests_token = self._token.result()
+            os.replace(self._staged, self.path)
+            self._token = None
+        with atomic_path(self.out / "run.json") as tmp:
+            tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 _RESUMED = "中断した実行を続きから再開しました（{work}。終わったバケットは前回の結果を使用）/ continued the interrupted run in {work}"

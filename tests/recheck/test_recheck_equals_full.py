@@ -132,3 +132,27 @@ def test_unchanged_inputs_recompute_nothing(tmp_path, buckets):
                            baseline=tmp_path / "out")
     assert summary.recheck["recomputed"] == 0 and summary.recheck["carried"] == len(BUSINESS)
     assert summary.recheck["delta"] == {"新規": 0, "解消": 0, "変化": 0, "削除": 0}
+
+
+@pytest.mark.parametrize("formats", [("csv",), ("csv", "parquet")], ids=["csv", "csv+parquet"])
+def test_a_run_that_fails_writing_leaves_the_previous_baseline_whole(tmp_path, monkeypatch, formats):
+    """The digest file is written beside the outputs, into a hidden file (pipeline._DigestFile): a run that fails
+    before run.json leaves the previous run's digest file and run.json a baseline the next re-check still uses."""
+    import himozuke.pipeline as pipeline
+
+    b, r = _write(BUSINESS, tmp_path / "b.csv"), _write(REGISTRY, tmp_path / "r.csv")
+    run_check(b, r, tmp_path / "out", formats=("csv",), digest_key=KEY)
+    before = (tmp_path / "out" / "digests.parquet").read_bytes()
+
+    def full_disk(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "write_parquet" if "parquet" in formats else "write_csv", full_disk)
+        with pytest.raises(OSError):
+            run_check(b, r, tmp_path / "out", formats=formats, digest_key=KEY)
+    assert (tmp_path / "out" / "digests.parquet").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")) == []
+    summary, _ = run_check(b, r, tmp_path / "out", formats=("csv",), digest_key=KEY, baseline=tmp_path / "out")
+    assert summary.recheck["used"], summary.recheck["reason"]
+    assert summary.recheck["carried"] == len(BUSINESS)
