@@ -377,21 +377,18 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     prepare, normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr, alike_col = S.key(cmp.item, "b"), S.key(cmp.item, "r"), S.alike(cmp.item)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="himozuke-side") as pool:
-        sides = tuple(pool.map(prepare, (differs.get_column(b), differs.get_column(r))))
+    sides = prepare(differs.get_column(b)), prepare(differs.get_column(r))
     alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
     rows = differs.get_column(S.PAIR)
     city_of_same = city(sides[0].filter(alike), home)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="himozuke-side") as pool:
-        parsed = tuple(pool.map(lambda side: parse(side.filter(~alike), home), sides))
     places = pl.DataFrame({S.PAIR: rows.filter(alike)}).with_columns(pl.struct(
         pl.lit(city_of_same).alias(name) if name == "city" else pl.lit(None, dtype=pl.String).alias(name)
         for name in AddressParts._fields).alias(kb))
     n = rows.len() - places.height
     return pl.concat([
         places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),
-        pl.DataFrame({S.PAIR: rows.filter(~alike), kb: parsed[0], kr: parsed[1],
-                      alike_col: pl.repeat(False, n, eager=True)}),
+        pl.DataFrame({S.PAIR: rows.filter(~alike), kb: parse(sides[0].filter(~alike), home),
+                      kr: parse(sides[1].filter(~alike), home), alike_col: pl.repeat(False, n, eager=True)}),
     ], how="vertical_relaxed")
 
 
