@@ -18,7 +18,9 @@ from himozuke.match.engine import (
     check_bucket,
     person_frame,
     registry_frame,
+    registry_rows,
     several_numbers_rows,
+    with_registry_key,
 )
 from himozuke.match.reasons import Reason as R
 from tests.rules._pairs import NUMBER, OTHER_NUMBER, PERSON, check, record
@@ -60,6 +62,18 @@ def test_the_business_frame_carries_each_numbers_integer_key():
     frame = business_frame(rows).collect()
     assert frame.get_column(C.MY_NUMBER).to_list() == [NUMBER, "1234"]
     assert frame.get_column(NUMBER_KEY).to_list() == [int(NUMBER), None]
+
+
+def test_registry_rows_that_carry_the_integer_key_are_taken_as_they_are():
+    """The bucketed partition and the Spark read store the registry number as ``_number_key`` only (the typed
+    個人番号 is gone): the check reads that key, it does not look for the number again."""
+    typed = pl.DataFrame([{C.MY_NUMBER: "１２３４ 5678-9018", **PERSON}, {C.MY_NUMBER: "1234", **PERSON}])
+    stored = with_registry_key(typed.lazy()).collect()
+    assert C.MY_NUMBER not in stored.columns
+    rows = registry_rows(stored).collect()
+    assert rows.get_column(NUMBER_KEY).to_list() == [int(NUMBER)]  # the malformed one meets no one
+    assert rows.get_column(C.INQUIRY_RESULT).to_list() == [C.INQUIRY_FOUND]
+    assert rows.equals(registry_rows(typed).collect())
 
 
 @pytest.mark.parametrize(("typed", "problem"), [

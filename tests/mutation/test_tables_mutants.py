@@ -9,6 +9,7 @@ the masking is himozuke's cautious reading (README: result files are opened by p
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from himozuke.formats import columns as C
 from himozuke.report import tables
@@ -55,8 +56,13 @@ def test_a_lazy_result_is_displayed_the_same():
         tables.displayed(result, show_number=False))
 
 
-def test_result_csv_is_utf8_with_bom_and_masked(tmp_path):
-    result = _result(**{C.DV_FLAG: ["1", None, None]})
+# A result in memory is written by Polars' eager writer, a lazy one (the bucketed engine's) streams: the same file.
+_FRAME = {"frame": lambda df: df, "lazy": lambda df: df.lazy()}
+
+
+@pytest.mark.parametrize("kind", _FRAME)
+def test_result_csv_is_utf8_with_bom_and_masked(tmp_path, kind):
+    result = _FRAME[kind](_result(**{C.DV_FLAG: ["1", None, None]}))
     path = tables.write_csv(result, tmp_path / "result.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
@@ -67,14 +73,22 @@ def test_result_csv_is_utf8_with_bom_and_masked(tmp_path):
     assert NUMBER in shown and "霞が関" not in shown
 
 
-def test_result_csv_quotes_a_comma_unless_told_the_values_are_plain(tmp_path):
-    result = pl.DataFrame({C.ROW: [1], C.MY_NUMBER: [NUMBER], B_ADDR: ["東京都千代田区1,2"]})
+@pytest.mark.parametrize("kind", _FRAME)
+def test_result_csv_quotes_a_comma_unless_told_the_values_are_plain(tmp_path, kind):
+    result = _FRAME[kind](pl.DataFrame({C.ROW: [1], C.MY_NUMBER: [NUMBER], B_ADDR: ["東京都千代田区1,2"]}))
     quoted = tables.write_csv(result, tmp_path / "q.csv").read_text(encoding="utf-8-sig")
     assert '"東京都千代田区1,2"' in quoted
     assert pl.read_csv(tmp_path / "q.csv").get_column(B_ADDR).to_list() == ["東京都千代田区1,2"]
     plain = tables.write_csv(result.with_columns(pl.lit("東京都千代田区1").alias(B_ADDR)), tmp_path / "p.csv",
                              plain=True).read_text(encoding="utf-8-sig")
     assert plain.splitlines()[1] == "1,1234 **** 9018,東京都千代田区1"
+
+
+def test_result_csv_is_the_same_bytes_from_a_frame_and_from_a_lazy_result(tmp_path):
+    result = _result(**{C.DV_FLAG: ["1", None, None], C.KATAGAKI: ["〇〇方", None, "a,b"]})
+    for show in (False, True):
+        eager = tables.write_csv(result, tmp_path / "eager.csv", show_number=show).read_bytes()
+        assert tables.write_csv(result.lazy(), tmp_path / "lazy.csv", show_number=show).read_bytes() == eager
 
 
 def test_result_parquet_is_masked_unless_show_number(tmp_path):
