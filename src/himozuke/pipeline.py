@@ -425,29 +425,30 @@ class _DigestFile:
         if checked.registry_lines is not None and lines[0] is not None:
             self._meta = lambda: recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
                 recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
-        self._staged, self._token = out / STAGED_DIGESTS, None
+        #: the write of the hidden file, while it is pending (None: written by :meth:`keep`, or already kept)
+        self._staged, self._staging = out / STAGED_DIGESTS, None
         if self._meta is None:
             pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-digest-file")
-            self._token = pool.submit(self._write, self._staged)
+            self._staging = pool.submit(self._write, self._staged)
             pool.shutdown(wait=False)
 
     def __enter__(self) -> _DigestFile:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._token is not None:
+        if self._staging is not None:  # left before keep: the hidden file goes
             with contextlib.suppress(Exception):
-                self._token.result()  # an error of the run itself is the one to report
+                self._staging.result()  # an error of the run itself is the one to report
             with contextlib.suppress(FileNotFoundError):
                 self._staged.unlink()
 
     def keep(self, summary: RunSummary) -> None:
-        if self._token is None:
+        if self._staging is None:
             summary.digests_token = self._write(self.path, self._meta())
         else:
-            summary.digests_token = self._token.result()
+            summary.digests_token = self._staging.result()
             os.replace(self._staged, self.path)
-            self._token = None
+            self._staging = None
         with atomic_path(self.out / "run.json") as tmp:
             tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -374,10 +374,10 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: both sides normalised;
     a pair whose texts normalise alike has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are
     most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
-    prepare, normalise, parse, city = cmp.split
+    cut, normalise, parse, city = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr, alike_col = S.key(cmp.item, "b"), S.key(cmp.item, "r"), S.alike(cmp.item)
-    sides = prepare(differs.get_column(b)), prepare(differs.get_column(r))
+    sides = cut(differs.get_column(b)), cut(differs.get_column(r))
     alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
     rows = differs.get_column(S.PAIR)
     city_of_same = city(sides[0].filter(alike), home)
