@@ -89,6 +89,9 @@ class RunSummary:
     scope: dict | None = None
     #: Names this run's ``digests.parquet`` (:mod:`himozuke.recheck`): a baseline is both files of one run.
     digests_token: str | None = None
+    #: Names the result.csv this run wrote (size, modification time, inode) when its digest file kept line digests:
+    #: a re-check by lines copies that file's lines only (:func:`himozuke.recheck_lines.why_not`).
+    result_csv: dict | None = None
     #: What ``--baseline`` did (:class:`himozuke.recheck.Recheck`), None without it.
     recheck: dict | None = None
     #: 個人番号 written in full (``--show-number``): an output for another audience, never "the same" as a masked one.
@@ -220,8 +223,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     # lines (himozuke.recheck_lines)
     by_lines = baseline is not None and not bucketed and tuple(formats) == ("csv",)
     lines_reason = "" if by_lines else "the bucketed engine" if bucketed else "outputs other than result.csv alone"
-    lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding)) \
-        if by_lines else (None, None)
+    lines = (None, None)
+    if by_lines:  # the two files side by side: each read leaves a core idle much of the time
+        with ThreadPoolExecutor(2, thread_name_prefix="himozuke-lines") as pool:
+            lines = tuple(pool.map(recheck_lines.read_lines, (b_path, r_path), (business_encoding, registry_encoding)))
     if by_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
@@ -368,69 +373,66 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     if reason:
         return reason
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
-    previous = recheck_lines.previous_result(base.folder)  # before this run clears the folder
-    by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
-                                        r_profile=r_prof.name)
-    expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
-                                business_columns=by.columns if by else [], home_prefecture=home)
-    if by is None:
-        return "a registry line that changed cannot be read"
-    if recheck.mismatch(base, expected):
-        return recheck.mismatch(base, expected)
-    checked_at = time.perf_counter()
-    _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS]).join()
-    recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
-    summary = RunSummary(
-        business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
-        registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,
-        rows_in=by.rows_in, counts={str(v): by.counts.get(str(v), 0) for v in Verdict},
-        registry_rows=by.registry_rows, registry_rejected=0, outputs=[OUTPUT_FILES["csv"]],
-        started=started.isoformat(timespec="seconds"), engine="in-memory", home_prefecture=home,
-        home_prefecture_source=home_source, body_code=body.code, body_name=body.name, jimu=body.jimu,
-        inputs_sha256=digests.result(), carried=list(by.carried), scope=scope, show_number=show_number)
-    checked = by.checked
-    rechecked = recheck.Recheck(str(baseline), used=True,
-                                **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
-    changes = recheck.delta(checked, by.redone.select(recheck.DELTA_SOURCE))
-    recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
-    summary.outputs.append(recheck.DELTA)
-    rechecked.delta = recheck.delta_counts(changes)
-    summary.recheck = asdict(rechecked)
-    if hand_over is not None:  # only recomputed rows can be new cases: a carried row keeps its 判定
-        cases = by.redone.filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS))
-        hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary,
-                  resolved=changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED))
-    seconds = {"check": checked_at - t0, "write_csv": time.perf_counter() - checked_at}
-    summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
-    summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
-    with _DigestFile(out, checked, expected, lines, key, show_number=show_number) as digest_file:
-        digest_file.keep(summary)
+    with recheck_lines.previous_result(base.folder) as previous:  # opened before this run clears the folder
+        by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
+                                            r_profile=r_prof.name)
+        expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
+                                    business_columns=by.columns if by else [], home_prefecture=home)
+        if by is None:
+            return "a registry line that changed cannot be read"
+        if recheck.mismatch(base, expected):
+            return recheck.mismatch(base, expected)
+        checked_at = time.perf_counter()
+        _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS]).join()
+        checked = by.checked
+        with _DigestFile(out, checked, expected, lines, key, show_number=show_number) as digest_file:
+            recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
+            summary = RunSummary(
+                business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
+                registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,
+                rows_in=by.rows_in, counts={str(v): by.counts.get(str(v), 0) for v in Verdict},
+                registry_rows=by.registry_rows, registry_rejected=0, outputs=[OUTPUT_FILES["csv"]],
+                started=started.isoformat(timespec="seconds"), engine="in-memory", home_prefecture=home,
+                home_prefecture_source=home_source, body_code=body.code, body_name=body.name, jimu=body.jimu,
+                inputs_sha256=digests.result(), carried=list(by.carried), scope=scope, show_number=show_number)
+            rechecked = recheck.Recheck(str(baseline), used=True, **{
+                k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
+            changes = recheck.delta(checked, by.redone.select(recheck.DELTA_SOURCE))
+            recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
+            summary.outputs.append(recheck.DELTA)
+            rechecked.delta = recheck.delta_counts(changes)
+            summary.recheck = asdict(rechecked)
+            if hand_over is not None:  # only recomputed rows can be new cases: a carried row keeps its 判定
+                cases = by.redone.filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS))
+                hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary,
+                          resolved=changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED))
+            seconds = {"check": checked_at - t0, "write_csv": time.perf_counter() - checked_at}
+            summary.seconds = {k: round(v, 3) for k, v in seconds.items()}
+            summary.rows_per_second = round(summary.rows_in / sum(seconds.values()))
+            digest_file.keep(summary)
     return summary
 
 
 class _DigestFile:
     """The digest file for the next re-check, then run.json, last: a folder with run.json is a finished run.
 
-    When it need not name the result.csv (no line digests kept) the digest file is written at once, in a thread
-    beside the outputs (the CSV writer leaves a core idle), into a hidden file that :meth:`keep` puts in place —
-    the previous run's digest file and run.json stay a whole baseline until then; leaving the block early
-    removes it. With line digests it is written by :meth:`keep`, after result.csv, which it names."""
+    The digest file is written at once, in a thread beside the outputs (the writers leave a core idle), into a
+    hidden file that :meth:`keep` puts in place — the previous run's digest file and run.json stay a whole baseline
+    until then; leaving the block early removes it. When line digests are kept, run.json names the result.csv
+    they describe (:func:`himozuke.recheck_lines.result_file`)."""
 
     def __init__(self, out: Path, checked: recheck.Checked, manifest: dict, lines: tuple, key: recheck.Key, *,
                  show_number: bool) -> None:
         self.out, self.path = out, out / recheck.DIGESTS
-        self._write = lambda path, meta=None: recheck.write_digests(path, checked.digests, checked.registry, manifest,
-                                                                    checked.registry_lines, meta)
-        self._meta = None
-        if checked.registry_lines is not None and lines[0] is not None:
-            self._meta = lambda: recheck_lines.lines_meta(*lines, key, show_number=show_number) | {
-                recheck_lines.RESULT_FILE: recheck_lines.result_file(out / OUTPUT_FILES["csv"])}
-        #: the write of the hidden file, while it is pending (None: written by :meth:`keep`, or already kept)
-        self._staged, self._staging = out / STAGED_DIGESTS, None
-        if self._meta is None:
-            pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-digest-file")
-            self._staging = pool.submit(self._write, self._staged)
-            pool.shutdown(wait=False)
+        by_lines = checked.registry_lines is not None and lines[0] is not None
+        meta = recheck_lines.lines_meta(*lines, key, show_number=show_number) if by_lines else None
+        self._names_result = by_lines
+        #: the write of the hidden file, while it is pending (None once kept)
+        self._staged = out / STAGED_DIGESTS
+        pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-digest-file")
+        self._staging = pool.submit(recheck.write_digests, self._staged, checked.digests, checked.registry, manifest,
+                                    checked.registry_lines, meta)
+        pool.shutdown(wait=False)
 
     def __enter__(self) -> _DigestFile:
         return self
@@ -443,12 +445,11 @@ class _DigestFile:
                 self._staged.unlink()
 
     def keep(self, summary: RunSummary) -> None:
-        if self._staging is None:
-            summary.digests_token = self._write(self.path, self._meta())
-        else:
-            summary.digests_token = self._staging.result()
-            os.replace(self._staged, self.path)
-            self._staging = None
+        summary.digests_token = self._staging.result()
+        if self._names_result:
+            summary.result_csv = recheck_lines.result_file(self.out / OUTPUT_FILES["csv"])
+        os.replace(self._staged, self.path)
+        self._staging = None
         with atomic_path(self.out / "run.json") as tmp:
             tmp.write_text(json.dumps(asdict(summary), ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -204,3 +204,42 @@ def test_unchanged_inputs_copy_every_line(tmp_path):
     summary, _ = _runs(tmp_path, b0, r0, b0, r0)
     assert summary.recheck["by_lines"] and summary.recheck["recomputed"] == 0 and not summary.recheck["not_by_lines"]
     assert summary.recheck["delta"] == {"新規": 0, "解消": 0, "変化": 0, "削除": 0}
+
+
+@pytest.mark.parametrize("block_rows", [1, 7, 64])
+def test_result_assembled_in_blocks_of_any_size_is_the_full_checks(tmp_path, monkeypatch, block_rows):
+    """result.csv is assembled a block of rows at a time (recheck_lines.write_result): a run of copied lines, a
+    recomputed line or a 行番号 that changes width (99 → 100 after the inserts) may meet a block's edge anywhere."""
+    import himozuke.recheck_lines as lines
+
+    monkeypatch.setattr(lines, "_BLOCK_ROWS", block_rows)
+    b0, r0, b1, r1 = _edited()
+    summary, _ = _runs(tmp_path, b0, r0, b1, r1)
+    assert summary.recheck["by_lines"] and summary.recheck["carried"] > 100
+
+
+def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_path, monkeypatch):
+    """The baseline's result.csv is read through its open file while this run replaces it in the same folder; a
+    run that fails while writing leaves the baseline's digest file, run.json and result.csv as they were, and the
+    next re-check still goes by lines from them."""
+    import himozuke.recheck_lines as lines
+
+    files = _files(tmp_path, _edited())
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    kept = {name: (tmp_path / "run" / name).read_bytes() for name in ("digests.parquet", "run.json")}
+
+    def full_disk(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(lines, "_write_fully", full_disk)
+        with pytest.raises(OSError):
+            run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert {name: (tmp_path / "run" / name).read_bytes() for name in kept} == kept
+    assert sorted(p.name for p in (tmp_path / "run").iterdir() if p.name.startswith(".")) == []
+    # result.csv was cleared (the folder never shows a result beside another run's run.json), so the next
+    # re-check cannot copy from it: it re-checks from whole files and is still exact
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert summary.recheck["used"] and not summary.recheck["by_lines"]
+    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
