@@ -1,7 +1,7 @@
 """Re-check of what changed (issue #19 part 5): ``check --baseline`` against a full check of the same inputs.
 
     PYTHONPATH=src .venv/bin/python benchmarks/recheck.py [--pairs 1000000,10000000] [--changed 0.01]
-                                                          [--repeat 3] [--out bench-output]
+                                                          [--repeat 3] [--out bench-output] [--memory-limit 20G]
 
 The baseline is the scheduled command's first run (``check --baseline`` with no baseline yet: a full check that
 keeps the line digests a re-check by lines needs) on ``make_pairs`` files; then ``--changed`` of the rows of each side change
@@ -81,7 +81,8 @@ def measure(pairs: int, args: argparse.Namespace) -> dict:
     # the body's prefecture, as a scheduled job gives it (a re-check by lines needs it: docs/recheck.md)
     home = home_of.inferred(pl.scan_csv(r, infer_schema=False))[0]
     himozuke = [sys.executable, "-c", "from himozuke.cli import main; main()"]
-    common = ["--formats", "csv", "--home-prefecture", home]
+    common = ["--formats", "csv", "--home-prefecture", home,
+              *(["--memory-limit", args.memory_limit] if args.memory_limit else [])]
     base, full_out, re_out = (args.out / f"recheck-{k}-{pairs}" for k in ("base", "full", "re"))
     shutil.rmtree(base, ignore_errors=True)
     # the scheduled command itself (its first run has no baseline: a full check that keeps what the next needs)
@@ -104,7 +105,10 @@ def measure(pairs: int, args: argparse.Namespace) -> dict:
         "full_cpu_seconds": round(full_cpu, 2), "recheck_cpu_seconds": round(re_cpu, 2),
         "cpu_ratio": round(re_cpu / full_cpu, 3),
         "full_peak_mib": round(max(m for _, _, m in full)), "recheck_peak_mib": round(max(m for _, _, m in again)),
-        "by_lines": run.get("by_lines"), "recomputed_rows": run["recomputed"], "carried_rows": run["carried"],
+        "memory_limit": args.memory_limit or "default",
+        "engine_full": json.loads((full_out / "run.json").read_text(encoding="utf-8"))["engine"],
+        "by_lines": run.get("by_lines"), "not_by_lines": run.get("not_by_lines", ""),
+        "recomputed_rows": run["recomputed"], "carried_rows": run["carried"],
         "delta": run["delta"],
         "same_bytes": (full_out / "result.csv").read_bytes() == (re_out / "result.csv").read_bytes(),
     }
@@ -116,6 +120,7 @@ def main() -> None:
     ap.add_argument("--changed", type=float, default=0.01, help="share of the rows changed on each side")
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest of each is compared")
+    ap.add_argument("--memory-limit", help="given to every run (default: each run's own, half the free memory)")
     args = ap.parse_args()
     results = [measure(int(n), args) for n in args.pairs.split(",")]
     for figures in results:

@@ -19,6 +19,9 @@ from himozuke.errors import UsageError
 # The sizes the engines are planned with, in one place (measured on generated data; docs/benchmarks.md):
 #: In-memory peak ≈ this many times the two input files' size (benchmarks/throughput.py).
 MEMORY_PER_INPUT_BYTE = 12
+#: A re-check by lines (himozuke.recheck_lines) peaks at ≈ this many times the two input files' size: both files'
+#: lines and the digests of both runs are held, the rows it recomputes are few (benchmarks/recheck.py).
+LINES_MEMORY_PER_INPUT_BYTE = 4.5
 #: Bytes of a business file per row, to size buckets before the rows are counted.
 INPUT_BYTES_PER_ROW = 90
 #: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts).
@@ -69,6 +72,12 @@ def runs_in_memory(inputs: Iterable[str | os.PathLike], *, memory_limit: int | N
         return False
     size = sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
     return size * MEMORY_PER_INPUT_BYTE <= (memory_limit or default_memory_limit())
+
+
+def lines_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
+    """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:data:`LINES_MEMORY_PER_INPUT_BYTE`)."""
+    size = sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
+    return size * LINES_MEMORY_PER_INPUT_BYTE <= memory_limit
 
 
 #: Polars' allocator (jemalloc) setting for an in-memory check: never hand freed pages back to the kernel.

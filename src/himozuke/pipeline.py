@@ -28,11 +28,12 @@ from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import RESULT_SCHEMA
-from himozuke.match.scale import Tick, Work, run_bucketed
+from himozuke.match.scale import Tick, Work, person_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
     default_memory_limit,
     interrupted,
+    lines_fit,
     runs_in_memory,
     work_folder,
 )
@@ -221,9 +222,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
     # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
     # lines (himozuke.recheck_lines)
-    by_lines = baseline is not None and not bucketed and tuple(formats) == ("csv",)
-    lines_reason = "" if by_lines else "the bucketed engine" if bucketed else "outputs other than result.csv alone"
-    lines = (None, None)
+    keeps_lines = baseline is not None and tuple(formats) == ("csv",)
+    # inputs the bucketed engine checks go by lines too when the lines and the digests fit the memory limit
+    by_lines = keeps_lines and (not bucketed or lines_fit((b_path, r_path), limit))
+    lines_reason = "" if by_lines else "outputs other than result.csv alone" if not keeps_lines else (
+        "the lines of inputs this large do not fit the memory limit")
+    lines: tuple = (None, None)
     if by_lines:  # the two files side by side: each read leaves a core idle much of the time
         with ThreadPoolExecutor(2, thread_name_prefix="himozuke-lines") as pool:
             lines = tuple(pool.map(recheck_lines.read_lines, (b_path, r_path), (business_encoding, registry_encoding)))
@@ -235,6 +239,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         if isinstance(done, RunSummary):
             return done, None
         lines_reason = done
+    if bucketed:
+        lines = (None, None)  # held no longer: the digests of the lines are computed streaming after the check
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
@@ -279,6 +285,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
             checked = recheck.paired_with(_bucketed_digests(b, r, run.result, key), base)
+            if keeps_lines:
+                lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
+                if None not in lines:
+                    checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
         else:
             if not bucketed:
                 # one collect_all: each file is scanned once for its rows and its rejections
@@ -297,7 +307,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
                 checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
-            if lines[0] is not None and lines[1] is not None:
+            if keeps_lines and bucketed:  # a re-check of inputs the bucketed engine checks, from whole files
+                lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
+            if None not in lines:
                 checked = recheck_lines.keep_lines(checked, *lines, b_rows, r_rows, key)
             result = checked.result
             if b.carried:
@@ -517,6 +529,13 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
         summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     return timings
+
+
+def _digested(b_path: Path, r_path: Path, b_encoding: str | None, r_encoding: str | None,
+              key: recheck.Key) -> tuple:
+    """Both files' line digests, streaming (:func:`himozuke.recheck_lines.digested`), side by side."""
+    with ThreadPoolExecutor(2, thread_name_prefix="himozuke-lines") as pool:
+        return tuple(pool.map(lambda p, e: recheck_lines.digested(p, e, key), (b_path, r_path), (b_encoding, r_encoding)))
 
 
 def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:

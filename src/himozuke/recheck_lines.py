@@ -111,7 +111,7 @@ def line_digests(lines: Lines, key: Key) -> pl.Series:
     return pl.select(key.digest_text(pl.lit(lines.lines))).to_series().alias(D_LINE)
 
 
-def header_digest(lines: Lines, key: Key) -> str:
+def header_digest(lines: Lines | Digested, key: Key) -> str:
     return f"{pl.select(key.digest_text(pl.lit(lines.header))).item():016x}"
 
 
@@ -152,24 +152,78 @@ def _digests_of_rows(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
     return digests.select(C.ROW, D_ROW, D_NUMBER).join(persons, on=C.ROW, how="left", maintain_order="left")
 
 
-def keep_lines(checked: Checked, b: Lines, r: Lines, b_rows: pl.DataFrame, r_rows: pl.DataFrame,
-               key: Key) -> Checked:
+def keep_lines(checked: Checked, b: Lines | Digested, r: Lines | Digested, b_rows: pl.DataFrame,
+               r_rows: pl.DataFrame, key: Key) -> Checked:
     """``checked`` (a run that read both files whole) with what the next re-check by lines needs: each business
     row's line and person digests, and each registry line's digest and number digest."""
-    d_line = pl.DataFrame({C.ROW: np.arange(b.lines.len(), dtype=np.int64) + 2, D_LINE: line_digests(b, key)})
     business = business_frame(b_rows).collect()
     persons = person_frame(business, portable=True).select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON))
+    b_lines, r_lines = (x.digests if isinstance(x, Digested) else line_digests(x, key) for x in (b, r))
+    return _kept(checked, b_lines, r_lines, persons, _registry_numbers(r_rows, key))
+
+
+@dataclass(frozen=True)
+class Digested:
+    """An input file's header, encoding and the keyed digest of each data line, computed streaming: what a
+    bucketed run keeps for the next re-check by lines without holding the lines (a :class:`Lines`' digests)."""
+
+    header: str
+    encoding: str
+    digests: pl.Series  #: d_line of each data line, in file order
+
+
+def digested(path: str | os.PathLike, encoding: str | None, key: Key) -> Digested | None:
+    """:func:`read_lines` then :func:`line_digests` in one streaming pass (the same values), holding a digest per
+    line; None when the file's lines are not rows."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    line = pl.col(_LINE).str.strip_suffix("\r")  # CRLF line ends are fine, a carriage return elsewhere not
+    try:
+        enc = _normalise_encoding(encoding, path) if encoding else detect_encoding(path)
+        with _utf8_copy(path, enc) as utf8:
+            scan = pl.scan_lines(utf8, name=_LINE)
+            header = scan.head(1).collect().get_column(_LINE)
+            digests, plain = pl.collect_all([
+                scan.slice(1).select(key.digest_text(line).alias(D_LINE)),
+                scan.select((line.str.contains("\r", literal=True) | line.str.contains('"', literal=True)
+                             | (line.str.len_bytes() == 0)).any().alias("odd"), pl.len().alias("n")),
+            ], engine="streaming")
+    except (InputFileError, pl.exceptions.PolarsError, OSError):
+        return None
+    if plain.item(0, "odd") or plain.item(0, "n") < 2:
+        return None
+    return Digested(header.str.strip_suffix("\r").item(), enc, digests.get_column(D_LINE))
+
+
+def keep_digested(checked: Checked, b: Digested, r: Digested, person_keys: pl.LazyFrame,
+                  r_rows: pl.LazyFrame, key: Key) -> Checked:
+    """:func:`keep_lines` for a bucketed run: the lines' digests computed streaming (:func:`digested`), the person
+    keys its partition computed (``person_keys``: 行番号, the portable person key), the registry rows streamed."""
+    persons = person_keys.select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON)).collect(engine="streaming")
+    return _kept(checked, b.digests, r.digests, persons, _registry_numbers(r_rows, key))
+
+
+def _registry_numbers(r_rows: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
+    """行番号 and the number's digest of each registry row (null where the number is malformed)."""
+    number = typed_number_key_expr(pl.col(C.MY_NUMBER))
+    return r_rows.lazy().select(C.ROW, pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER)
+                                ).collect(engine="streaming")
+
+
+def _kept(checked: Checked, b_lines: pl.Series, r_lines: pl.Series, persons: pl.DataFrame,
+          numbers: pl.DataFrame) -> Checked:
+    """``checked`` with each business row's d_line and d_person and each registry line's d_line and d_number."""
+    d_line = pl.DataFrame({C.ROW: np.arange(b_lines.len(), dtype=np.int64) + 2, D_LINE: b_lines})
     checked.digests = (checked.digests.join(d_line, on=C.ROW, how="left", maintain_order="left")
                        .join(persons, on=C.ROW, how="left", maintain_order="left"))
-    number = typed_number_key_expr(pl.col(C.MY_NUMBER))
-    numbers = r_rows.select(C.ROW, pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER))
-    reg_lines = pl.DataFrame({C.ROW: np.arange(r.lines.len(), dtype=np.int64) + 2, D_LINE: line_digests(r, key)})
+    reg_lines = pl.DataFrame({C.ROW: np.arange(r_lines.len(), dtype=np.int64) + 2, D_LINE: r_lines})
     checked.registry_lines = reg_lines.join(numbers, on=C.ROW, how="left", maintain_order="left").select(D_LINE,
                                                                                                         D_NUMBER)
     return checked
 
 
-def lines_meta(b: Lines, r: Lines, key: Key, *, show_number: bool) -> dict:
+def lines_meta(b: Lines | Digested, r: Lines | Digested, key: Key, *, show_number: bool) -> dict:
     """What a re-check by lines must find equal besides the manifest: both headers, encodings and the masking."""
     return {"business_header": header_digest(b, key), "registry_header": header_digest(r, key),
             "business_encoding": b.encoding, "registry_encoding": r.encoding, "show_number": show_number}

@@ -243,3 +243,37 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
     assert summary.recheck["used"] and not summary.recheck["by_lines"]
     run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
     assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+
+
+def _digest_rows(folder: Path) -> pl.DataFrame:
+    frame = pl.read_parquet(folder / "digests.parquet")
+    return frame.select(sorted(frame.columns)).sort(pl.all(), nulls_last=True)
+
+
+def test_a_bucketed_run_keeps_the_line_digests_an_in_memory_run_keeps(tmp_path):
+    """A bucketed scheduled run computes the line digests streaming and takes the person keys its partition
+    computed: the same digest file as an in-memory run's, and the next re-check — of inputs the bucketed engine
+    checks — goes by lines and writes the full check's bytes."""
+    files = _files(tmp_path, _edited())
+    run_check(files[0], files[1], tmp_path / "bucketed", baseline=tmp_path / "bucketed", buckets=3, **OPTIONS)
+    run_check(files[0], files[1], tmp_path / "in-memory", baseline=tmp_path / "in-memory", **OPTIONS)
+    assert _digest_rows(tmp_path / "bucketed").equals(_digest_rows(tmp_path / "in-memory"))
+    summary, _ = run_check(files[2], files[3], tmp_path / "bucketed", baseline=tmp_path / "bucketed", buckets=3,
+                           **OPTIONS)
+    assert summary.recheck["used"] and summary.recheck["by_lines"], summary.recheck
+    run_check(files[2], files[3], tmp_path / "full", buckets=3, **OPTIONS)
+    assert (tmp_path / "bucketed" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+
+
+def test_lines_that_do_not_fit_the_memory_limit_are_rechecked_from_whole_files(tmp_path):
+    files = _files(tmp_path, _edited())
+    options = {**OPTIONS, "buckets": 3, "memory_limit": 1 << 10}
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **options)
+    assert summary.recheck["used"] and not summary.recheck["by_lines"]
+    assert "memory limit" in summary.recheck["not_by_lines"]
+    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+    # its digest file still serves a re-check by lines where the memory allows
+    summary, _ = run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", buckets=3, **OPTIONS)
+    assert summary.recheck["by_lines"], summary.recheck

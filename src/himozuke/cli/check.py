@@ -184,7 +184,9 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
     if engine is Engine.local:
         resuming = resume and memory.interrupted(memory.work_folder(out, work_dir))
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
-        if in_memory:
+        # a re-check by lines holds its inputs' lines in memory whichever engine a full check would take
+        by_lines = baseline is not None and memory.lines_fit((business, registry), limit or memory.default_memory_limit())
+        if in_memory or by_lines:
             memory.keep_freed_memory()
     from himozuke.pipeline import parse_formats, run_check
     from himozuke.recheck import load_key

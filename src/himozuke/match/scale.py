@@ -188,6 +188,16 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     return counts
 
 
+def person_keys(work: Work) -> pl.LazyFrame:
+    """行番号 and the portable person key (:func:`~himozuke.match.engine.person_frame`) of every business row whose
+    person can be told, as phase 1 bucketed them — the re-check's digests read them instead of computing them
+    again (there until the work folder is removed)."""
+    folder = work.partition / "persons"
+    if not folder.exists():
+        return pl.LazyFrame(schema={C.ROW: pl.Int64, PERSON: pl.UInt64})
+    return pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=False).select(C.ROW, PERSON)
+
+
 def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None) -> None:
     """Phase 2: check every bucket not yet done; each bucket's pieces appear atomically."""
     work.results.mkdir(exist_ok=True)
