@@ -228,9 +228,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     lines_reason = "" if by_lines else "outputs other than result.csv alone" if not keeps_lines else (
         "the lines of inputs this large do not fit the memory limit")
     lines: tuple = (None, None)
-    if by_lines:  # the two files side by side: each read leaves a core idle much of the time
-        with ThreadPoolExecutor(2, thread_name_prefix="himozuke-lines") as pool:
-            lines = tuple(pool.map(recheck_lines.read_lines, (b_path, r_path), (business_encoding, registry_encoding)))
+    if by_lines:  # one after the other: two scans at once were 2x slower at 10 M lines (docs/benchmarks.md)
+        lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding))
     if by_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
