@@ -277,3 +277,22 @@ def test_lines_that_do_not_fit_the_memory_limit_are_rechecked_from_whole_files(t
     # its digest file still serves a re-check by lines where the memory allows
     summary, _ = run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", buckets=3, **OPTIONS)
     assert summary.recheck["by_lines"], summary.recheck
+
+
+def test_a_person_whose_second_number_is_gone_loses_the_flag_on_every_row(tmp_path):
+    """「総点検マニュアル」第2.1版 §7(6) as the engine reads it: one person under several numbers flags each of the
+    person's rows (cross.person_several_numbers). The re-check by lines does not check every flagged row again:
+    it knows each gone row's person key, and a person's flags change only when one of its rows comes or goes —
+    here the copy under another number goes, and the original row, its line unchanged, must lose the flag."""
+    several = "cross.person_several_numbers"
+    b0 = _edit_business(BUSINESS, [("copy_under", 5, 20, 0)])
+    files = _files(tmp_path, (_text(b0), _text(REGISTRY), _text(BUSINESS), _text(REGISTRY)))
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    before = pl.read_csv(tmp_path / "run" / "result.csv", infer_schema=False)
+    assert before.filter(pl.col(C.REASONS).str.contains(several)).height >= 2
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert summary.recheck["by_lines"] and summary.recheck["recomputed"] < len(BUSINESS)
+    after = pl.read_csv(tmp_path / "run" / "result.csv", infer_schema=False)
+    assert after.filter(pl.col(C.REASONS).str.contains(several)).height == 0
+    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
