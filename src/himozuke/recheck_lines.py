@@ -476,21 +476,35 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, *, show_numb
 _BLOCK_ROWS = 1 << 15
 
 
+#: Positional reads and writes (POSIX). Windows has neither, and a file open there can be neither removed nor
+#: replaced: the baseline's result.csv is then read whole at once, and each block written at its offset in turn.
+_POSITIONAL = hasattr(os, "preadv") and hasattr(os, "pwrite")
+_SEEK = threading.Lock()
+
+
 def _write_fully(fd: int, data: np.ndarray, at: int) -> None:
     view = memoryview(data)
     while len(view):
-        done = os.pwrite(fd, view, at)
+        if _POSITIONAL:
+            done = os.pwrite(fd, view, at)
+        else:
+            with _SEEK:
+                os.lseek(fd, at, os.SEEK_SET)
+                done = os.write(fd, view)
         view, at = view[done:], at + done
 
 
 class PreviousResult:
     """The baseline's result.csv, open: opened before this run clears the folder (a file removed while open stays
-    readable through its descriptor), read a block at a time, never whole. Its line ends are found in a thread of
-    their own from the start, beside the re-check's own steps."""
+    readable through its descriptor), read a block at a time, never whole (where reads are positional: else read
+    whole at once, :data:`_POSITIONAL`). Its line ends are found in a thread of their own from the start, beside
+    the re-check's own steps."""
 
     def __init__(self, folder: Path) -> None:
-        self._fd = os.open(folder / "result.csv", os.O_RDONLY)
-        self.size = os.fstat(self._fd).st_size
+        path = folder / "result.csv"
+        self._whole = None if _POSITIONAL else np.fromfile(path, dtype=np.uint8)
+        self._fd = os.open(path, os.O_RDONLY) if _POSITIONAL else None
+        self.size = os.fstat(self._fd).st_size if _POSITIONAL else len(self._whole)
         pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-result-lines")
         self._ends = pool.submit(self._line_ends)
         pool.shutdown(wait=False)
@@ -501,10 +515,14 @@ class PreviousResult:
     def __exit__(self, *exc) -> None:
         with contextlib.suppress(Exception):
             self._ends.result()  # not reading when closed; an error of the run itself is the one to report
-        os.close(self._fd)
+        if self._fd is not None:
+            os.close(self._fd)
 
     def read_into(self, buf: np.ndarray, at: int) -> None:
-        if os.preadv(self._fd, [buf], at) != len(buf):
+        if self._whole is not None:
+            got = self._whole[at:at + len(buf)]
+            buf[:len(got)] = got
+        if (len(got) if self._whole is not None else os.preadv(self._fd, [buf], at)) != len(buf):
             raise InputFileError(f"前回の結果ファイル result.csv が読み込み中に変わりました（{at} バイト目）",
                                  f"the baseline's result.csv changed while it was read (at byte {at})")
 

@@ -296,3 +296,14 @@ def test_a_person_whose_second_number_is_gone_loses_the_flag_on_every_row(tmp_pa
     assert after.filter(pl.col(C.REASONS).str.contains(several)).height == 0
     run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
     assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+
+
+def test_without_positional_reads_the_baseline_is_read_whole_and_the_bytes_are_the_same(tmp_path, monkeypatch):
+    """Windows has no os.preadv / os.pwrite, and there a file that is open can be neither removed nor replaced —
+    the output folder is the baseline's own here: the baseline's result.csv is then read whole at once."""
+    import himozuke.recheck_lines as lines
+
+    monkeypatch.setattr(lines, "_POSITIONAL", False)
+    monkeypatch.setattr(lines, "_BLOCK_ROWS", 7)
+    summary, _ = _runs(tmp_path, *_edited())
+    assert summary.recheck["by_lines"]
