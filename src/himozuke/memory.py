@@ -70,14 +70,17 @@ def runs_in_memory(inputs: Iterable[str | os.PathLike], *, memory_limit: int | N
     passed down (:func:`himozuke.pipeline.run_check`'s ``in_memory``)."""
     if buckets is not None or resume:
         return False
-    size = sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
-    return size * MEMORY_PER_INPUT_BYTE <= (memory_limit or default_memory_limit())
+    return _size(inputs) * MEMORY_PER_INPUT_BYTE <= (memory_limit or default_memory_limit())
 
 
 def lines_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
     """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:data:`LINES_MEMORY_PER_INPUT_BYTE`)."""
-    size = sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
-    return size * LINES_MEMORY_PER_INPUT_BYTE <= memory_limit
+    return _size(inputs) * LINES_MEMORY_PER_INPUT_BYTE <= memory_limit
+
+
+def _size(inputs: Iterable[str | os.PathLike]) -> int:
+    """The input files' total size (a missing one counts 0: its reader names it)."""
+    return sum(Path(p).stat().st_size for p in inputs if Path(p).exists())
 
 
 #: Polars' allocator (jemalloc) setting for an in-memory check: never hand freed pages back to the kernel.

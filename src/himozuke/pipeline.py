@@ -384,7 +384,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
     if reason:
         return reason
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
-    with recheck_lines.previous_result(base.folder) as previous:  # opened before this run clears the folder
+    with recheck_lines.PreviousResult(base.folder) as previous:  # opened before this run clears the folder
         by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
                                             r_profile=r_prof.name)
         expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
@@ -532,9 +532,9 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
 
 def _digested(b_path: Path, r_path: Path, b_encoding: str | None, r_encoding: str | None,
               key: recheck.Key) -> tuple:
-    """Both files' line digests, streaming (:func:`himozuke.recheck_lines.digested`), side by side."""
-    with ThreadPoolExecutor(2, thread_name_prefix="himozuke-lines") as pool:
-        return tuple(pool.map(lambda p, e: recheck_lines.digested(p, e, key), (b_path, r_path), (b_encoding, r_encoding)))
+    """Both files' line digests, streaming (:func:`himozuke.recheck_lines.digested`), one file after the other as
+    their lines are read for a re-check (two large scans at once were slower, docs/benchmarks.md)."""
+    return recheck_lines.digested(b_path, b_encoding, key), recheck_lines.digested(r_path, r_encoding, key)
 
 
 def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:

@@ -99,13 +99,17 @@ def read_lines(path: str | os.PathLike, encoding: str | None) -> Lines | None:
             lines = pl.scan_lines(utf8, name=_LINE).collect().get_column(_LINE).rechunk()
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
-    if lines.str.contains("\r", literal=True).any():  # CRLF line ends are fine, a carriage return elsewhere not
+    if lines.str.contains("\r", literal=True).any():  # CRLF line ends: the reader removes them
         lines = lines.str.strip_suffix("\r")
-        if lines.str.contains("\r", literal=True).any():
-            return None
-    if lines.len() < 2 or lines.str.contains('"', literal=True).any() or (lines.str.len_bytes() == 0).any():
+    if lines.len() < 2 or pl.select(_not_a_row(pl.lit(lines)).any()).item():
         return None
     return Lines(path, lines[0], lines.slice(1), enc)
+
+
+def _not_a_row(line: pl.Expr) -> pl.Expr:
+    """A line (its CRLF end's carriage return removed) that may not be one row: a carriage return elsewhere, a
+    quote (a quoted field may hold a line break) or nothing (a blank line)."""
+    return line.str.contains_any(["\r", '"']) | (line.str.len_bytes() == 0)  # one pass for both characters
 
 
 def line_digests(lines: Lines, key: Key) -> pl.Series:
@@ -188,8 +192,7 @@ def digested(path: str | os.PathLike, encoding: str | None, key: Key) -> Digeste
             header = scan.head(1).collect().get_column(_LINE)
             digests, plain = pl.collect_all([
                 scan.slice(1).select(key.digest_text(line).alias(D_LINE)),
-                scan.select((line.str.contains("\r", literal=True) | line.str.contains('"', literal=True)
-                             | (line.str.len_bytes() == 0)).any().alias("odd"), pl.len().alias("n")),
+                scan.select(_not_a_row(line).any().alias("odd"), pl.len().alias("n")),
             ], engine="streaming")
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
@@ -519,10 +522,12 @@ class PreviousResult:
             os.close(self._fd)
 
     def read_into(self, buf: np.ndarray, at: int) -> None:
-        if self._whole is not None:
-            got = self._whole[at:at + len(buf)]
-            buf[:len(got)] = got
-        if (len(got) if self._whole is not None else os.preadv(self._fd, [buf], at)) != len(buf):
+        if self._whole is None:
+            got = os.preadv(self._fd, [buf], at)
+        else:
+            piece = self._whole[at:at + len(buf)]
+            buf[:len(piece)], got = piece, len(piece)
+        if got != len(buf):
             raise InputFileError(f"前回の結果ファイル result.csv が読み込み中に変わりました（{at} バイト目）",
                                  f"the baseline's result.csv changed while it was read (at byte {at})")
 
@@ -544,8 +549,3 @@ class PreviousResult:
 def _digits(numbers: np.ndarray) -> np.ndarray:
     """How many decimal digits each positive number has (0 for 0)."""
     return np.searchsorted(10 ** np.arange(19, dtype=np.int64), numbers, side="right")
-
-
-def previous_result(folder: Path) -> PreviousResult:
-    """The baseline's result.csv, open (before this run clears the folder)."""
-    return PreviousResult(folder)
