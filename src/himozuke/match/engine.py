@@ -39,7 +39,6 @@ from himozuke.text.person import (
     several_numbers_expr,
     shared_number_expr,
 )
-from himozuke.text.person import person_key_expr as text_person_key_expr
 
 RESULT_COLUMNS: tuple[str, ...] = (
     C.ROW, C.MY_NUMBER, C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, "理由説明", C.PRIORITY,
@@ -183,11 +182,13 @@ _PERSON_ITEMS = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)
 PERSON = S.PERSON
 
 
-def person_key_expr() -> pl.Expr:
-    """Who a business row is about (:mod:`himozuke.text.person`, the one "same person" key of the package),
-    hashed; null when the row identifies no one."""
-    key = text_person_key_expr(*(pl.col(C.business(i)) for i in _PERSON_ITEMS))
-    return pl.when(key.is_not_null()).then(key.hash(seed=0x6D6F))
+def portable_person_keys(business: pl.DataFrame) -> pl.Series:
+    """Who each business row is about (:mod:`himozuke.text.person`, the one "same person" key of the package),
+    hashed: the same in every frame; null when the row identifies no one. Each distinct value is normalised once
+    (:func:`himozuke.text.person.person_keys`; the expression form normalises each part twice: for the key and
+    for its null test)."""
+    texts = person_keys(business, *(C.business(i) for i in _PERSON_ITEMS))
+    return pl.select(pl.when(pl.lit(texts).is_not_null()).then(pl.lit(texts).hash(seed=0x6D6F))).to_series()
 
 
 def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: PartTables | None = None) -> pl.DataFrame:
@@ -198,11 +199,7 @@ def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: Part
     :func:`himozuke.text.person.person_ids`). ``tables``: the frame's part tables, when the caller has them."""
     business = _with_key(business)
     columns = tuple(C.business(i) for i in _PERSON_ITEMS)
-    if portable:
-        texts = person_keys(business, *columns)
-        keys = pl.select(pl.when(pl.lit(texts).is_not_null()).then(pl.lit(texts).hash(seed=0x6D6F))).to_series()
-    else:
-        keys = person_ids(business, *columns, tables=tables)
+    keys = portable_person_keys(business) if portable else person_ids(business, *columns, tables=tables)
     # the key of every row, then the narrow filter (filtering the wide frame first would gather every column)
     return business.select(C.ROW, NUMBER_KEY).with_columns(keys.alias(PERSON)).filter(pl.col(PERSON).is_not_null())
 
@@ -234,10 +231,9 @@ def _cross_number(df: pl.DataFrame) -> pl.DataFrame:
     if rows == numbers:  # cheap path: no number repeats (a distinct count, 3× cheaper than counting per number)
         return df.with_columns(pl.lit(False).alias(K.NUMBER_SHARED), pl.lit(None, dtype=pl.String).alias(S.CROSS))
     df = df.with_columns((valid & (pl.len().over(NUMBER_KEY) > 1)).alias(S.REPEATED))  # integer key: cheap to group
+    repeated = df.filter(pl.col(S.REPEATED)).select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
     shared = (
-        df.filter(pl.col(S.REPEATED))
-        .select(C.ROW, C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
-        .with_columns(person_key_expr().alias(PERSON))
+        repeated.with_columns(portable_person_keys(repeated).alias(PERSON))
         .filter(shared_number_expr(pl.col(C.MY_NUMBER), pl.col(PERSON)))
         .get_column(C.ROW)
     )
