@@ -396,8 +396,10 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         checked_at = time.perf_counter()
         _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS]).join()
         checked = by.checked
+        # before the digest file's thread starts: the two writers would share Polars' pool (0.23 s, alone 0.02 s)
+        new_text = recheck_lines.redone_lines(by, show_number=show_number)
         with _DigestFile(out, checked, expected, lines, key, show_number=show_number) as digest_file:
-            recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, show_number=show_number)
+            recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, new_text)
             summary = RunSummary(
                 business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
                 registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,

@@ -399,10 +399,20 @@ def _occurrence_key(frame: pl.DataFrame) -> pl.Series:
     return _with_occurrence(frame).select(pl.col(D_ROW) ^ pl.col(_OCC).hash(seed=0x4F43)).to_series()
 
 
-def write_result(path: Path, previous: PreviousResult, by: ByLines, *, show_number: bool) -> None:
+def redone_lines(by: ByLines, *, show_number: bool) -> memoryview:
+    """The recomputed rows' result lines, by result.csv's own writer and quoting ("necessary" equals "never" for
+    the values of a quote-free file)."""
+    text = io.BytesIO()
+    if by.redone.height:
+        displayed(by.redone.select([*RESULT_COLUMNS, *by.carried]), show_number=show_number).write_csv(
+            text, include_header=False, quote_style="necessary")
+    return text.getbuffer()
+
+
+def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: memoryview) -> None:
     """result.csv of a re-check by lines (atomically): every carried row's line copied from the baseline's
-    result.csv (``previous``) with its 行番号 rewritten, and the recomputed rows' lines from result.csv's writer, in
-    行番号 order. In the baseline, 行番号 p is line p - 1 (the header is line 0).
+    result.csv (``previous``) with its 行番号 rewritten, and the recomputed rows' lines (``new_text``:
+    :func:`redone_lines`), in 行番号 order. In the baseline, 行番号 p is line p - 1 (the header is line 0).
 
     Rows copied from consecutive lines go out as one slice and the new numbers are written over the old ones (same
     width; a row whose number changes width is copied behind its new number); the file is assembled a block of
@@ -416,14 +426,6 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, *, show_numb
     source = np.zeros(n, dtype=np.int64)  # the baseline's 行番号 of each current row (0: recomputed)
     carried = by.carried_rows
     source[carried.get_column(C.ROW).to_numpy() - 2] = carried.get_column(_PREV).to_numpy()
-    new_text = b""
-    if by.redone.height:
-        columns = [*RESULT_COLUMNS, *by.carried]
-        # result.csv's own writer and quoting ("necessary" equals "never" for the values of a quote-free file)
-        text = io.BytesIO()
-        displayed(by.redone.select(columns), show_number=show_number).write_csv(
-            text, include_header=False, quote_style="necessary")
-        new_text = text.getbuffer()
     redone = np.frombuffer(new_text, dtype=np.uint8)
     redone_ends = np.flatnonzero(redone == 0x0A)
     if len(redone_ends) != by.redone.height:
