@@ -385,8 +385,13 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         return reason
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
     with recheck_lines.PreviousResult(base.folder) as previous:  # opened before this run clears the folder
-        by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
-                                            r_profile=r_prof.name)
+        # cleared while the lines are re-checked: freeing a large result.csv waits on the disk (0.08 s at 1 M rows)
+        clearing = _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS])
+        try:
+            by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
+                                                r_profile=r_prof.name)
+        finally:
+            clearing.join()
         expected = recheck.manifest(key, business_profile=b_prof.name, registry_profile=r_prof.name,
                                     business_columns=by.columns if by else [], home_prefecture=home)
         if by is None:
@@ -394,7 +399,6 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         if recheck.mismatch(base, expected):
             return recheck.mismatch(base, expected)
         checked_at = time.perf_counter()
-        _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS]).join()
         checked = by.checked
         # before the digest file's thread starts: the two writers would share Polars' pool (0.23 s, alone 0.02 s)
         new_text = recheck_lines.redone_lines(by, show_number=show_number)
