@@ -57,7 +57,7 @@ from himozuke.match.engine import (
     RESULT_COLUMNS,
     business_frame,
     check_frames,
-    explain_expr,
+    explained,
     one_per_number,
     person_frame,
     registry_rows,
@@ -206,7 +206,7 @@ class Baseline:
         """行番号, d_row, d_number and :data:`DERIVED` (as strings), in 行番号 order."""
         business = self.frame.filter(pl.col(SIDE) == BUSINESS_SIDE).select(
             C.ROW, D_ROW, D_NUMBER, *(pl.col(c).cast(pl.String) for c in _STORED if c != C.PRIORITY), C.PRIORITY)
-        return business.with_columns(_explained(business.get_column(C.REASONS)).alias(REASON_DETAIL)).select(
+        return business.with_columns(explained(business.get_column(C.REASONS)).alias(REASON_DETAIL)).select(
             C.ROW, D_ROW, D_NUMBER, *DERIVED)
 
     @cached_property
@@ -272,14 +272,6 @@ def stored_derived() -> list[pl.Expr]:
     """:data:`DERIVED` as the digest file stores them (:data:`_STORED`): 4 bytes or less a column per row instead
     of a string's 16, for a caller that holds every row's (a bucketed run: 60 M rows)."""
     return [pl.col(c).cast(dtype) for c, dtype in _STORED.items()]
-
-
-def _explained(reasons: pl.Series) -> pl.Series:
-    """理由説明 of each row from its 理由, as the engine writes it for a business row (each distinct code
-    combination explained once, :func:`himozuke.match.engine.explain_expr`)."""
-    codes = reasons.unique().drop_nulls()
-    text = pl.select(explain_expr(pl.lit(codes))).to_series()
-    return reasons.replace_strict(codes, text, default=None, return_dtype=pl.String)
 
 
 def mismatch(baseline: Baseline, expected: dict) -> str:

@@ -371,10 +371,7 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
     )
     detail_cols = [pl.col(S.REJECT_DETAIL)] if S.REJECT_DETAIL in df.columns else []
     df = df.with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS))
-    # a file has a few hundred distinct reason combinations, not a million: explain each once, then look up
-    codes = df.get_column(C.REASONS).unique().drop_nulls()
-    text = pl.select(explain_expr(pl.lit(codes))).to_series()
-    detail = pl.col(C.REASONS).replace_strict(codes, text, default=None, return_dtype=pl.String)
+    detail = pl.lit(explained(df.get_column(C.REASONS)))
     if detail_cols:
         detail = pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True)
     # null, never "", when there is nothing to explain: a result holds no empty strings (see report.write_csv)
@@ -383,6 +380,14 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
 
 
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
+
+
+def explained(reasons: pl.Series) -> pl.Series:
+    """理由説明 of each row from its 理由: a file has a few hundred distinct reason combinations, not a million, so
+    each is explained once (:func:`explain_expr`) and looked up."""
+    codes = reasons.unique().drop_nulls()
+    text = pl.select(explain_expr(pl.lit(codes))).to_series()
+    return reasons.replace_strict(codes, text, default=None, return_dtype=pl.String)
 
 
 def explain_expr(codes: pl.Expr) -> pl.Expr:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
