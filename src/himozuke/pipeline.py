@@ -126,6 +126,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
               body: identity.Body | None = None, hand_over: HandOver | None = None,
               scope: dict | None = None, baseline: str | os.PathLike | None = None,
               digest_key: recheck.Key | None = None, in_memory: bool | None = None,
+              input_digests: identity.Digests | None = None,
               ) -> tuple[RunSummary, pl.DataFrame | None]:
     """Check ``business`` against ``registry`` and write the chosen outputs into ``out_dir``.
 
@@ -135,6 +136,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     any run with ``buckets`` or an interrupted bucketed run to ``resume``, go through the bucketed engine
     (:mod:`himozuke.match.scale`); both paths give byte-identical outputs. ``in_memory``: that choice, when the
     caller made it (:func:`himozuke.memory.runs_in_memory`: the CLI makes it once, before Polars loads).
+    ``input_digests``: the inputs' SHA-256, when the caller started them (the CLI, while Polars loads).
     ``resume`` with nothing interrupted says so in ``summary.resume``: the output already complete for these
     inputs and settings is returned as it is, else the run checks from the start. The result rows come back for an in-memory run (``None`` for a
     bucketed one, whose rows are only in the written files).
@@ -217,7 +219,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         in_memory = runs_in_memory((b_path, r_path), memory_limit=limit, buckets=buckets, resume=resume)
     bucketed = not in_memory
     key = digest_key or recheck.load_key()
-    digests = identity.Digests({"business": b_path, "registry": r_path}, known)  # the scope check hashed one
+    digests = input_digests if input_digests is not None and not known else identity.Digests(
+        {"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
     threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
     # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by

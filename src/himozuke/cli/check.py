@@ -189,6 +189,11 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         by_lines = baseline is not None and memory.lines_fit((business, registry), limit)
         if in_memory or by_lines:
             memory.keep_freed_memory()
+    from himozuke import identity
+
+    # the inputs' SHA-256 (run.json) begin while Polars and the engine load, which leaves a core idle
+    digests = identity.Digests({"business": Path(business), "registry": Path(registry)}) \
+        if engine is Engine.local and scope is None else None
     from himozuke.pipeline import parse_formats, run_check
     from himozuke.recheck import load_key
 
@@ -214,7 +219,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
             memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
             progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
             home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope, baseline=baseline,
-            digest_key=load_key(digest_key) if digest_key else None, in_memory=in_memory,
+            digest_key=load_key(digest_key) if digest_key else None, in_memory=in_memory, input_digests=digests,
         )
     print_summary(summary, out)
     if summary.recheck is not None:
