@@ -300,47 +300,45 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
         pl.coalesce("_n", D_NUMBER).alias(D_NUMBER)).drop("_n")
     numbers = rpaired.get_column(D_NUMBER).drop_nulls().sort()
     repeated = numbers.filter(numbers == numbers.shift(1))  # sorted, a repeat follows its first (a sort: 1/4 the time)
-    reg_changed = pl.concat([rpaired.filter(r_fresh).get_column(D_NUMBER), r_gone.get_column(D_NUMBER),
+    reg_changed = pl.concat([rpaired.get_column(D_NUMBER).filter(r_fresh), r_gone.get_column(D_NUMBER),
                              repeated]).drop_nulls().unique()
 
     # what to recompute, and the context the cross-record rules need (recheck.recheck_frames, from digests)
-    dirty_numbers = pl.concat([paired.filter(new).get_column(D_NUMBER), gone.get_column(D_NUMBER),
+    dirty_numbers = pl.concat([paired.get_column(D_NUMBER).filter(new), gone.get_column(D_NUMBER),
                                reg_changed]).drop_nulls().unique()
     # a person's rows change only when one of its rows is new or gone: the baseline kept each row's person key, so
     # the rows it flagged as one person under several numbers need not all be checked again (3 % of 10 M rows)
-    dirty_persons = pl.concat([paired.filter(new).get_column(D_PERSON), gone.get_column(D_PERSON)]
+    dirty_persons = pl.concat([paired.get_column(D_PERSON).filter(new), gone.get_column(D_PERSON)]
                               ).drop_nulls().unique()
     number_d, person_d = pl.col(D_NUMBER), pl.col(D_PERSON)
     redo = paired.select(new | number_d.is_in(dirty_numbers.implode()).fill_null(False)
                          | person_d.is_in(dirty_persons.implode()).fill_null(False)).to_series()
-    reach = paired.filter(redo)
+    reach = paired.select(D_NUMBER, D_PERSON).filter(redo)
     context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
                             | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)
                             ).to_series()
     more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile)
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
-    numbers = pl.concat([paired.filter(context).get_column(D_NUMBER), reg_changed]).drop_nulls().unique()
+    numbers = pl.concat([paired.get_column(D_NUMBER).filter(context), reg_changed]).drop_nulls().unique()
     r_at = rpaired.select(pl.col(D_NUMBER).is_in(numbers.implode()).fill_null(False)).to_series().arg_true()
     r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile)
     if r_rejects.height:
         return None
-    in_context = pl.Series(paired.filter(context).get_column(D_NUMBER).drop_nulls().unique())
+    in_context = pl.Series(paired.get_column(D_NUMBER).filter(context).drop_nulls().unique())
     r_numbers = r_context.select(number.alias("_key")).to_series()
     r_digest = pl.select(pl.when(pl.lit(r_numbers).is_not_null()).then(key.digest(pl.lit(r_numbers)))).to_series()
     part = check_frames(b_context, r_context.filter(r_digest.is_in(in_context.implode()).fill_null(False)),
                         new_rejects if new_rejects.height else None, home_prefecture=home)
     # (an unreadable line is new, so recomputed: its E row comes from the engine, without carried values)
-    redone = part.join(paired.filter(redo).select(C.ROW), on=C.ROW, how="semi") \
+    redone = part.join(paired.get_column(C.ROW).filter(redo).to_frame(), on=C.ROW, how="semi") \
         .join(b_context.select(C.ROW, *carried), on=C.ROW, how="left", maintain_order="left")
 
     # the next run's digests: a carried row keeps its own, a recomputed row takes the check's verdict columns
     stored = [c for c in base.lines.columns if c not in (C.ROW, D_ROW, D_NUMBER, D_LINE, D_PERSON)]
-    now = redone.select(C.ROW, *stored_derived(), pl.lit(True).alias("_now"))
-    derived = paired.select(C.ROW, *stored).join(now, on=C.ROW, how="left", suffix="_now", maintain_order="left")
+    now = redone.select(*stored_derived())
+    at = redone.get_column(C.ROW).to_numpy() - 2  # paired holds row 行番号 p at p - 2
     digests = paired.select(C.ROW, D_ROW, D_NUMBER, D_PERSON).with_columns(
-        cur.get_column(D_ROW).alias(D_LINE),
-        *(derived.select(pl.when(pl.col("_now")).then(pl.col(f"{c}_now")).otherwise(pl.col(c)).alias(c))
-          .to_series() for c in stored))
+        cur.get_column(D_ROW).alias(D_LINE), *(paired.get_column(c).scatter(at, now.get_column(c)) for c in stored))
     if new_rejects.height:  # an unreadable line has no digests, as in a full run
         digests = digests.join(new_rejects.select(C.ROW), on=C.ROW, how="anti", maintain_order="left")
     reg = registry_digests(r_context.filter(pl.lit(r_digest).is_in(reg_changed.implode()).fill_null(False)), key) \
@@ -362,7 +360,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     checked.stats = {"recomputed": int(redo.sum()) - unreadable, "checked_with_context": int(context.sum()),
                      "carried": n - int(redo.sum()), "new_rows": int(new.sum()) - unreadable, "gone_rows": gone.height,
                      "registry_changed": reg_changed.len(), "by_lines": True}
-    return ByLines(checked, redone, paired.filter(~redo).select(C.ROW, _PREV), counts, n, r.lines.len(),
+    return ByLines(checked, redone, paired.select(C.ROW, _PREV).filter(~redo), counts, n, r.lines.len(),
                    carried, new_rows.columns)
 
 
