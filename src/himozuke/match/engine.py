@@ -370,13 +370,13 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
         separator=";", ignore_nulls=True,
     )
     detail_cols = [pl.col(S.REJECT_DETAIL)] if S.REJECT_DETAIL in df.columns else []
-    df = df.with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS))
+    df = df.lazy().with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS)).collect()
     detail = pl.lit(explained(df.get_column(C.REASONS)))
     if detail_cols:
         detail = pl.concat_str([detail, *detail_cols], separator="：", ignore_nulls=True)
     # null, never "", when there is nothing to explain: a result holds no empty strings (see report.write_csv)
-    return df.select(pl.col(C.VERDICT), pl.col(C.REASONS), pl.when(detail != "").then(detail).alias(REASON_DETAIL),
-                     K.priority_expr())
+    return df.lazy().select(pl.col(C.VERDICT), pl.col(C.REASONS), pl.when(detail != "").then(detail).alias(REASON_DETAIL),
+                            K.priority_expr()).collect()
 
 
 _TEXT = {str(k): v for k, v in REASON_TEXT.items()}
