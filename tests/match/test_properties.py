@@ -7,7 +7,7 @@ and rows with a planted B/C/E kind keep that class whatever notation variant is 
 The registry is the register as a J-LIS result gives it (:func:`himozuke.testing.population.register`: 消除者 and
 照会エラー answered as such, blank items blank), and every edge case the rules treat specially — unreadable dates,
 unknown sex codes, registry blanks, a 市区町村 name two prefectures have, an unknown 市区町村, 照会エラー / 該当なし /
-消除者 — is met in every example (asserted: a rate rounded to no row would leave a rule untested).
+消除者 — is met in every example (assumed: a rate rounded to no row for every seed leaves no example, which fails).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from himozuke.formats import columns as C
@@ -58,6 +58,8 @@ def test_every_planted_kind_gets_its_class(seed):
     assert out.height == POP.height  # rows in == A + B + C + E
     planted = out.get_column(PLANTED).str.split("+").explode().value_counts()
     met = dict(planted.iter_rows())
-    assert all(met.get(label, 0) > 0 for label in EDGE_CASES), {label: met.get(label, 0) for label in EDGE_CASES}
+    # a seed whose draws leave a rare edge case unplanted (1 in thousands: 4707 leaves 同名市区町村 out) tests
+    # nothing about it; a rate that plants it for no seed still fails, as unsatisfiable
+    assume(all(met.get(label, 0) > 0 for label in EDGE_CASES))
     reasons = set(out.get_column(C.REASONS).drop_nulls().str.split(";").explode().to_list())
     assert set(EDGE_REASONS) <= reasons, set(EDGE_REASONS) - reasons
