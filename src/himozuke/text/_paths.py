@@ -31,9 +31,11 @@ def two_paths(e: pl.Expr, plain: ExprFn, cheap: ExprFn, full: ExprFn, dtype: pl.
     def run(values: pl.Series) -> pl.Series:
         frame = values.to_frame("v")
         rest = frame.select(~plain(pl.col("v")).fill_null(False)).to_series()
-        out = frame.select(cheap(pl.col("v"))).to_series().cast(dtype)  # the others are overwritten below
+        # lazy: a form that reads a step's result twice (``when(out != "").then(out)``) computes it once
+        out = frame.lazy().select(cheap(pl.col("v"))).collect().to_series().cast(dtype)  # the rest overwritten below
         if rest.any():
-            out = out.scatter(rest.arg_true(), frame.filter(rest).select(full(pl.col("v"))).to_series().cast(dtype))
+            full_form = frame.filter(rest).lazy().select(full(pl.col("v"))).collect().to_series().cast(dtype)
+            out = out.scatter(rest.arg_true(), full_form)
         return out.alias(values.name)
 
     return e.map_batches(run, return_dtype=dtype)
