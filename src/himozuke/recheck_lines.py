@@ -388,6 +388,7 @@ def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _repeats(at: np.ndarray, n: int) -> bool:
+    """Whether a position of ``n`` occurs more than once in ``at``."""
     return bool(len(at)) and int(np.bincount(at, minlength=n).max()) > 1
 
 

@@ -353,9 +353,10 @@ def _distinct(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     return distinct, look_up(values, distinct, pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True))
 
 
-def _each_distinct(values: pl.Series, compute: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
-    """``compute`` (a frame of one column ``v`` → a frame of its results) of each distinct value once, in the
-    rows of ``values`` (null where a value is null)."""
+def _each_distinct(values: pl.Series, compute: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
+    """``compute`` (a query of one column ``v`` → a query of its results) of each distinct value once, in the
+    rows of ``values`` (null where a value is null). Collected lazily: an eager query computes a part its
+    expressions read twice twice."""
     distinct, index = _distinct(values)
     return compute(distinct.to_frame("v").lazy()).collect().select(pl.all().gather(index))
 
@@ -707,6 +708,10 @@ class Addresses(NamedTuple):
 
     def filter(self, mask: pl.Series) -> Addresses:
         return self._replace(head=self.head.filter(mask), tail=self.tail.filter(mask))
+
+
+# The queries below are collected lazily where their expressions read a part twice (a struct's fields, a
+# step's own pieces): an eager query computes such a part twice (no common-subexpression elimination).
 
 
 def addresses(texts: pl.Series) -> Addresses:
