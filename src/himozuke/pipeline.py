@@ -242,7 +242,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             return done, None
         lines_reason = done
     if bucketed:
-        lines = (None, None)  # held no longer: the digests of the lines are computed streaming after the check
+        lines = recheck_lines.digests_only(lines, key)  # the lines held no longer, their digests kept
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
@@ -288,7 +288,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             timings["check"] = time.perf_counter() - t0
             checked = recheck.paired_with(_bucketed_digests(b, r, run.result, key), base)
             if keeps_lines:
-                lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
+                if None in lines:  # not read for a re-check by lines: streamed now
+                    lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
                 if None not in lines:
                     checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
         else:
@@ -309,7 +310,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
                 checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
-            if keeps_lines and bucketed:  # a re-check of inputs the bucketed engine checks, from whole files
+            if keeps_lines and bucketed and None in lines:  # a re-check of bucketed-size inputs, from whole files
                 lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
             if None not in lines:
                 checked = recheck_lines.keep_lines(checked, *lines, b_rows, r_rows, key)

@@ -201,6 +201,12 @@ def digested(path: str | os.PathLike, encoding: str | None, key: Key) -> Digeste
     return Digested(header.str.strip_suffix("\r").item(), enc, digests.get_column(D_LINE))
 
 
+def digests_only(lines: tuple[Lines | None, ...], key: Key) -> tuple[Digested | None, ...]:
+    """Each file's :class:`Digested` from its lines already read (the values :func:`digested` would stream), so
+    that a bucketed run does not read them again after dropping them."""
+    return tuple(None if x is None else Digested(x.header, x.encoding, line_digests(x, key)) for x in lines)
+
+
 def keep_digested(checked: Checked, b: Digested, r: Digested, person_keys: pl.LazyFrame,
                   r_rows: pl.LazyFrame, key: Key) -> Checked:
     """:func:`keep_lines` for a bucketed run: the lines' digests computed streaming (:func:`digested`), the person
