@@ -410,7 +410,7 @@ def _same_flag(df: pl.DataFrame, cmp: Comparison) -> pl.Series:
     eq = pl.col(S.equal(cmp.item)) if S.equal(cmp.item) in df.columns else _b(cmp.item) == _r(cmp.item)
     flag = df.select(eq.fill_null(True).alias(S.same(cmp.item))).to_series()
     differ = ~flag
-    # lazy: an eager query computes a part its expression reads twice twice (no common-subexpression elimination)
+    # lazy: an eager query has no common-subexpression elimination, so a part read twice is computed twice
     trimmed = df.select(_b(cmp.item), _r(cmp.item)).filter(differ).lazy().select(same_text(cmp.item)).collect().to_series()
     return flag.scatter(differ.arg_true(), trimmed) if trimmed.any() else flag
 

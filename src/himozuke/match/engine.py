@@ -370,7 +370,7 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
         separator=";", ignore_nulls=True,
     )
     detail_cols = [pl.col(S.REJECT_DETAIL)] if S.REJECT_DETAIL in df.columns else []
-    # lazy: an eager query computes a part its expression reads twice twice (no common-subexpression elimination)
+    # lazy: an eager query has no common-subexpression elimination, so a part read twice is computed twice
     df = df.lazy().with_columns(K.verdict_expr(), pl.when(reasons != "").then(reasons).alias(C.REASONS)).collect()
     detail = pl.lit(explained(df.get_column(C.REASONS)))
     if detail_cols:

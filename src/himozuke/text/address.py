@@ -355,8 +355,8 @@ def _distinct(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def _each_distinct(values: pl.Series, compute: Callable[[pl.LazyFrame], pl.LazyFrame]) -> pl.DataFrame:
     """``compute`` (a query of one column ``v`` → a query of its results) of each distinct value once, in the
-    rows of ``values`` (null where a value is null). Collected lazily: an eager query computes a part its
-    expressions read twice twice."""
+    rows of ``values`` (null where a value is null). Collected lazily: an eager query computes twice a part its
+    expressions read twice."""
     distinct, index = _distinct(values)
     return compute(distinct.to_frame("v").lazy()).collect().select(pl.all().gather(index))
 

@@ -128,11 +128,11 @@ def _fused_table() -> dict[str, str]:
              for kv in table.items() for c in "".join(kv)}
     # the steps before map single characters (``translate``), so a pair's image is its two characters' images
     assert all(len(k) == 1 for table in (t.HIRAGANA_TO_KATAKANA, t.LONG_VOWEL_LOOKALIKES, t.VU_TO_BU) for k in table)
-    image = {c: run(before, c) for c in chars}
+    first = {c: run(before, c) for c in chars}
     table = {}
     for a in sorted(chars):
         for b in sorted(chars):
-            if image[a] + image[b] in t.BU_SMALL_VOWEL:
+            if first[a] + first[b] in t.BU_SMALL_VOWEL:
                 table[a + b] = run(_TABLE_STEPS, a + b)
     for c in sorted(chars):
         if (image := run(_TABLE_STEPS, c)) != c:

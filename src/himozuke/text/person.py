@@ -125,7 +125,7 @@ def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str,
         packed = pl.struct(k, n, b, s).hash(seed=0x6D6F)
     identifies = (pl.col(parts[0].name).is_not_null() | pl.col(parts[1].name).is_not_null()) \
         & pl.col(parts[2].name).is_not_null()
-    # lazy: an eager query computes a part its expression reads twice twice (no common-subexpression elimination)
+    # lazy: an eager query has no common-subexpression elimination, so a part read twice is computed twice
     return pl.DataFrame(parts).lazy().select(pl.when(identifies).then(packed).alias("person")).collect().to_series()
 
 
