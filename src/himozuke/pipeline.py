@@ -28,7 +28,7 @@ from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import RESULT_SCHEMA
-from himozuke.match.scale import Tick, Work, person_keys, run_bucketed
+from himozuke.match.scale import Alongside, Tick, Work, person_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
     default_memory_limit,
@@ -271,13 +271,16 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             step("read", 1, 1)
             base_reason = recheck.mismatch(base, expected(home or home_of.inferred(r_rows)[0], b_rows.columns))
         if bucketed and (base is None or base_reason):
-            # streaming: the in-memory engine would hold every line of the registry file to find the few bad ones
-            r_rejects = r.rejects.collect(engine="streaming")
             say("バケットに分割して照合 / bucketed check")
+            # streamed while the files are partitioned: the registry's unreadable lines (the in-memory engine
+            # would hold every line to find the few bad ones) and both files' per-row digests
+            along = Alongside(business=[recheck.business_digest_query(b.rows, key)],
+                              registry=[r.rejects, recheck.registry_digest_query(r.rows, key)])
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
                                estimated_rows=max(1, b_path.stat().st_size // INPUT_BYTES_PER_ROW),
-                               home_prefecture=home, sha256=digests.result)
+                               home_prefecture=home, sha256=digests.result, alongside=along)
+            (b_digests,), (r_rejects, r_digests) = run.alongside
             resumed = run.resumed
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
@@ -286,7 +289,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             timings["check"] = time.perf_counter() - t0
-            checked = recheck.paired_with(_bucketed_digests(b, r, run.result, key), base)
+            checked = recheck.paired_with(_bucketed_digests(b_digests, r_digests, run.result, key), base)
             if keeps_lines:
                 if None in lines:  # not read for a re-check by lines: streamed now
                     lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
@@ -547,13 +550,14 @@ def _digested(b_path: Path, r_path: Path, b_encoding: str | None, r_encoding: st
     return recheck_lines.digested(b_path, b_encoding, key), recheck_lines.digested(r_path, r_encoding, key)
 
 
-def _bucketed_digests(b, r, result: pl.LazyFrame, key: recheck.Key) -> recheck.Checked:
-    """The digests a bucketed full run keeps: one more streaming pass over each file, holding a few integers per
-    row."""
-    digests = recheck.business_digests(b.rows, key)
+def _bucketed_digests(business: pl.DataFrame, registry: pl.DataFrame, result: pl.LazyFrame,
+                      key: recheck.Key) -> recheck.Checked:
+    """The digests a bucketed full run keeps (a few integers per row), from the per-row digests collected while
+    the files were partitioned (:func:`recheck.business_digest_query`, :func:`recheck.registry_digest_query`)
+    and the result's verdicts."""
     derived = result.select(C.ROW, *recheck.stored_derived()).collect(engine="streaming")
-    digests = digests.join(derived, on=C.ROW, how="left", maintain_order="left")
-    return recheck.Checked(None, digests, recheck.registry_digests(r.rows, key))
+    digests = business.join(derived, on=C.ROW, how="left", maintain_order="left")
+    return recheck.Checked(None, digests, recheck.registry_digests_of(registry, key))
 
 
 def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:

@@ -165,6 +165,11 @@ def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Se
     """行番号, the record's digest (every column but 行番号), its number's digest and ``_number_key``, per row
     (a lazy ``rows`` streams: only these four columns are held). ``numbers``: the rows' ``_number_key`` when the
     caller has them (:func:`himozuke.match.engine.business_frame`)."""
+    return business_digest_query(rows, key, numbers).collect(engine="streaming")
+
+
+def business_digest_query(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Series | None = None) -> pl.LazyFrame:
+    """:func:`business_digests` as a query, for a caller that collects it beside others over the same file."""
     values = [c for c in rows.collect_schema().names() if c != C.ROW]
     number = typed_number_key_expr(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
     return rows.lazy().select(
@@ -172,7 +177,7 @@ def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Se
         key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
         pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER),
         number.alias(NUMBER_KEY),
-    ).collect(engine="streaming")
+    )
 
 
 def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
@@ -180,10 +185,19 @@ def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.Data
     row of a number, and how often it occurs): the number's digest and the record's (a lazy ``registry``
     streams: only a digest per row is held; a frame of :func:`~himozuke.match.engine.registry_rows` is taken as
     it is)."""
+    return registry_digests_of(registry_digest_query(registry, key).collect(engine="streaming"), key)
+
+
+def registry_digest_query(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.LazyFrame:
+    """The first step of :func:`registry_digests` as a query: ``_number_key`` and the record's digest per row."""
     rows = registry if NUMBER_KEY in registry.collect_schema().names() else registry_rows(registry)
     values = [c for c in rows.collect_schema().names() if c != NUMBER_KEY]
-    one = one_per_number(rows.lazy().select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
-                         .collect(engine="streaming"))
+    return rows.lazy().select(NUMBER_KEY, key.digest(*(pl.col(c) for c in values)).alias(D_REGISTRY))
+
+
+def registry_digests_of(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
+    """The last step of :func:`registry_digests`, on the collected :func:`registry_digest_query`."""
+    one = one_per_number(rows)
     counted = [c for c in one.columns if c != NUMBER_KEY]  # the record's digest and the number's count
     return one.select(key.digest(pl.col(NUMBER_KEY)).alias(D_NUMBER),
                       key.digest(*(pl.col(c) for c in counted)).alias(D_REGISTRY))

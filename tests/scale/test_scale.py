@@ -206,3 +206,30 @@ def test_resume_refuses_an_edit_the_fingerprint_cannot_see(inputs, tmp_path, mon
                              capture_output=True, text=True, timeout=300)
     assert changed.returncode == 2, changed.stdout
     assert "入力ファイルの内容が前回の実行と違うため再開できません" in changed.stderr
+
+
+def test_the_result_is_read_in_order_however_a_reader_asks(tmp_path):
+    """Phase 3 hands the rows over range by range, sorted within each (scale.in_order); Polars leaves the
+    projection, the filter and the row limit to such a source — each must hold across range boundaries."""
+    from himozuke.match.scale import Work, in_order
+
+    work = Work(tmp_path)
+    rows = list(range(2, 2 + 130_000))  # three ranges of 50 k, the middle one sliced by the hand-over
+    random.Random(3).shuffle(rows)
+    for bucket in range(3):
+        mine = pl.DataFrame({C.ROW: rows[bucket::3]}).with_columns(
+            (pl.col(C.ROW) * 10).alias(C.VERDICT).cast(pl.String), pl.lit(bucket).alias("bucket"))
+        for (rng,), piece in mine.sort(C.ROW).with_columns(((pl.col(C.ROW) - 2) // 50_000).alias("r")) \
+                .partition_by("r", as_dict=True, include_key=False).items():
+            folder = tmp_path / "results" / f"bucket-{bucket}"
+            folder.mkdir(parents=True, exist_ok=True)
+            piece.write_parquet(folder / f"range-{rng:06d}.parquet")
+    result = in_order(work)
+    whole = result.collect()
+    assert whole[C.ROW].to_list() == sorted(rows)
+    assert whole[C.VERDICT].to_list() == [str(r * 10) for r in sorted(rows)]
+    assert result.head(50_003).collect()[C.ROW].to_list() == list(range(2, 50_005))
+    assert result.select(C.VERDICT).head(2).collect().to_dict(as_series=False) == {C.VERDICT: ["20", "30"]}
+    late = result.filter(pl.col(C.ROW) % 40_000 == 0).collect()
+    assert late[C.ROW].to_list() == [40_000, 80_000, 120_000]
+    assert result.filter(pl.col("bucket") == 1).select(pl.len()).collect().item() == len(rows[1::3])

@@ -203,7 +203,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
                   console=console, transient=True) as bar:
         task = bar.add_task("開始 / starting", total=None, speed="")
         phases = {"read": "読み込み / reading", "partition": "分割 / partition", "check": "照合 / check",
-                  "assemble": "整列 / assemble", "write": "出力 / writing"}
+                  "write": "出力 / writing"}
         started = time.perf_counter()
 
         def tick(phase: str, done: int, total: int, rows: int | None = None) -> None:

@@ -9,8 +9,8 @@ Phases, each atomic and skipped on ``--resume`` when already done:
    ("one person under several numbers"); its flagged rows are few and kept in memory.
 2. **check** — bucket by bucket, the in-memory engine (:func:`himozuke.match.engine.check_bucket`); each
    bucket's result is split by 行番号 range and its folder renamed into place when complete.
-3. **assemble** — per 行番号 range, the pieces of every bucket are sorted into one file; the outputs then stream
-   from those files in order. Peak memory is one bucket or one range, whatever the input size.
+3. **in order** — the outputs read the result through a query that sorts one 行番号 range's pieces (one from
+   each bucket) at a time. Peak memory is one bucket or one range, whatever the input size.
 
 Why Polars and not DuckDB for the partitioning: the rules are Polars expressions, and the same engine streams,
 partitions and checks — one dependency, one set of types, no conversion between the phases.
@@ -25,11 +25,12 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from himozuke import __version__
 from himozuke.atomic import atomic_path
@@ -53,6 +54,10 @@ from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIF
 
 BUCKET = "_bucket"
 _RANGE = "_range"
+#: The work files are written once and read once or twice, then deleted: lz4, not Polars' default zstd (a
+#: piece of 130 k result rows is written in 0.12 s instead of 0.19 and read in 0.04 instead of 0.09).
+_WORK = {"compression": "lz4"}
+_SLICE_ROWS = 50_000  # rows a sorted range is handed to a sink at a time (whole ranges: the sink held 4.5 GB)
 Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
 
@@ -128,10 +133,6 @@ class Work:
     def results(self) -> Path:
         return self.root / "results"
 
-    @property
-    def sorted(self) -> Path:
-        return self.root / "sorted"
-
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -143,27 +144,48 @@ def _publish_dir(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
+Collected = tuple[list[pl.DataFrame], list[pl.DataFrame]]
+
+
+@dataclass(frozen=True)
+class Alongside:
+    """Queries over the input files that the caller collects while phase 1 reads them anyway — each file is
+    then read once instead of twice (docs/benchmarks.md) — one list per file; their frames come back in order."""
+
+    business: Sequence[pl.LazyFrame] = ()
+    registry: Sequence[pl.LazyFrame] = ()
+
+    def collect(self) -> Collected:
+        """On their own: a resumed run whose partition was already done."""
+        return ([] if not self.business else pl.collect_all(self.business, engine="streaming"),
+                [] if not self.registry else pl.collect_all(self.registry, engine="streaming"))
+
+
 def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame,
-              work: Work, plan: Plan) -> dict:
-    """Phase 1. Returns row counts (business rows, rejects, registry rows)."""
+              work: Work, plan: Plan, alongside: Alongside = Alongside()) -> Collected:
+    """Phase 1; returns the frames of ``alongside``. Each file is read once, in one pass for all its queries
+    (the files one after the other: two large scans at once were slower, docs/benchmarks.md)."""
     tmp = work.root / "partition.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     n = plan.buckets
     row_group = sink_row_group(plan)
-    business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
-        pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
+    sinks = [business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
+        pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
+        lazy=True, **_WORK), business_rejects.sink_parquet(tmp / "business_rejects.parquet", lazy=True, **_WORK)]
+    collected_b = pl.collect_all([*sinks, *alongside.business], engine="streaming")[len(sinks):]
     # the number normalised and parsed once, here: the check reads the key (registry_rows)
-    with_registry_key(registry).with_columns(bucket_expr(n)).sink_parquet(
-        pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group)
-    business_rejects.sink_parquet(tmp / "business_rejects.parquet")
+    sinks = [with_registry_key(registry).with_columns(bucket_expr(n)).sink_parquet(
+        pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
+        lazy=True, **_WORK)]
+    collected_r = pl.collect_all([*sinks, *alongside.registry], engine="streaming")[len(sinks):]
     # Person buckets: the person key of every business row with a valid number, bucketed by the key itself
     # (computed per number bucket: each distinct name and date of a bucket is normalised once).
     for i in range(n):
         frame = _scan_bucket(tmp / "business", i)
         if frame is not None:
             persons = person_frame(frame, portable=True).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
-            persons.write_parquet(tmp / "persons" / f"from={i}", partition_by=BUCKET, mkdir=True)
+            persons.write_parquet(tmp / "persons" / f"from={i}", partition_by=BUCKET, mkdir=True, **_WORK)
     several = []
     for i in range(n):
         folder = tmp / "persons"
@@ -185,7 +207,7 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     }
     (tmp / "counts.json").write_text(json.dumps(counts))
     _publish_dir(tmp, work.partition)
-    return counts
+    return collected_b, collected_r
 
 
 def person_keys(work: Work) -> pl.LazyFrame:
@@ -228,34 +250,45 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
         if result is not None and result.height:
             pieces = result.with_columns(((pl.col(C.ROW) - 2) // plan.range_rows).alias(_RANGE))
             for (rng,), piece in pieces.partition_by(_RANGE, as_dict=True, include_key=False).items():
-                piece.write_parquet(tmp / f"range-{rng:06d}.parquet")
+                piece.write_parquet(tmp / f"range-{rng:06d}.parquet", **_WORK)
         _publish_dir(tmp, final)
         rows += result.height if result is not None else 0
         if tick:
             tick("check", k + 1, len(names), rows)
 
 
-def assemble(work: Work, tick: Tick | None = None) -> list[Path]:
-    """Phase 3: one sorted file per 行番号 range; returns them in order."""
-    work.sorted.mkdir(exist_ok=True)
+def in_order(work: Work) -> pl.LazyFrame:
+    """Phase 3: the result in 行番号 order — a query that sorts one 行番号 range's pieces at a time, as a reader
+    (an output's sink, a count) asks for the rows. Nothing is written: the outputs are the one sorted copy.
+
+    A source of our own, not ``pl.concat`` of the ranges' sorts: the streaming sink ran those sorts ahead and
+    held them all (4.3 GB for 10 M rows, docs/benchmarks.md); a range is handed over in slices, so the sink
+    holds one range and a few slices."""
     ranges = sorted({p.name for p in work.results.glob("bucket-*/range-*.parquet")})
-    out = []
-    for k, name in enumerate(ranges):
-        target = work.sorted / name
-        if not target.exists():
-            pieces = sorted(work.results.glob(f"bucket-*/{name}"))
-            frame = pl.concat([pl.read_parquet(p) for p in pieces]).sort(C.ROW)
-            with atomic_path(target) as tmp:
-                frame.write_parquet(tmp)
-        out.append(target)
-        if tick:
-            tick("assemble", k + 1, len(ranges))
-    return out
+    if not ranges:
+        return pl.LazyFrame(schema=RESULT_SCHEMA)
+    queries = [pl.scan_parquet(sorted(work.results.glob(f"bucket-*/{name}"))).sort(C.ROW) for name in ranges]
+
+    def rows(columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
+             _batch_size: int | None) -> Iterator[pl.DataFrame]:
+        """What Polars asks of a source: the columns, the filter and the row limit are ours to apply."""
+        left = n_rows
+        for query in queries:
+            if predicate is not None:
+                query = query.filter(predicate)
+            frame = (query if columns is None else query.select(columns)).collect()
+            if left is not None:
+                frame, left = frame.head(left), left - min(left, frame.height)
+            yield from frame.iter_slices(_SLICE_ROWS)
+            if left == 0:
+                return
+
+    return register_io_source(rows, schema=queries[0].collect_schema(), explain_name="himozuke ranges")
 
 
 @dataclass
 class BucketRun:
-    """What the bucketed run produced: the ordered result (lazy, over the sorted ranges) and its sizes."""
+    """What the bucketed run produced: the ordered result (lazy, :func:`in_order`) and its sizes."""
 
     result: pl.LazyFrame
     rows_in: int
@@ -263,12 +296,13 @@ class BucketRun:
     resumed: bool  #: an interrupted run continued (its finished phases and buckets reused)
     home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
     home_prefecture_source: str  #: … and, when inferred, how (:mod:`himozuke.match.home`); "" when given
+    alongside: Collected  #: the frames of the caller's :class:`Alongside` queries
 
 
 def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame, *,
                  work: Work, inputs: list[Path], memory_limit: int, buckets: int | None, resume: bool,
                  tick: Tick | None = None, estimated_rows: int, home_prefecture: str | None = None,
-                 sha256: Callable[[], dict] | None = None) -> BucketRun:
+                 sha256: Callable[[], dict] | None = None, alongside: Alongside = Alongside()) -> BucketRun:
     """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``.
     ``home_prefecture``: as for :func:`himozuke.match.engine.check_bucket`; None: the one most registry
     addresses give (found while partitioning).
@@ -276,7 +310,10 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     ``sha256``: the inputs' SHA-256 (the run identity's :class:`himozuke.identity.Digests`, hashed beside the
     run). The manifest's :func:`fingerprint` is cheap but reads only a file's ends; the whole-file digests are
     recorded once the partition is done, and a resume that would reuse the partition first checks them, so an
-    edit in the middle of a file that kept its size and time is refused too."""
+    edit in the middle of a file that kept its size and time is refused too.
+
+    ``alongside``: queries over the inputs collected in phase 1's reading of the files (on their own when a
+    resume finds phase 1 done)."""
     manifest = {
         "version": __version__,
         "inputs": [fingerprint(p) for p in inputs],
@@ -308,15 +345,15 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     if not work.partition.exists():
         if tick:
             tick("partition", 0, 1)
-        partition(business, business_rejects, registry, work, plan)
+        collected = partition(business, business_rejects, registry, work, plan, alongside)
         if sha256 is not None:
             work.write_manifest({**written, "inputs_sha256": sha256()})
         if tick:
             tick("partition", 1, 1)
+    else:
+        collected = alongside.collect()
     counts = json.loads((work.partition / "counts.json").read_text())
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
     check_buckets(work, plan, home, tick)
-    files = assemble(work, tick)
-    result = pl.scan_parquet(files) if files else pl.LazyFrame(schema=RESULT_SCHEMA)
-    return BucketRun(result, counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], resumed,
-                     home, source)
+    return BucketRun(in_order(work), counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], resumed,
+                     home, source, collected)

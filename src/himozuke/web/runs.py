@@ -29,7 +29,7 @@ CASE_RUN = "case_run.json"
 FORMATS = ("csv", "xlsx", "parquet")
 _ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 #: Phase names of ``tick`` (every engine) in the officer's words.
-PHASES = {"read": "読み込み", "partition": "分割", "check": "照合", "assemble": "整列", "write": "出力"}
+PHASES = {"read": "読み込み", "partition": "分割", "check": "照合", "write": "出力"}
 
 
 @dataclass
