@@ -5,7 +5,8 @@
 
 Each size is a real ``himozuke check`` subprocess on generated pairs (``_bench.make_pairs``); peak RSS is that
 child's own (``os.wait4``). Rows per second should stay flat (linear time) and peak RSS should stop growing once
-the input no longer fits the memory limit (bucketed engine).
+the input no longer fits the memory limit (bucketed engine). After each size a bare DuckDB read + join + write of
+the same files runs (``_bench.run_duckdb``; ``--no-duckdb`` skips it) and the ratio of the two times is printed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import make_pairs, run_child
+from _bench import make_pairs, run_child, run_duckdb
 
 
 def main() -> None:
@@ -26,6 +27,7 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="3G")
     ap.add_argument("--formats", default="csv")
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
+    ap.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB peer (it holds the join in memory)")
     args = ap.parse_args()
     himozuke = str(Path(sys.executable).with_name("himozuke"))
     rows = []
@@ -39,13 +41,19 @@ def main() -> None:
         run = json.loads((out / "run.json").read_text(encoding="utf-8"))
         row = {"pairs": n, "seconds": round(seconds, 1), "rows_per_second": round(n / seconds),
                "peak_rss_mib": round(rss), "engine": run["engine"], "memory_limit": args.memory_limit,
-               "counts": run["counts"], "input_generation_seconds": round(gen, 1)}
+               "counts": run["counts"], "phase_seconds": run["seconds"], "input_generation_seconds": round(gen, 1)}
+        if not args.no_duckdb:
+            duck_s, duck_rss = run_duckdb(b, r, args.out / f"duckdb-{n}.csv")
+            (args.out / f"duckdb-{n}.csv").unlink()
+            row |= {"duckdb_seconds": round(duck_s, 1), "duckdb_peak_rss_mib": round(duck_rss),
+                    "ratio": round(seconds / duck_s, 2)}
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    print("\n| pairs | seconds | rows/s | peak RSS (MiB) | engine |\n|---:|---:|---:|---:|---|")
+    print("\n| pairs | seconds | rows/s | peak RSS (MiB) | engine | DuckDB seconds | ratio |\n"
+          "|---:|---:|---:|---:|---|---:|---:|")
     for row in rows:
         print(f"| {row['pairs']:,} | {row['seconds']} | {row['rows_per_second']:,} | {row['peak_rss_mib']:,} | "
-              f"{row['engine']} |")
+              f"{row['engine']} | {row.get('duckdb_seconds', '—')} | {row.get('ratio', '—')} |")
     (args.out / "scaling.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2))
 
 

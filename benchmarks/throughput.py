@@ -20,21 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import make_pairs, run_child
-
-_DUCKDB = """
-import duckdb, sys
-b, r, out = sys.argv[1:4]
-con = duckdb.connect()
-con.execute(f\"\"\"
-COPY (
-  SELECT b.*, r.漢字氏名 AS 漢字氏名_住基, r.カナ氏名 AS カナ氏名_住基, r.生年月日 AS 生年月日_住基,
-         r.性別 AS 性別_住基, r.住所 AS 住所_住基
-  FROM read_csv('{b}', all_varchar=true) b
-  LEFT JOIN read_csv('{r}', all_varchar=true) r USING (個人番号)
-) TO '{out}' (HEADER, DELIMITER ',')
-\"\"\")
-"""
+from _bench import make_pairs, run_child, run_duckdb
 
 
 def main() -> None:
@@ -53,7 +39,7 @@ def main() -> None:
 
     duck, ours = [], []
     for _ in range(args.repeat):
-        duck.append(run_child([sys.executable, "-c", _DUCKDB, str(b), str(r), str(args.out / "duckdb.csv")]))
+        duck.append(run_duckdb(b, r, args.out / "duckdb.csv"))
         ours.append(run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "csv"),
                                "--formats", "csv"]))
     duck_s, ours_s = min(s for s, _ in duck), min(s for s, _ in ours)
