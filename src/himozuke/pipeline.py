@@ -254,7 +254,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         # not digests.parquet nor run.json: they are the baseline until this run replaces both, atomically, last
         clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES]
                                   + [REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS])
-        plain = b.plain and r.plain  # only a whole-file read can be plain
+        # no quote search in result.csv: no value holds a comma, quote or line break, and no business line was
+        # rejected (its row's reason is himozuke's text, which may hold a comma); rejections are counted below
+        plain = b.plain and r.plain
         home, home_source = home_of.given(home_prefecture, (b_prof, b.home_prefecture), (r_prof, r.home_prefecture))
         b_columns = b.rows.collect_schema().names()
 
@@ -288,6 +290,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if b.carried:  # collected while the business file is open (a cp932 copy is gone after)
                 result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
+            plain = plain and not run.rejected
             timings["check"] = time.perf_counter() - t0
             checked = recheck.paired_with(_bucketed_digests(b_digests, r_digests, run.result, key), base)
             if keeps_lines:
@@ -321,6 +324,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if b.carried:
                 result = _carry(result, b_rows.select(C.ROW, *b.carried))
             rows_in, registry_rows = b_rows.height + b_rejects.height, r_rows.height + r_rejects.height
+            plain = plain and not b_rejects.height
             step("check", 1, 1, rows_in)
             timings["check"] = time.perf_counter() - t0
 

@@ -59,8 +59,8 @@ def in_memory(inputs, tmp_path_factory) -> Path:
 
 
 def test_inputs_are_plain_so_in_memory_takes_the_fast_reader_and_writer(inputs):
-    """The in-memory run reads these with Polars' CSV reader and writes without quote search; the bucketed
-    runs below read line by line and quote as needed — so byte-identity compares the two ways."""
+    """The in-memory run reads these with Polars' CSV reader; the bucketed runs below read line by line — so
+    byte-identity compares the two readers (both write without quote search: no quote in either file)."""
     for path in inputs:
         header = tuple(path.read_text(encoding="utf-8").split("\n", 1)[0].split(","))
         assert read_plain_csv(path, header) is not None
@@ -233,3 +233,17 @@ def test_the_result_is_read_in_order_however_a_reader_asks(tmp_path):
     late = result.filter(pl.col(C.ROW) % 40_000 == 0).collect()
     assert late[C.ROW].to_list() == [40_000, 80_000, 120_000]
     assert result.filter(pl.col("bucket") == 1).select(pl.len()).collect().item() == len(rows[1::3])
+
+
+def test_a_rejected_line_is_quoted_alike_in_every_engine(inputs, tmp_path):
+    """A file without quotes is written without searching fields for them — unless a line was rejected: its
+    row's reason is our text, with a comma in it (in memory and bucketed alike)."""
+    business = tmp_path / "business.csv"
+    business.write_bytes(inputs[0].read_bytes() + "000000000000,壊れた行\n".encode())
+    runs = {}
+    for name, options in (("mem", {}), ("buckets", {"buckets": BUCKETS})):
+        summary, _ = run_check(business, inputs[1], tmp_path / name, formats=("csv",), **options)
+        runs[name] = (tmp_path / name / "result.csv").read_bytes()
+    assert summary.engine == "bucketed"
+    assert runs["buckets"] == runs["mem"]
+    assert b'"' in runs["mem"].rsplit(b"\n", 2)[-2], "the rejected row's reason needs its quotes"

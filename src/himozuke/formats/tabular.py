@@ -50,7 +50,9 @@ class Table:
     rows: pl.LazyFrame  # 行番号 (Int64) + one String column per header name ("" → null); not in line order
     rejects: pl.LazyFrame  # 行番号, 理由
     encoding: str
-    #: Read by :func:`read_plain_csv`: no value holds a comma, quote or line break, and nothing was rejected.
+    #: No value holds a comma, quote or line break: read by :func:`read_plain_csv`, or a file without a quote or a
+    #: carriage return (:func:`quote_free`) read line by line (a writer need not search every field — unless a
+    #: line was rejected: its reason is a text of ours).
     plain: bool = False
     #: Columns known to hold no value with a leading or trailing ASCII space (a plain read looks; else none
     #: are known): the profile layer strips only the others.
@@ -229,8 +231,18 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iter
             unpadded = unpadded_columns(frame, utf8_path)
         else:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
-        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding, plain=frame is not None,
+        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding,
+                    plain=frame is not None or quote_free(utf8_path),
                     unpadded=unpadded)
+
+
+def quote_free(path: Path) -> bool:
+    """``path`` holds no quote and no carriage return: split on commas and line feeds, as the line-by-line reader
+    then does, no value can hold a comma, a quote or a line break (one memchr over the file for each byte)."""
+    if not path.stat().st_size:
+        return True
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return m.find(b'"') < 0 and m.find(b"\r") < 0
 
 
 def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset[str]:

@@ -292,6 +292,7 @@ class BucketRun:
 
     result: pl.LazyFrame
     rows_in: int
+    rejected: int  #: business lines that could not be read (each a result row)
     registry_rows: int
     resumed: bool  #: an interrupted run continued (its finished phases and buckets reused)
     home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
@@ -355,5 +356,6 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     counts = json.loads((work.partition / "counts.json").read_text())
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
     check_buckets(work, plan, home, tick)
-    return BucketRun(in_order(work), counts["business_rows"] + counts["business_rejects"], counts["registry_rows"], resumed,
+    return BucketRun(in_order(work), counts["business_rows"] + counts["business_rejects"], counts["business_rejects"],
+                     counts["registry_rows"], resumed,
                      home, source, collected)
