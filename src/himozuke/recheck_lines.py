@@ -286,10 +286,10 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     new = paired.get_column(_PREV).is_null()
     at_new = new.arg_true().to_numpy()
     new_rows, new_rejects, carried = parsed(b, at_new, role="business", profile=b_profile)
-    fresh = _digests_of_rows(new_rows, key)
-    paired = paired.join(fresh, on=C.ROW, how="left", maintain_order="left", suffix="_new").with_columns(
-        pl.coalesce(f"{c}_new", c).alias(c) for c in (D_ROW, D_NUMBER, D_PERSON)).drop(
-        f"{c}_new" for c in (D_ROW, D_NUMBER, D_PERSON))
+    fresh = _digests_of_rows(new_rows, key)  # a new row's previous columns are null: its own go in their place
+    at_fresh = fresh.get_column(C.ROW).to_numpy() - 2  # paired holds row 行番号 p at p - 2
+    paired = paired.with_columns(paired.get_column(c).scatter(at_fresh, fresh.get_column(c))
+                                 for c in (D_ROW, D_NUMBER, D_PERSON))
 
     # the registry: lines paired the same way; a new line's number is read from it, a gone line's was kept
     rcur = pl.DataFrame({D_ROW: line_digests(r, key)}).with_row_index("_at")
@@ -382,7 +382,8 @@ def _paired(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataF
     unpaired = np.ones(prev.height, dtype=bool)
     unpaired[at_prev] = False
     take = pl.select(pl.when(pl.lit(source) >= 0).then(pl.lit(source))).to_series()
-    return (pl.concat([cur, prev.drop(D_ROW).gather(take)], how="horizontal"),
+    # gathered in a select: its columns in parallel (DataFrame.gather took 1.7-1.9 s for 12 columns at 10 M, this 1.1-1.3)
+    return (pl.concat([cur, prev.drop(D_ROW).select(pl.all().gather(take))], how="horizontal"),
             prev.select(gone).filter(pl.Series(unpaired)))
 
 
