@@ -382,7 +382,7 @@ def _paired(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataF
     unpaired = np.ones(prev.height, dtype=bool)
     unpaired[at_prev] = False
     take = pl.select(pl.when(pl.lit(source) >= 0).then(pl.lit(source))).to_series()
-    # gathered in a select: its columns in parallel (DataFrame.gather took 1.7-1.9 s for 12 columns at 10 M, this 1.1-1.3)
+    # gathered in a select, which takes the columns in parallel (DataFrame.gather does not: docs/benchmarks.md)
     return (pl.concat([cur, prev.drop(D_ROW).select(pl.all().gather(take))], how="horizontal"),
             prev.select(gone).filter(pl.Series(unpaired)))
 

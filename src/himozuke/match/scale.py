@@ -54,10 +54,9 @@ from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIF
 
 BUCKET = "_bucket"
 _RANGE = "_range"
-#: The work files are written once and read once or twice, then deleted: lz4, not Polars' default zstd (a
-#: piece of 130 k result rows is written in 0.12 s instead of 0.19 and read in 0.04 instead of 0.09).
+#: The work files are written once and read once or twice, then deleted: lz4, faster than Polars' default zstd.
 _WORK = {"compression": "lz4"}
-_SLICE_ROWS = 50_000  # rows a sorted range is handed to a sink at a time (whole ranges: the sink held 4.5 GB)
+_SLICE_ROWS = 50_000  # rows a sorted range is handed to a sink at a time (whole ranges: the sink held several)
 Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
 
@@ -262,8 +261,8 @@ def in_order(work: Work) -> pl.LazyFrame:
     (an output's sink, a count) asks for the rows. Nothing is written: the outputs are the one sorted copy.
 
     A source of our own, not ``pl.concat`` of the ranges' sorts: the streaming sink ran those sorts ahead and
-    held them all (4.3 GB for 10 M rows, docs/benchmarks.md); a range is handed over in slices, so the sink
-    holds one range and a few slices."""
+    held them all (docs/benchmarks.md); a range is handed over in slices, so the sink holds one range and a few
+    slices."""
     ranges = sorted({p.name for p in work.results.glob("bucket-*/range-*.parquet")})
     if not ranges:
         return pl.LazyFrame(schema=RESULT_SCHEMA)
