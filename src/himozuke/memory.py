@@ -19,9 +19,9 @@ from himozuke.errors import UsageError
 # The sizes the engines are planned with, in one place (measured on generated data; docs/benchmarks.md):
 #: In-memory peak ≈ this many times the two input files' size (benchmarks/throughput.py).
 MEMORY_PER_INPUT_BYTE = 12
-#: A re-check by lines (himozuke.recheck_lines) peaks at ≈ this many times the two input files' size: both files'
-#: lines and the digests of both runs are held, the rows it recomputes are few (benchmarks/recheck.py).
-LINES_MEMORY_PER_INPUT_BYTE = 4.5
+#: A re-check by lines (himozuke.recheck_lines) peaks at ≈ this many times the two input files' size: a digest and
+#: an offset per line and the digests of both runs are held, the rows it recomputes are few (benchmarks/recheck.py).
+LINES_MEMORY_PER_INPUT_BYTE = 3
 #: Bytes of a business file per row, to size buckets before the rows are counted.
 INPUT_BYTES_PER_ROW = 90
 #: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts).

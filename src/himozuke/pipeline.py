@@ -33,7 +33,6 @@ from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
     default_memory_limit,
     interrupted,
-    lines_fit,
     runs_in_memory,
     work_folder,
 )
@@ -226,14 +225,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
     # lines (himozuke.recheck_lines)
     keeps_lines = baseline is not None and tuple(formats) == ("csv",)
-    # inputs the bucketed engine checks go by lines too when the lines and the digests fit the memory limit
-    by_lines = keeps_lines and (not bucketed or lines_fit((b_path, r_path), limit))
-    lines_reason = "" if by_lines else "outputs other than result.csv alone" if not keeps_lines else (
-        "the lines of inputs this large do not fit the memory limit")
+    lines_reason = "" if keeps_lines else "outputs other than result.csv alone"
     lines: tuple = (None, None)
-    if by_lines:  # one after the other: two scans at once were 2x slower at 10 M lines (docs/benchmarks.md)
-        lines = (recheck_lines.read_lines(b_path, business_encoding), recheck_lines.read_lines(r_path, registry_encoding))
-    if by_lines and base is not None and not base_reason and not resume:
+    if keeps_lines:  # one after the other: two scans at once were 2x slower at 10 M lines (docs/benchmarks.md)
+        lines = (recheck_lines.read_lines(b_path, business_encoding, key),
+                 recheck_lines.read_lines(r_path, registry_encoding, key))
+    if keeps_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
@@ -241,8 +238,6 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         if isinstance(done, RunSummary):
             return done, None
         lines_reason = done
-    if bucketed:
-        lines = recheck_lines.digests_only(lines, key)  # the lines held no longer, their digests kept
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
@@ -293,11 +288,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             plain = plain and not run.rejected
             timings["check"] = time.perf_counter() - t0
             checked = recheck.paired_with(_bucketed_digests(b_digests, r_digests, run.result, key), base)
-            if keeps_lines:
-                if None in lines:  # not read for a re-check by lines: streamed now
-                    lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
-                if None not in lines:
-                    checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
+            if None not in lines:
+                checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
         else:
             if not bucketed:
                 # one collect_all: each file is scanned once for its rows and its rejections
@@ -316,8 +308,6 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
                 checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
-            if keeps_lines and bucketed and None in lines:  # a re-check of bucketed-size inputs, from whole files
-                lines = _digested(b_path, r_path, business_encoding, registry_encoding, key)
             if None not in lines:
                 checked = recheck_lines.keep_lines(checked, *lines, b_rows, r_rows, key)
             result = checked.result
@@ -545,13 +535,6 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
         summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     return timings
-
-
-def _digested(b_path: Path, r_path: Path, b_encoding: str | None, r_encoding: str | None,
-              key: recheck.Key) -> tuple:
-    """Both files' line digests, streaming (:func:`himozuke.recheck_lines.digested`), one file after the other as
-    their lines are read for a re-check (two large scans at once were slower, docs/benchmarks.md)."""
-    return recheck_lines.digested(b_path, b_encoding, key), recheck_lines.digested(r_path, r_encoding, key)
 
 
 def _bucketed_digests(business: pl.DataFrame, registry: pl.DataFrame, result: pl.LazyFrame,

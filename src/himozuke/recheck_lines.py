@@ -5,10 +5,11 @@
 blank line, no stray carriage return) and the baseline kept a digest per input *line* and the result.csv it wrote,
 a re-check here
 
-* hashes the lines as the reader decodes them, unparsed, and pairs them with the baseline's lines (the k-th copy of
-  a line with the previous k-th copy) — an unchanged line reads as the same record;
-* parses, through the reader itself (:func:`himozuke.formats.records.open_records` on a private file of the
-  chosen lines), only the new lines and then the lines the rules can reach from them: rows whose number's
+* hashes the lines as the reader decodes them, unparsed and streaming (only a digest and an offset per line are
+  kept: :class:`Lines`), and pairs them with the baseline's lines (the k-th copy of a line with the previous k-th
+  copy) — an unchanged line reads as the same record;
+* reads again and parses, through the reader itself (:func:`himozuke.formats.records.open_records` on a private
+  file of the chosen lines), only the new lines and then the lines the rules can reach from them: rows whose number's
   registry lines changed, rows sharing a 個人番号 or a person key with a new or gone row, and their context, chosen
   as :func:`~himozuke.recheck.recheck_frames` chooses them (its module doc) but from the digests the baseline
   kept for each row (``d_number``, ``d_person``) instead of from every row parsed — and, since a gone row's person
@@ -32,8 +33,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import mmap
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,33 +78,49 @@ _LINE = "_line"
 
 @dataclass(frozen=True)
 class Lines:
-    """An input file's data lines as the reader decodes them (one trailing carriage return removed)."""
+    """An input file whose every line is a row, read once and not held: its header, each data line's keyed digest
+    and where each line starts, so that the few lines a re-check parses are read again from the file
+    (:func:`parsed`). Two numbers a line, where the lines themselves were ~2.5× the file's size in memory."""
 
     path: Path
-    header: str
-    lines: pl.Series
+    header: str  #: the header line as the reader decodes it (one trailing carriage return removed)
     encoding: str  #: the file's encoding as the reader names it (run.json)
+    digests: pl.Series  #: d_line of each data line, in file order
+    starts: np.ndarray  #: the byte offset of each line in the file (the header's first), then one past the last
 
 
-def read_lines(path: str | os.PathLike, encoding: str | None) -> Lines | None:
-    """``path``'s lines when every line is a row (a CSV without quotes — a quoted field may hold a line break —,
-    blank lines or stray carriage returns), decoded as :func:`himozuke.formats.tabular.open_table` decodes
-    them; None otherwise."""
+def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines | None:
+    """``path`` as :class:`Lines` when every line is a row (a CSV without quotes — a quoted field may hold a line
+    break —, blank lines or stray carriage returns), decoded as :func:`himozuke.formats.tabular.open_table` decodes
+    it, in one streaming pass; None otherwise."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
         return None
+    line = pl.col(_LINE).str.strip_suffix("\r")  # CRLF line ends are fine, a carriage return elsewhere not
     try:
         enc = _normalise_encoding(encoding, path) if encoding else detect_encoding(path)
-        with _utf8_copy(path, enc) as utf8:
-            # one chunk: the scan's thousands of chunks, while held, made the next large read 6–8x slower (10 M lines)
-            lines = pl.scan_lines(utf8, name=_LINE).collect().get_column(_LINE).rechunk()
+        with ThreadPoolExecutor(1, thread_name_prefix="himozuke-lines") as pool:
+            # the file's newlines (a cp932 trail byte is never one; the reader's lines drop a CRLF's carriage
+            # return, so their lengths do not say where they are), found beside the reader's pass
+            ends = pool.submit(_newlines_of, path)
+            with _utf8_copy(path, enc) as utf8:
+                scan = pl.scan_lines(utf8, name=_LINE)
+                header = scan.head(1).select(line).collect().get_column(_LINE)
+                digests, plain = pl.collect_all([
+                    scan.slice(1).select(key.digest_text(line).alias(D_LINE)),
+                    scan.select(_not_a_row(line).any().alias("odd"), pl.len().alias("n")),
+                ], engine="streaming")
+            ends = ends.result()
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
-    if lines.str.contains("\r", literal=True).any():  # CRLF line ends: the reader removes them
-        lines = lines.str.strip_suffix("\r")
-    if lines.len() < 2 or pl.select(_not_a_row(pl.lit(lines)).any()).item():
+    if plain.item(0, "odd") or plain.item(0, "n") < 2:
         return None
-    return Lines(path, lines[0], lines.slice(1), enc)
+    ends, size = ends
+    last = [size + 1] if size and (not len(ends) or ends[-1] + 1 != size) else []  # a last line without newline
+    starts = np.concatenate([[0], ends + 1, last]).astype(np.int64)
+    if len(starts) != digests.height + 2:
+        return None
+    return Lines(path, header.item(), enc, digests.get_column(D_LINE), starts)
 
 
 def _not_a_row(line: pl.Expr) -> pl.Expr:
@@ -112,24 +129,47 @@ def _not_a_row(line: pl.Expr) -> pl.Expr:
     return line.str.contains_any(["\r", '"']) | (line.str.len_bytes() == 0)  # one pass for both characters
 
 
-def line_digests(lines: Lines, key: Key) -> pl.Series:
-    """The keyed digest of every data line (UInt64)."""
-    return pl.select(key.digest_text(pl.lit(lines.lines))).to_series().alias(D_LINE)
+def newlines(block, size: int) -> np.ndarray:
+    """The offset of every newline in a file of ``size`` bytes, looked at a block at a time (a comparison of the
+    whole file would touch an array as large as it): ``block(at, n)`` is the file's bytes [at, at + n)."""
+    step = 1 << 23
+    return np.concatenate([np.empty(0, dtype=np.int64), *(np.flatnonzero(block(at, min(step, size - at)) == 0x0A) + at
+                                                           for at in range(0, size, step))])
 
 
-def header_digest(lines: Lines | Digested, key: Key) -> str:
+def _newlines_of(path: Path) -> tuple[np.ndarray, int]:
+    """(:func:`newlines`, size) of the file at ``path``, mapped rather than read."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if not size:
+            return np.empty(0, dtype=np.int64), 0
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return newlines(lambda at, n: np.frombuffer(mm, dtype=np.uint8, count=n, offset=at), size), size
+
+
+def header_digest(lines: Lines, key: Key) -> str:
     return f"{pl.select(key.digest_text(pl.lit(lines.header))).item():016x}"
 
 
-def parsed(lines: Lines, at: np.ndarray, *, role: str, profile: str) -> tuple[pl.DataFrame, pl.DataFrame,
-                                                                              tuple[str, ...]]:
-    """(rows, rejects, carried columns) of the data lines at 0-based positions ``at`` (ascending), read by the
-    reader itself from a private file of the header and those lines; 行番号 as in the whole file."""
-    body = lines.lines.gather(at).str.join("\n").item() + "\n" if len(at) else ""
+def parsed(lines: Lines, at: np.ndarray, *, role: str, profile: str, key: Key) -> tuple[pl.DataFrame, pl.DataFrame,
+                                                                                         tuple[str, ...]]:
+    """(rows, rejects, carried columns) of the data lines at 0-based positions ``at`` (ascending), read again from
+    the file and parsed by the reader itself from a private file of the header and those lines (in the file's
+    encoding); 行番号 as in the whole file. Lines that no longer have the digests read before were changed in
+    between: refused."""
+    with lines.path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        starts = lines.starts
+        head = mm[:max(0, int(starts[1]) - 1)]
+        body = b"\n".join([mm[s:e] for s, e in zip(starts[at + 1].tolist(), (starts[at + 2] - 1).tolist(), strict=True)])
+    if len(at):
+        again = pl.Series(body.decode(lines.encoding, errors="replace").split("\n")).str.strip_suffix("\r")
+        if not pl.select(key.digest_text(pl.lit(again)) == pl.lit(lines.digests.gather(at))).to_series().all():
+            raise InputFileError("入力ファイルが照合中に変更されました。もう一度実行してください",
+                                 "the input file changed during the check: run it again", file=lines.path.name)
     with private_temp_path("lines.csv") as tmp:
-        tmp.write_bytes((lines.header + "\n" + body).encode("utf-8"))
+        tmp.write_bytes(head + b"\n" + body + (b"\n" if len(at) else b""))
         os.chmod(tmp, 0o600)
-        with open_records(tmp, role=role, encoding="utf-8", profile=profile, whole=True) as r:
+        with open_records(tmp, role=role, encoding=lines.encoding, profile=profile, whole=True) as r:
             rows, rejects = pl.collect_all([r.rows, r.rejects])
             carried = r.carried
     row = pl.lit(pl.Series(at.astype(np.int64) + 2)).gather(pl.col(C.ROW) - 2)  # the subset's line k is at[k - 2]
@@ -158,59 +198,19 @@ def _digests_of_rows(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
     return digests.select(C.ROW, D_ROW, D_NUMBER).join(persons, on=C.ROW, how="left", maintain_order="left")
 
 
-def keep_lines(checked: Checked, b: Lines | Digested, r: Lines | Digested, b_rows: pl.DataFrame,
+def keep_lines(checked: Checked, b: Lines, r: Lines, b_rows: pl.DataFrame,
                r_rows: pl.DataFrame, key: Key) -> Checked:
     """``checked`` (a run that read both files whole) with what the next re-check by lines needs: each business
     row's line and person digests, and each registry line's digest and number digest."""
     business = business_frame(b_rows).collect()
     persons = person_frame(business, portable=True).select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON))
-    b_lines, r_lines = (x.digests if isinstance(x, Digested) else line_digests(x, key) for x in (b, r))
-    return _kept(checked, b_lines, r_lines, persons, _registry_numbers(r_rows, key))
+    return _kept(checked, b.digests, r.digests, persons, _registry_numbers(r_rows, key))
 
 
-@dataclass(frozen=True)
-class Digested:
-    """An input file's header, encoding and the keyed digest of each data line, computed streaming: what a
-    bucketed run keeps for the next re-check by lines without holding the lines (a :class:`Lines`' digests)."""
-
-    header: str
-    encoding: str
-    digests: pl.Series  #: d_line of each data line, in file order
-
-
-def digested(path: str | os.PathLike, encoding: str | None, key: Key) -> Digested | None:
-    """:func:`read_lines` then :func:`line_digests` in one streaming pass (the same values), holding a digest per
-    line; None when the file's lines are not rows."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
-        return None
-    line = pl.col(_LINE).str.strip_suffix("\r")  # CRLF line ends are fine, a carriage return elsewhere not
-    try:
-        enc = _normalise_encoding(encoding, path) if encoding else detect_encoding(path)
-        with _utf8_copy(path, enc) as utf8:
-            scan = pl.scan_lines(utf8, name=_LINE)
-            header = scan.head(1).collect().get_column(_LINE)
-            digests, plain = pl.collect_all([
-                scan.slice(1).select(key.digest_text(line).alias(D_LINE)),
-                scan.select(_not_a_row(line).any().alias("odd"), pl.len().alias("n")),
-            ], engine="streaming")
-    except (InputFileError, pl.exceptions.PolarsError, OSError):
-        return None
-    if plain.item(0, "odd") or plain.item(0, "n") < 2:
-        return None
-    return Digested(header.str.strip_suffix("\r").item(), enc, digests.get_column(D_LINE))
-
-
-def digests_only(lines: tuple[Lines | None, ...], key: Key) -> tuple[Digested | None, ...]:
-    """Each file's :class:`Digested` from its lines already read (the values :func:`digested` would stream), so
-    that a bucketed run does not read them again after dropping them."""
-    return tuple(None if x is None else Digested(x.header, x.encoding, line_digests(x, key)) for x in lines)
-
-
-def keep_digested(checked: Checked, b: Digested, r: Digested, person_keys: pl.LazyFrame,
+def keep_digested(checked: Checked, b: Lines, r: Lines, person_keys: pl.LazyFrame,
                   r_rows: pl.LazyFrame, key: Key) -> Checked:
-    """:func:`keep_lines` for a bucketed run: the lines' digests computed streaming (:func:`digested`), the person
-    keys its partition computed (``person_keys``: 行番号, the portable person key), the registry rows streamed."""
+    """:func:`keep_lines` for a bucketed run: the person keys its partition computed (``person_keys``: 行番号, the
+    portable person key), the registry rows streamed."""
     persons = person_keys.select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON)).collect(engine="streaming")
     return _kept(checked, b.digests, r.digests, persons, _registry_numbers(r_rows, key))
 
@@ -234,7 +234,7 @@ def _kept(checked: Checked, b_lines: pl.Series, r_lines: pl.Series, persons: pl.
     return checked
 
 
-def lines_meta(b: Lines | Digested, r: Lines | Digested, key: Key, *, show_number: bool) -> dict:
+def lines_meta(b: Lines, r: Lines, key: Key, *, show_number: bool) -> dict:
     """What a re-check by lines must find equal besides the manifest: both headers, encodings and the masking."""
     return {"business_header": header_digest(b, key), "registry_header": header_digest(r, key),
             "business_encoding": b.encoding, "registry_encoding": r.encoding, "show_number": show_number}
@@ -278,25 +278,25 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
                      r_profile: str) -> ByLines | None:
     """The re-check of ``b`` against ``r`` from ``base`` by lines (module doc); None when a registry line that
     changed cannot be read (the caller checks in full: the reader then lists every unreadable line)."""
-    n = b.lines.len()
-    cur = pl.DataFrame({C.ROW: np.arange(n, dtype=np.int64) + 2, D_ROW: line_digests(b, key)})
+    n = b.digests.len()
+    cur = pl.DataFrame({C.ROW: np.arange(n, dtype=np.int64) + 2, D_ROW: b.digests})
     prev = base.lines.rename({C.ROW: _PREV, D_ROW: "_d_row", D_LINE: D_ROW})
     paired, gone = _paired(cur, prev, _PREV, D_NUMBER, D_PERSON, C.VERDICT)
     paired = paired.drop(D_ROW).rename({"_d_row": D_ROW})
     new = paired.get_column(_PREV).is_null()
     at_new = new.arg_true().to_numpy()
-    new_rows, new_rejects, carried = parsed(b, at_new, role="business", profile=b_profile)
+    new_rows, new_rejects, carried = parsed(b, at_new, role="business", profile=b_profile, key=key)
     fresh = _digests_of_rows(new_rows, key)  # a new row's previous columns are null: its own go in their place
     at_fresh = fresh.get_column(C.ROW).to_numpy() - 2  # paired holds row 行番号 p at p - 2
     paired = paired.with_columns(paired.get_column(c).scatter(at_fresh, fresh.get_column(c))
                                  for c in (D_ROW, D_NUMBER, D_PERSON))
 
     # the registry: lines paired the same way; a new line's number is read from it, a gone line's was kept
-    rcur = pl.DataFrame({D_ROW: line_digests(r, key)}).with_row_index("_at")
+    rcur = pl.DataFrame({D_ROW: r.digests}).with_row_index("_at")
     rprev = base.registry_lines.rename({D_LINE: D_ROW}).with_columns(pl.lit(True).alias("_known"))
     rpaired, r_gone = _paired(rcur, rprev, D_NUMBER)
     r_fresh = rpaired.get_column("_known").is_null()
-    r_rows, r_rejects, _ = parsed(r, r_fresh.arg_true().to_numpy(), role="registry", profile=r_profile)
+    r_rows, r_rejects, _ = parsed(r, r_fresh.arg_true().to_numpy(), role="registry", profile=r_profile, key=key)
     if r_rejects.height:
         return None
     number = typed_number_key_expr(pl.col(C.MY_NUMBER))
@@ -323,11 +323,11 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
                             | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)
                             ).to_series()
-    more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile)
+    more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile, key=key)
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
     numbers = pl.concat([paired.get_column(D_NUMBER).filter(context), reg_changed]).drop_nulls().unique()
     r_at = rpaired.select(pl.col(D_NUMBER).is_in(numbers.implode()).fill_null(False)).to_series().arg_true()
-    r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile)
+    r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile, key=key)
     if r_rejects.height:
         return None
     in_context = pl.Series(paired.get_column(D_NUMBER).filter(context).drop_nulls().unique())
@@ -366,7 +366,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     checked.stats = {"recomputed": int(redo.sum()) - unreadable, "checked_with_context": int(context.sum()),
                      "carried": n - int(redo.sum()), "new_rows": int(new.sum()) - unreadable, "gone_rows": gone.height,
                      "registry_changed": reg_changed.len(), "by_lines": True}
-    return ByLines(checked, redone, paired.select(C.ROW, _PREV).filter(~redo), counts, n, r.lines.len(),
+    return ByLines(checked, redone, paired.select(C.ROW, _PREV).filter(~redo), counts, n, r.digests.len(),
                    carried, new_rows.columns)
 
 
@@ -423,8 +423,9 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     Rows copied from consecutive lines go out as one slice and the new numbers are written over the old ones (same
     width; a row whose number changes width is copied behind its new number); the file is assembled a block of
     rows at a time in a buffer of its own and written at its offset, two blocks at once — the copies and writes
-    release the GIL, and neither the baseline file nor the result is ever held whole."""
-    from himozuke.atomic import atomic_path
+    release the GIL, and neither the baseline file nor the result is ever held whole —, around the page cache
+    where the system allows (:class:`himozuke.atomic.PositionalWriter`)."""
+    from himozuke.atomic import PositionalWriter, atomic_path
 
     ends = previous.line_ends()  # line k is [starts[k], ends[k]]
     starts = np.concatenate([[0], ends[:-1] + 1])
@@ -463,15 +464,12 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     segments = np.stack([first, kind[first], dst, src, size], axis=1)
     blocks = np.searchsorted(first, np.arange(0, n + _BLOCK_ROWS, _BLOCK_ROWS))  # block b: segments [blocks[b], blocks[b + 1])
     pow10 = 10 ** np.arange(19, dtype=np.int64)
-    local = threading.local()
 
     def write_block(b: int) -> None:
         r0, r1 = b * _BLOCK_ROWS, min(n, (b + 1) * _BLOCK_ROWS)
         at = int(offset[r0])
         need = int(offset[r1]) - at
-        if getattr(local, "buf", None) is None or len(local.buf) < need:
-            local.buf = np.empty(need, dtype=np.uint8)
-        buf = local.buf
+        buf = writer.scratch(need, at)
         for _, k, d, s, m in segments[blocks[b]:blocks[b + 1]].tolist():
             if k == 1:
                 buf[d - at:d - at + m] = redone[s:s + m]
@@ -482,40 +480,27 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         for digit in range(int(w.max())):  # the new 行番号, digit by digit, over the copied lines' old ones
             on = keep & (w > digit)
             buf[pos[on] + digit] = (number[on] // pow10[w[on] - 1 - digit] % 10 + 0x30).astype(np.uint8)
-        _write_fully(fd, buf[:need], at)
+        writer.write(buf, at)
 
     with atomic_path(path) as tmp:
-        fd = os.open(tmp, os.O_WRONLY)
+        writer = PositionalWriter(tmp, int(offset[n]))
         try:
             head = np.empty(header, dtype=np.uint8)
             previous.read_into(head, 0)
-            _write_fully(fd, head, 0)
+            writer.write(head, 0)
             with ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
                 list(pool.map(write_block, range(len(blocks) - 1)))
         finally:
-            os.close(fd)
+            writer.close()
 
 
 #: rows assembled at a time by :func:`write_result` (~10 MB of result lines)
 _BLOCK_ROWS = 1 << 15
 
 
-#: Positional reads and writes (POSIX). Windows has neither, and a file open there can be neither removed nor
-#: replaced: the baseline's result.csv is then read whole at once, and each block written at its offset in turn.
-_POSITIONAL = hasattr(os, "preadv") and hasattr(os, "pwrite")
-_SEEK = threading.Lock()
-
-
-def _write_fully(fd: int, data: np.ndarray, at: int) -> None:
-    view = memoryview(data)
-    while len(view):
-        if _POSITIONAL:
-            done = os.pwrite(fd, view, at)
-        else:
-            with _SEEK:
-                os.lseek(fd, at, os.SEEK_SET)
-                done = os.write(fd, view)
-        view, at = view[done:], at + done
+#: Positional reads (POSIX). Windows has none, and a file open there can be neither removed nor replaced: the
+#: baseline's result.csv is then read whole at once.
+_POSITIONAL = hasattr(os, "preadv")
 
 
 class PreviousResult:
@@ -557,14 +542,13 @@ class PreviousResult:
         return self._ends.result()
 
     def _line_ends(self) -> np.ndarray:
-        step = 1 << 23  # a block at a time: a comparison of the whole file would touch an array as large as it
-        buf = np.empty(step, dtype=np.uint8)
-        ends = []
-        for at in range(0, self.size, step):
-            block = buf[:min(step, self.size - at)]
-            self.read_into(block, at)
-            ends.append(np.flatnonzero(block == 0x0A) + at)
-        return np.concatenate([np.empty(0, dtype=np.int64), *ends])
+        buf = np.empty(1 << 23, dtype=np.uint8)
+
+        def block(at: int, n: int) -> np.ndarray:
+            self.read_into(buf[:n], at)
+            return buf[:n]
+
+        return newlines(block, self.size)
 
 
 def _digits(numbers: np.ndarray) -> np.ndarray:

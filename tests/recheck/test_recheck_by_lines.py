@@ -8,11 +8,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from himozuke import recheck_lines
+from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.pipeline import run_check
 
@@ -49,13 +52,14 @@ def _with_unreadable(text: str, where: int, birth: int) -> str:
 
 
 def _runs(tmp: Path, b0: str, r0: str, b1: str, r1: str, *, encoding: str = "utf-8", newline: str = "\n",
-          first: dict | None = None, **options):
+          first: dict | None = None, last_newline: bool = True, **options):
     """The scheduled command on (b0, r0), then on (b1, r1) from it, and a full check of (b1, r1); returns the
     re-check's summary after asserting its result.csv equals the full check's."""
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     files = []
     for text, name in ((b0, "b0.csv"), (r0, "r0.csv"), (b1, "b1.csv"), (r1, "r1.csv")):
+        text = text if last_newline else text.removesuffix("\n")
         (tmp / name).write_bytes(text.replace("\n", newline).encode(encoding))
         files.append(tmp / name)
     opts = {**OPTIONS, **options}
@@ -112,6 +116,36 @@ def _edited() -> tuple[str, str, str, str]:
 def test_cp932_with_crlf_and_a_bom_go_by_lines(tmp_path, encoding, newline):
     summary, _ = _runs(tmp_path, *_edited(), encoding=encoding, newline=newline)
     assert summary.recheck["by_lines"] and summary.business_encoding == encoding
+
+
+@pytest.mark.parametrize(("encoding", "newline"), [("cp932", "\r\n"), ("utf-8-sig", "\n"), ("utf-8", "\r\n")])
+def test_the_last_lines_changed_in_files_without_a_final_newline(tmp_path, encoding, newline):
+    """The lines a re-check parses are read again from the file at the offsets its one pass kept (no line is held):
+    the last line, which has no newline here, is read to the file's end, in each encoding and line end."""
+    b1 = _edit_business(BUSINESS, [("name", len(BUSINESS) - 1, 0, 1), ("name", 2, 0, 1)])
+    r1 = _edit_registry(REGISTRY, [("address", len(REGISTRY) - 1, 0, 0)])
+    summary, _ = _runs(tmp_path, _text(BUSINESS), _text(REGISTRY), _text(b1), _text(r1), encoding=encoding,
+                       newline=newline, last_newline=False)
+    assert summary.recheck["by_lines"] and summary.recheck["new_rows"] == 2, summary.recheck
+
+
+def test_a_line_changed_after_it_was_read_is_refused(tmp_path):
+    """A file changed between the re-check's pass over its lines and its reading the lines that changed again:
+    the lines read would not be the lines paired, so the re-check stops with a message naming the file."""
+    path = tmp_path / "b.csv"
+    path.write_text(_text(BUSINESS), encoding="utf-8")
+    lines = recheck_lines.read_lines(path, None, KEY)
+    assert lines is not None and lines.digests.len() == len(BUSINESS)
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[3] = text[3].replace(BUSINESS[2][C.KANJI_NAME], "別" * len(BUSINESS[2][C.KANJI_NAME]), 1)
+    path.write_text("".join(text), encoding="utf-8")
+    at = np.array([0, 2, 5])
+    with pytest.raises(InputFileError) as e:
+        recheck_lines.parsed(lines, at, role="business", profile="standard", key=KEY)
+    assert "b.csv" in str(e.value) and "changed" in str(e.value)
+    rows, _, _ = recheck_lines.parsed(lines, np.array([0, 5]), role="business", profile="standard",
+                                      key=KEY)
+    assert rows.get_column(C.ROW).to_list() == [2, 7]
 
 
 def test_carried_columns_go_by_lines(tmp_path):
@@ -207,12 +241,17 @@ def test_unchanged_inputs_copy_every_line(tmp_path):
 
 
 @pytest.mark.parametrize("block_rows", [1, 7, 64])
-def test_result_assembled_in_blocks_of_any_size_is_the_full_checks(tmp_path, monkeypatch, block_rows):
+@pytest.mark.parametrize("direct_from", [0, 1 << 62])
+def test_result_assembled_in_blocks_of_any_size_is_the_full_checks(tmp_path, monkeypatch, block_rows, direct_from):
     """result.csv is assembled a block of rows at a time (recheck_lines.write_result): a run of copied lines, a
-    recomputed line or a 行番号 that changes width (99 → 100 after the inserts) may meet a block's edge anywhere."""
+    recomputed line or a 行番号 that changes width (99 → 100 after the inserts) may meet a block's edge anywhere;
+    the blocks go to the disk directly (pages shared by two blocks last) or through the page cache (a small file,
+    or a file system that refuses direct writes: himozuke.atomic.PositionalWriter)."""
+    import himozuke.atomic as atomic
     import himozuke.recheck_lines as lines
 
     monkeypatch.setattr(lines, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(atomic, "_DIRECT_FROM", direct_from)
     b0, r0, b1, r1 = _edited()
     summary, _ = _runs(tmp_path, b0, r0, b1, r1)
     assert summary.recheck["by_lines"] and summary.recheck["carried"] > 100
@@ -222,7 +261,7 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
     """The baseline's result.csv is read through its open file while this run replaces it in the same folder; a
     run that fails while writing leaves the baseline's digest file, run.json and result.csv as they were, and the
     next re-check still goes by lines from them."""
-    import himozuke.recheck_lines as lines
+    import himozuke.atomic as atomic
 
     files = _files(tmp_path, _edited())
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
@@ -232,7 +271,7 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(lines, "_write_fully", full_disk)
+        m.setattr(atomic, "_write_fully", full_disk)
         with pytest.raises(OSError):
             run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
     assert {name: (tmp_path / "run" / name).read_bytes() for name in kept} == kept
@@ -265,18 +304,16 @@ def test_a_bucketed_run_keeps_the_line_digests_an_in_memory_run_keeps(tmp_path):
     assert (tmp_path / "bucketed" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
 
 
-def test_lines_that_do_not_fit_the_memory_limit_are_rechecked_from_whole_files(tmp_path):
+def test_a_recheck_by_lines_holds_no_lines_so_any_memory_limit_allows_it(tmp_path):
+    """The lines are not held (a digest and an offset each): inputs the bucketed engine checks under the smallest
+    memory limit still go by lines, and the bytes are the full check's."""
     files = _files(tmp_path, _edited())
     options = {**OPTIONS, "buckets": 3, "memory_limit": 1 << 10}
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
     summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **options)
-    assert summary.recheck["used"] and not summary.recheck["by_lines"]
-    assert "memory limit" in summary.recheck["not_by_lines"]
+    assert summary.recheck["used"] and summary.recheck["by_lines"], summary.recheck
     run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
     assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
-    # its digest file still serves a re-check by lines where the memory allows
-    summary, _ = run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", buckets=3, **OPTIONS)
-    assert summary.recheck["by_lines"], summary.recheck
 
 
 def test_a_person_whose_second_number_is_gone_loses_the_flag_on_every_row(tmp_path):

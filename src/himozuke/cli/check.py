@@ -185,7 +185,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         limit = limit or memory.default_memory_limit()  # "half of the memory available now", taken once for the run
         resuming = resume and memory.interrupted(memory.work_folder(out, work_dir))
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
-        # a re-check by lines holds its inputs' lines in memory whichever engine a full check would take
+        # a re-check by lines holds its digests in memory whichever engine a full check would take
         by_lines = baseline is not None and memory.lines_fit((business, registry), limit)
         if in_memory or by_lines:
             memory.keep_freed_memory()
