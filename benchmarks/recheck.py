@@ -62,7 +62,11 @@ def changed_inputs(b: Path, r: Path, out: Path, share: float, seed: int = 19) ->
 
 
 def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS MiB) of ``cmd`` as a child (``os.wait4``)."""
+    """(wall seconds, CPU seconds, peak RSS MiB) of ``cmd`` as a child (``os.wait4``), started once the previous
+    run's written pages are on the disk (a 10 M full check leaves ~4 GB to write back, which slowed the run after
+    it by seconds)."""
+    if hasattr(os, "sync"):
+        os.sync()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
