@@ -311,7 +311,9 @@ def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, ma
     frame = pl.concat(parts, how="diagonal_relaxed")
     meta = {"manifest": manifest_, "token": token, "lines": lines_meta if registry_lines is not None else None}
     with atomic_path(path) as tmp:
-        frame.write_parquet(tmp, compression="lz4", metadata={"himozuke": json.dumps(meta, ensure_ascii=False)})
+        # digests do not compress and nothing reads the statistics: both cost CPU for nothing (docs/benchmarks.md)
+        frame.write_parquet(tmp, compression="uncompressed", statistics=False,
+                            metadata={"himozuke": json.dumps(meta, ensure_ascii=False)})
     return token
 
 

@@ -396,7 +396,9 @@ def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _repeats(at: np.ndarray, n: int) -> bool:
     """Whether a position of ``n`` occurs more than once in ``at``."""
-    return bool(len(at)) and int(np.bincount(at, minlength=n).max()) > 1
+    seen = np.zeros(n, dtype=bool)  # a mark per position: an eighth of a count's memory
+    seen[at] = True
+    return int(np.count_nonzero(seen)) != len(at)
 
 
 def _occurrence_key(frame: pl.DataFrame) -> pl.Series:
