@@ -157,15 +157,20 @@ def parsed(lines: Lines, at: np.ndarray, *, role: str, profile: str, key: Key) -
     the file and parsed by the reader itself from a private file of the header and those lines (in the file's
     encoding); 行番号 as in the whole file. Lines that no longer have the digests read before were changed in
     between: refused."""
-    with lines.path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        starts = lines.starts
-        head = mm[:max(0, int(starts[1]) - 1)]
-        body = b"\n".join([mm[s:e] for s, e in zip(starts[at + 1].tolist(), (starts[at + 2] - 1).tolist(), strict=True)])
+    changed = InputFileError("入力ファイルが照合中に変更されました。もう一度実行してください",
+                             "the input file changed during the check: run it again", file=lines.path.name)
+    starts = lines.starts
+    try:
+        with lines.path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            head = mm[:max(0, int(starts[1]) - 1)]
+            body = b"\n".join([mm[s:e] for s, e in zip(starts[at + 1].tolist(), (starts[at + 2] - 1).tolist(),
+                                                         strict=True)])
+    except (OSError, ValueError):  # gone, or emptied (an empty file cannot be mapped)
+        raise changed from None
     if len(at):
         again = pl.Series(body.decode(lines.encoding, errors="replace").split("\n")).str.strip_suffix("\r")
         if not pl.select(key.digest_text(pl.lit(again)) == pl.lit(lines.digests.gather(at))).to_series().all():
-            raise InputFileError("入力ファイルが照合中に変更されました。もう一度実行してください",
-                                 "the input file changed during the check: run it again", file=lines.path.name)
+            raise changed
     with private_temp_path("lines.csv") as tmp:
         tmp.write_bytes(head + b"\n" + body + (b"\n" if len(at) else b""))
         os.chmod(tmp, 0o600)

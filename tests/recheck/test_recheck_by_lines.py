@@ -146,6 +146,9 @@ def test_a_line_changed_after_it_was_read_is_refused(tmp_path):
     rows, _, _ = recheck_lines.parsed(lines, np.array([0, 5]), role="business", profile="standard",
                                       key=KEY)
     assert rows.get_column(C.ROW).to_list() == [2, 7]
+    path.write_bytes(b"")  # emptied: nothing to read again
+    with pytest.raises(InputFileError, match="changed"):
+        recheck_lines.parsed(lines, at, role="business", profile="standard", key=KEY)
 
 
 def test_carried_columns_go_by_lines(tmp_path):
