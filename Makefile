@@ -48,6 +48,11 @@ bench-versus: $(STAMP)
 bench-scaling: $(STAMP)
 	$(BIN)/python benchmarks/scaling.py --sizes 1000000,2000000,5000000,10000000 --memory-limit 3G
 
+# issue #19 part 5: the re-check of 1 % changed rows against a full check, at both sizes in one run (~25 min, 30 GB
+# of inputs and outputs under bench-output/)
+bench-recheck: $(STAMP)
+	$(BIN)/python benchmarks/recheck.py --pairs 1000000,10000000 --repeat 2
+
 bench-lookup: $(STAMP)
 	$(BIN)/python benchmarks/lookup.py
 
