@@ -107,8 +107,6 @@ def run_child(cmd: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-
-
 _DUCKDB = """
 import duckdb, sys
 b, r, out = sys.argv[1:4]
