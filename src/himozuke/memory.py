@@ -28,6 +28,9 @@ INPUT_BYTES_PER_ROW = 90
 BUCKET_BYTES_PER_ROW = 2_500
 #: Bytes per buffered row in a partitioned sink (the raw strings plus Arrow overhead).
 SINK_BYTES_PER_ROW = 300
+#: Bytes of a result row held in memory while the buckets' results are merged (317 measured on a 10 M-row result,
+#: 21 columns, with room for longer values).
+RESULT_BYTES_PER_ROW = 500
 #: A bucketed run's work folder holds this file from its start until its outputs are written: a run killed
 #: in between can be continued (``--resume``).
 WORK_MANIFEST = "manifest.json"

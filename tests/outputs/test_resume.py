@@ -56,8 +56,8 @@ def _killed(inputs, out: Path) -> set[int]:
     assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stdout, proc.stderr)
     assert f"KILLED {KILL_AT}/" in proc.stdout
     results = out / ".himozuke-work" / "results"
-    return {int(p.name.removeprefix("bucket-")) for p in results.glob("bucket-*")
-            if p.is_dir() and p.name.removeprefix("bucket-").isdigit()}
+    return {int(p.name.removeprefix("bucket-").split(".")[0]) for p in results.glob("bucket-*")
+            if p.is_file() and p.name.removeprefix("bucket-").split(".")[0].isdigit()}
 
 
 def test_resume_checks_only_the_unfinished_buckets_and_gives_the_same_bytes(inputs, in_memory, tmp_path,

@@ -8,9 +8,11 @@ Phases, each atomic and skipped on ``--resume`` when already done:
    partition by a hash of the *person* key serves the one cross-record check that is not number-local
    ("one person under several numbers"); its flagged rows are few and kept in memory.
 2. **check** — bucket by bucket, the in-memory engine (:func:`himozuke.match.engine.check_bucket`); each
-   bucket's result is split by 行番号 range and its folder renamed into place when complete.
-3. **in order** — the outputs read the result through a query that sorts one 行番号 range's pieces (one from
-   each bucket) at a time. Peak memory is one bucket or one range, whatever the input size.
+   bucket's result, in 行番号 order, is one Parquet file (a *sorted run*) put in place when complete.
+3. **in order** — the outputs read the result through a merge of the runs by 行番号: one window of 行番号 at a
+   time, each run read a row group at a time as the window reaches it. Peak memory is one bucket or one window
+   and a row group of each run, whatever the input size; the work folder holds one file per bucket, not one per
+   bucket and range (docs/benchmarks.md, "the reassembly").
 
 Why Polars and not DuckDB for the partitioning: the rules are Polars expressions, and the same engine streams,
 partitions and checks — one dependency, one set of types, no conversion between the phases.
@@ -26,9 +28,11 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 from polars.io.plugins import register_io_source
 
@@ -50,13 +54,12 @@ from himozuke.match.engine import (
     several_numbers_rows,
     with_registry_key,
 )
-from himozuke.memory import BUCKET_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
+from himozuke.memory import BUCKET_BYTES_PER_ROW, RESULT_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
 
 BUCKET = "_bucket"
-_RANGE = "_range"
 #: The work files are written once and read once or twice, then deleted: lz4, faster than Polars' default zstd.
 _WORK = {"compression": "lz4"}
-_SLICE_ROWS = 50_000  # rows a sorted range is handed to a sink at a time (whole ranges: the sink held several)
+_SLICE_ROWS = 50_000  # rows a merged window is handed to a sink at a time (whole windows: the sink held several)
 Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
 
@@ -71,11 +74,30 @@ def sink_row_group(plan: Plan) -> int:
 @dataclass(frozen=True)
 class Plan:
     buckets: int
+    #: the rows one bucket is sized for (named when results were split in 行番号 ranges of as many rows; a
+    #: resume reads it from the work folder's manifest)
     range_rows: int
+
+    @property
+    def merge_window(self) -> int:
+        """行番号 merged at a time in phase 3 (:func:`in_order`): half a bucket's rows, so that the window and the
+        row group of every run held beside it (:attr:`run_row_group`) take about one bucket's."""
+        return max(_SLICE_ROWS, self.range_rows // 2)
+
+    @property
+    def run_row_group(self) -> int:
+        """Rows per row group of a bucket's sorted run; the merge holds up to two of every run beside its window
+        (the rest of one read, the next read). The window's share of each run, but at least 10,000 rows where a
+        quarter of the memory limit holds two that size of every run: a read of fewer rows costs more in Polars'
+        per-query overhead (~1.3 ms) than in its rows."""
+        share = self.merge_window // (self.buckets + 1)
+        fits = self.range_rows * BUCKET_BYTES_PER_ROW // (2 * RESULT_BYTES_PER_ROW * (self.buckets + 1))
+        return max(1_000, share, min(10_000, fits))
 
     @staticmethod
     def for_rows(rows: int, memory_limit: int) -> Plan:
-        """Enough buckets that one bucket (and one output range) fits in a quarter of ``memory_limit``."""
+        """Enough buckets that one bucket (and one merge window with its row groups) fits in a quarter of
+        ``memory_limit``."""
         per_bucket = max(10_000, memory_limit // 4 // BUCKET_BYTES_PER_ROW)
         buckets = max(1, -(-rows // per_bucket))
         return Plan(buckets=buckets, range_rows=per_bucket)
@@ -179,16 +201,23 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
         lazy=True, **_WORK)]
     collected_r = pl.collect_all([*sinks, *alongside.registry], engine="streaming")[len(sinks):]
     # Person buckets: the person key of every business row with a valid number, bucketed by the key itself
-    # (computed per number bucket: each distinct name and date of a bucket is normalised once).
+    # (computed per number bucket: each distinct name and date of a bucket is normalised once; one file per number
+    # bucket, then one streaming pass into the person buckets — not a file per number bucket and person bucket).
+    keyed = tmp / "person-keys"
     for i in range(n):
         frame = _scan_bucket(tmp / "business", i)
         if frame is not None:
             persons = person_frame(frame, portable=True).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
-            persons.write_parquet(tmp / "persons" / f"from={i}", partition_by=BUCKET, mkdir=True, **_WORK)
+            with atomic_path(keyed / f"{i}.parquet") as part:
+                persons.write_parquet(part, **_WORK)
+    if keyed.exists():
+        pl.scan_parquet(keyed / "*.parquet").sink_parquet(
+            pl.PartitionBy(tmp / "persons", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
+            **_WORK)
+        shutil.rmtree(keyed)
     several = []
     for i in range(n):
-        folder = tmp / "persons"
-        pieces = sorted(folder.glob(f"from=*/{BUCKET}={i}/*.parquet"))
+        pieces = sorted((tmp / "persons" / f"{BUCKET}={i}").glob("*.parquet"))
         if pieces:
             several.append(several_numbers_rows(pl.read_parquet(pieces, hive_partitioning=False)).to_frame())
     flagged = pl.concat(several) if several else pl.DataFrame(schema={C.ROW: pl.Int64})
@@ -220,14 +249,15 @@ def person_keys(work: Work) -> pl.LazyFrame:
 
 
 def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None) -> None:
-    """Phase 2: check every bucket not yet done; each bucket's pieces appear atomically."""
+    """Phase 2: check every bucket not yet done; each bucket's sorted run appears atomically (a bucket without
+    business rows leaves a marker instead, so that a resume knows it is done)."""
     work.results.mkdir(exist_ok=True)
     several = pl.read_parquet(work.partition / "several.parquet")[C.ROW]
     names = [str(i) for i in range(plan.buckets)] + ["rejects"]
     rows = 0
     for k, name in enumerate(names):
-        final = work.results / f"bucket-{name}"
-        if final.exists():
+        final, nothing = _run_path(work, name), work.results / f"bucket-{name}.none"
+        if final.exists() or nothing.exists():
             if tick:
                 tick("check", k + 1, len(names), rows)
             continue
@@ -243,46 +273,96 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
                 reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
                     schema={NUMBER_KEY: pl.Int64, **{i: pl.String for i in C.ITEMS}})).collect())
                 result = check_bucket(b, reg, lambda: several, home_prefecture)
-        tmp = work.results / f"bucket-{name}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
         if result is not None and result.height:
-            pieces = result.with_columns(((pl.col(C.ROW) - 2) // plan.range_rows).alias(_RANGE))
-            for (rng,), piece in pieces.partition_by(_RANGE, as_dict=True, include_key=False).items():
-                piece.write_parquet(tmp / f"range-{rng:06d}.parquet", **_WORK)
-        _publish_dir(tmp, final)
+            if not result.get_column(C.ROW).is_sorted():
+                result = result.sort(C.ROW)
+            with atomic_path(final) as tmp:
+                result.write_parquet(tmp, row_group_size=plan.run_row_group, **_WORK)
+        else:
+            nothing.touch()
         rows += result.height if result is not None else 0
         if tick:
             tick("check", k + 1, len(names), rows)
 
 
-def in_order(work: Work) -> pl.LazyFrame:
-    """Phase 3: the result in 行番号 order — a query that sorts one 行番号 range's pieces at a time, as a reader
-    (an output's sink, a count) asks for the rows. Nothing is written: the outputs are the one sorted copy.
+def _run_path(work: Work, name: str) -> Path:
+    return work.results / f"bucket-{name}.parquet"
 
-    A source of our own, not ``pl.concat`` of the ranges' sorts: the streaming sink ran those sorts ahead and
-    held them all (docs/benchmarks.md); a range is handed over in slices, so the sink holds one range and a few
-    slices."""
-    ranges = sorted({p.name for p in work.results.glob("bucket-*/range-*.parquet")})
-    if not ranges:
+
+_READERS = ThreadPoolExecutor(2, thread_name_prefix="himozuke-runs")
+
+
+class _Run:
+    """One bucket's sorted run, read a row group at a time: :meth:`below` gives its rows under a 行番号, reading
+    only as far as that, and keeps the rest of the last row group read for the next window."""
+
+    def __init__(self, path: Path, columns: list[str] | None, row_group: int) -> None:
+        scan = pl.scan_parquet(path)
+        self._rows = scan.select(pl.len()).collect().item()
+        self._scan = scan if columns is None else scan.select(columns)
+        self._row_group, self._at = row_group, 0
+        self._held = self._scan.clear().collect()
+        self._keys = np.empty(0, dtype=np.int64)  # the held rows' 行番号: one window cuts each run (numpy: cheap)
+
+    @property
+    def done(self) -> bool:
+        return self._at >= self._rows and not len(self._keys)
+
+    def short_of(self, row: int) -> bool:
+        """Rows under ``row`` may still be unread."""
+        return self._at < self._rows and (not len(self._keys) or self._keys[-1] < row)
+
+    def read_to(self, row: int) -> None:
+        while self.short_of(row):
+            read = self._scan.slice(self._at, self._row_group).collect()
+            self._at += self._row_group
+            self._held = pl.concat([self._held, read]) if self._held.height else read
+            self._keys = self._held.get_column(C.ROW).to_numpy()
+
+    def below(self, row: int) -> pl.DataFrame:
+        self.read_to(row)
+        cut = int(np.searchsorted(self._keys, row))
+        below, self._held, self._keys = self._held.slice(0, cut), self._held.slice(cut), self._keys[cut:]
+        return below
+
+
+def in_order(work: Work, plan: Plan) -> pl.LazyFrame:
+    """Phase 3: the result in 行番号 order — a query that merges the buckets' sorted runs one window of 行番号
+    (:attr:`Plan.merge_window`) at a time, as a reader (an output's sink, a count) asks for the rows. Nothing is
+    written: the outputs are the one sorted copy.
+
+    A source of our own, not ``pl.concat`` of sorts or Polars' ``merge_sorted``: the streaming sink ran the sorts
+    ahead and held them all, and a tree of ``merge_sorted`` over the runs held the whole result
+    (docs/benchmarks.md); a window is handed over in slices, so the sink holds one window and a few slices."""
+    runs = sorted(work.results.glob("bucket-*.parquet"))
+    if not runs:
         return pl.LazyFrame(schema=RESULT_SCHEMA)
-    queries = [pl.scan_parquet(sorted(work.results.glob(f"bucket-*/{name}"))).sort(C.ROW) for name in ranges]
+    schema = pl.scan_parquet(runs[0]).collect_schema()
 
     def rows(columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
              _batch_size: int | None) -> Iterator[pl.DataFrame]:
         """What Polars asks of a source: the columns, the filter and the row limit are ours to apply."""
-        left = n_rows
-        for query in queries:
+        needed = None if columns is None else list(dict.fromkeys([C.ROW, *columns, *(
+            predicate.meta.root_names() if predicate is not None else [])]))
+        cursors = [_Run(path, needed, plan.run_row_group) for path in runs]
+        left, upto = n_rows, 2  # 行番号 start at 2 (the header is line 1)
+        while left != 0 and not all(cursor.done for cursor in cursors):
+            upto += plan.merge_window
+            short = [cursor for cursor in cursors if cursor.short_of(upto)]
+            list(_READERS.map(_Run.read_to, short, [upto] * len(short)))  # in two threads: each read is mostly a query's fixed cost
+            pieces = [piece for cursor in cursors if (piece := cursor.below(upto)).height]
+            if not pieces:
+                continue
+            frame = pl.concat(pieces).sort(C.ROW)
             if predicate is not None:
-                query = query.filter(predicate)
-            frame = (query if columns is None else query.select(columns)).collect()
+                frame = frame.filter(predicate)
+            if columns is not None:
+                frame = frame.select(columns)
             if left is not None:
                 frame, left = frame.head(left), left - min(left, frame.height)
             yield from frame.iter_slices(_SLICE_ROWS)
-            if left == 0:
-                return
 
-    return register_io_source(rows, schema=queries[0].collect_schema(), explain_name="himozuke ranges")
+    return register_io_source(rows, schema=schema, explain_name="himozuke sorted runs")
 
 
 @dataclass
@@ -355,6 +435,6 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     counts = json.loads((work.partition / "counts.json").read_text())
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
     check_buckets(work, plan, home, tick)
-    return BucketRun(in_order(work), counts["business_rows"] + counts["business_rejects"], counts["business_rejects"],
+    return BucketRun(in_order(work, plan), counts["business_rows"] + counts["business_rejects"], counts["business_rejects"],
                      counts["registry_rows"], resumed,
                      home, source, collected)
