@@ -232,6 +232,7 @@ def test_the_result_is_read_in_order_however_a_reader_asks(tmp_path):
     assert whole["bucket"].to_list() == [0 if r in set(shares[0]) else 1 if r in set(shares[1]) else 2
                                          for r in sorted(rows)]
     assert result.head(50_003).collect()[C.ROW].to_list() == list(range(2, 50_005))
+    assert result.select(pl.len()).collect().item() == len(rows)  # a count reads no column but 行番号
     assert result.select(C.VERDICT).head(2).collect().to_dict(as_series=False) == {C.VERDICT: ["20", "30"]}
     late = result.filter(pl.col(C.ROW) % 40_000 == 0).collect()
     assert late[C.ROW].to_list() == [40_000, 80_000, 120_000]
