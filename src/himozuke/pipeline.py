@@ -270,14 +270,14 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         if bucketed and (base is None or base_reason):
             say("バケットに分割して照合 / bucketed check")
             # streamed while the files are partitioned: the registry's unreadable lines (the in-memory engine
-            # would hold every line to find the few bad ones) and both files' per-row digests
-            along = Alongside(business=[recheck.business_digest_query(b.rows, key)],
-                              registry=[r.rejects, recheck.registry_digest_query(r.rows, key)])
+            # would hold every line to find the few bad ones); the digests are made bucket by bucket
+            along = Alongside(registry=[r.rejects])
             run = run_bucketed(b.rows, b.rejects, r.rows, work=work, inputs=[b_path, r_path], memory_limit=limit,
                                buckets=buckets, resume=resume, tick=tick,
                                estimated_rows=max(1, b_path.stat().st_size // INPUT_BYTES_PER_ROW),
-                               home_prefecture=home, sha256=digests.result, alongside=along)
-            (b_digests,), (r_rejects, r_digests) = run.alongside
+                               home_prefecture=home, sha256=digests.result, alongside=along,
+                               digests=recheck.BucketDigests(key))
+            (r_rejects,) = run.alongside[1]
             resumed = run.resumed
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
@@ -287,7 +287,11 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             plain = plain and not run.rejected
             timings["check"] = time.perf_counter() - t0
-            checked = recheck.paired_with(_bucketed_digests(b_digests, r_digests, run.result, key), base)
+            # streamed into the digest file from the work folder, unless a pairing needs every row's at once
+            checked = recheck.Checked(None, run.digests, run.registry_digests)
+            if base is not None or None not in lines:
+                checked.digests, checked.registry = pl.collect_all([run.digests, run.registry_digests])
+            checked = recheck.paired_with(checked, base)
             if None not in lines:
                 checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
         else:
@@ -359,6 +363,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             else:  # the rows that were not already cases: 新規 B/C and rows newly E
                 hand_over(recheck.new_cases(cases, checked, CASE_VERDICTS), summary, resolved=resolved)
         if bucketed:
+            digest_file.written()  # it reads the digests from the work folder
             work.remove()  # the work folder holds personal data: gone once the outputs are written
             result = None
         total = sum(timings.values())
@@ -462,8 +467,12 @@ class _DigestFile:
             with contextlib.suppress(FileNotFoundError):
                 self._staged.unlink()
 
+    def written(self) -> str:
+        """Waits for the hidden file; its token."""
+        return self._staging.result()
+
     def keep(self, summary: RunSummary) -> None:
-        summary.digests_token = self._staging.result()
+        summary.digests_token = self.written()
         if self._names_result:
             summary.result_csv = recheck_lines.result_file(self.out / OUTPUT_FILES["csv"])
         os.replace(self._staged, self.path)
@@ -535,16 +544,6 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
         summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     return timings
-
-
-def _bucketed_digests(business: pl.DataFrame, registry: pl.DataFrame, result: pl.LazyFrame,
-                      key: recheck.Key) -> recheck.Checked:
-    """The digests a bucketed full run keeps (a few integers per row), from the per-row digests collected while
-    the files were partitioned (:func:`recheck.business_digest_query`, :func:`recheck.registry_digest_query`)
-    and the result's verdicts."""
-    derived = result.select(C.ROW, *recheck.stored_derived()).collect(engine="streaming")
-    digests = business.join(derived, on=C.ROW, how="left", maintain_order="left")
-    return recheck.Checked(None, digests, recheck.registry_digests_of(registry, key))
 
 
 def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:

@@ -36,10 +36,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import polars as pl
 
@@ -55,6 +57,7 @@ from himozuke.match.engine import (
     PERSON,
     REASON_DETAIL,
     RESULT_COLUMNS,
+    RESULT_SCHEMA,
     business_frame,
     check_frames,
     explained,
@@ -170,14 +173,19 @@ def business_digests(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Se
 
 def business_digest_query(rows: pl.DataFrame | pl.LazyFrame, key: Key, numbers: pl.Series | None = None) -> pl.LazyFrame:
     """:func:`business_digests` as a query, for a caller that collects it beside others over the same file."""
-    values = [c for c in rows.collect_schema().names() if c != C.ROW]
     number = typed_number_key_expr(pl.col(C.MY_NUMBER)) if numbers is None else pl.lit(numbers)
-    return rows.lazy().select(
-        pl.col(C.ROW),
-        key.digest(*(pl.col(c) for c in values)).alias(D_ROW),
-        pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER),
-        number.alias(NUMBER_KEY),
-    )
+    return rows.lazy().select(pl.col(C.ROW), _row_digest(rows.collect_schema().names(), key),
+                              _number_digest(number, key), number.alias(NUMBER_KEY))
+
+
+def _row_digest(names: Sequence[str], key: Key) -> pl.Expr:
+    """d_row: a business record's digest, over every column as read but 行番号."""
+    return key.digest(*(pl.col(c) for c in names if c != C.ROW)).alias(D_ROW)
+
+
+def _number_digest(number: pl.Expr, key: Key) -> pl.Expr:
+    """d_number: the digest of a 個人番号 as an integer (``_number_key``); null for a malformed one."""
+    return pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER)
 
 
 def registry_digests(registry: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
@@ -201,6 +209,40 @@ def registry_digests_of(rows: pl.DataFrame, key: Key) -> pl.DataFrame:
     counted = [c for c in one.columns if c != NUMBER_KEY]  # the record's digest and the number's count
     return one.select(key.digest(pl.col(NUMBER_KEY)).alias(D_NUMBER),
                       key.digest(*(pl.col(c) for c in counted)).alias(D_REGISTRY))
+
+
+@dataclass(frozen=True)
+class BucketDigests:
+    """The digests of a bucketed run (:mod:`himozuke.match.scale`), made a bucket at a time, so that no step holds
+    every row's: each business record's d_row while the file is partitioned (the one pass that reads its values as
+    written; carried in the bucket as :attr:`column`), the rest from each bucket and its result. The same values as
+    :func:`business_digests` and :func:`registry_digests` of the whole files (whole, they took 8 GB at 60 M pairs:
+    docs/benchmarks.md)."""
+
+    key: Key
+    column: ClassVar[str] = D_ROW
+
+    def row(self, names: Sequence[str]) -> pl.Expr:
+        """d_row over a business file's columns ``names`` (as read)."""
+        return _row_digest(names, self.key)
+
+    def business(self, digested: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:
+        """A bucket's business digests in its rows' order: ``digested`` (行番号, d_row, ``_number_key`` of its readable
+        rows) with the number's digest and the verdicts of ``result`` (the bucket's, :func:`stored_derived`)."""
+        return digested.select(C.ROW, D_ROW, _number_digest(pl.col(NUMBER_KEY), self.key), NUMBER_KEY).join(
+            result.select(C.ROW, *stored_derived()), on=C.ROW, how="left", maintain_order="left")
+
+    def registry(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """A bucket's registry digests from its :func:`~himozuke.match.engine.registry_rows` (every number of the
+        bucket is whole in it: the first row of a number wins, as in the whole file)."""
+        return registry_digests_of(registry_digest_query(rows, self.key).collect(), self.key)
+
+    def empty(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Both with no rows (a run without business or registry rows)."""
+        return (self.business(pl.DataFrame(schema={C.ROW: pl.Int64, D_ROW: pl.UInt64, NUMBER_KEY: pl.Int64}),
+                              pl.DataFrame(schema=RESULT_SCHEMA)),
+                self.registry(registry_rows(pl.DataFrame(schema={NUMBER_KEY: pl.Int64, **{i: pl.String for i in C.ITEMS}}))
+                              .collect()))
 
 
 # ---- the baseline ---------------------------------------------------------------------------------------------
@@ -297,23 +339,27 @@ def mismatch(baseline: Baseline, expected: dict) -> str:
     return f"前回の実行と{names}が違います / the baseline differs in {', '.join(differ)}"
 
 
-def write_digests(path: Path, business: pl.DataFrame, registry: pl.DataFrame, manifest_: dict,
+def write_digests(path: Path, business: pl.DataFrame | pl.LazyFrame, registry: pl.DataFrame | pl.LazyFrame,
+                  manifest_: dict,
                   registry_lines: pl.DataFrame | None = None, lines_meta: dict | None = None) -> str:
     """``digests.parquet`` (atomic): business rows, registry numbers and — for a re-check by lines
     (:mod:`himozuke.recheck_lines`) — registry lines, with the manifest and a fresh token in the file's metadata.
     Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
-    kept = [c for c in (D_LINE, D_PERSON) if c in business.columns]
+    kept = [c for c in (D_LINE, D_PERSON) if c in business.collect_schema().names()]
     parts = [business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *kept, *stored_derived()),
              registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY)]
     if registry_lines is not None and lines_meta:
         parts.append(registry_lines.select(pl.lit(REGISTRY_LINE_SIDE).alias(SIDE), D_LINE, D_NUMBER))
-    frame = pl.concat(parts, how="diagonal_relaxed")
     meta = {"manifest": manifest_, "token": token, "lines": lines_meta if registry_lines is not None else None}
+    # digests do not compress and nothing reads the statistics: both cost CPU for nothing (docs/benchmarks.md)
+    options = {"compression": "uncompressed", "statistics": False,
+               "metadata": {"himozuke": json.dumps(meta, ensure_ascii=False)}}
     with atomic_path(path) as tmp:
-        # digests do not compress and nothing reads the statistics: both cost CPU for nothing (docs/benchmarks.md)
-        frame.write_parquet(tmp, compression="uncompressed", statistics=False,
-                            metadata={"himozuke": json.dumps(meta, ensure_ascii=False)})
+        if any(isinstance(part, pl.LazyFrame) for part in parts):  # a bucketed run's: streamed, never held
+            pl.concat([part.lazy() for part in parts], how="diagonal_relaxed").sink_parquet(tmp, **options)
+        else:
+            pl.concat(parts, how="diagonal_relaxed").write_parquet(tmp, **options)
     return token
 
 
@@ -349,9 +395,9 @@ class Checked:
 
     result: pl.DataFrame
     #: 行番号, d_row, d_number, _number_key, DERIVED (rows read, in file order; a bucketed run holds DERIVED as
-    #: :func:`stored_derived`, without 理由説明)
-    digests: pl.DataFrame
-    registry: pl.DataFrame  #: d_number, d_registry
+    #: :func:`stored_derived`, without 理由説明; lazy when it is read from a bucketed run's work folder)
+    digests: pl.DataFrame | pl.LazyFrame
+    registry: pl.DataFrame | pl.LazyFrame  #: d_number, d_registry
     pairs: pl.DataFrame | None = None  #: 行番号 → 前回行番号 and 前回判定 (a re-check only)
     #: d_line, d_number of every registry line (kept for a re-check by lines, :mod:`himozuke.recheck_lines`)
     registry_lines: pl.DataFrame | None = None

@@ -156,3 +156,22 @@ def test_a_run_that_fails_writing_leaves_the_previous_baseline_whole(tmp_path, m
     summary, _ = run_check(b, r, tmp_path / "out", formats=("csv",), digest_key=KEY, baseline=tmp_path / "out")
     assert summary.recheck["used"], summary.recheck["reason"]
     assert summary.recheck["carried"] == len(BUSINESS)
+
+
+def test_a_bucketed_run_keeps_the_digests_an_in_memory_run_keeps(tmp_path):
+    """The bucketed engine makes its digests a bucket at a time (recheck.BucketDigests: at 60 M pairs the whole
+    files' took 8 GB), and keeps the same digest file as an in-memory run: the business rows in 行番号 order with
+    their verdicts, one row per registry number (the first of a repeated one) — either serves the next re-check."""
+    from himozuke.recheck import BUSINESS_SIDE, DIGESTS, REGISTRY_SIDE, SIDE
+
+    b = _write(_edit_business(BUSINESS, [("copy_under", 5, 20, 0), ("duplicate", 3, 40, 0),
+                                         ("blank_number", 7, 0, 1), ("number_of", 9, 30, 0)]), tmp_path / "b.csv")
+    r = _write(_edit_registry(REGISTRY, [("duplicate", 2, 9, 0), ("delete", 11, 0, 0), ("name", 4, 0, 1)]),
+               tmp_path / "r.csv")
+    run_check(b, r, tmp_path / "bucketed", formats=("csv",), digest_key=KEY, buckets=3)
+    run_check(b, r, tmp_path / "in-memory", formats=("csv",), digest_key=KEY)
+    bucketed, in_memory = (pl.read_parquet(tmp_path / run / DIGESTS) for run in ("bucketed", "in-memory"))
+    assert bucketed.filter(pl.col(SIDE) == BUSINESS_SIDE).height == 160 + 2
+    assert bucketed.filter(pl.col(SIDE) == BUSINESS_SIDE).equals(in_memory.filter(pl.col(SIDE) == BUSINESS_SIDE))
+    registry = [frame.filter(pl.col(SIDE) == REGISTRY_SIDE).sort(pl.all()) for frame in (bucketed, in_memory)]
+    assert registry[0].height == 160 - 1 and registry[0].equals(registry[1])

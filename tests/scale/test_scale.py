@@ -244,7 +244,7 @@ def test_the_result_is_read_in_order_however_a_reader_asks(tmp_path):
 def test_the_work_folder_grows_with_the_buckets_not_their_square(inputs, in_memory, tmp_path, monkeypatch):
     """At 60 M rows under 3 GB the work folder held ~108,000 files: a result piece per bucket and 行番号 range, a
     person-key file per number bucket and person bucket. Now a few a bucket (sorted runs, one streaming pass into
-    the person buckets) — and the same bytes."""
+    the person buckets, the digests a bucket at a time) — and the same bytes."""
     from himozuke.match import scale
 
     monkeypatch.setattr(scale.Work, "remove", lambda self: None)  # keep the folder to count it
@@ -252,7 +252,8 @@ def test_the_work_folder_grows_with_the_buckets_not_their_square(inputs, in_memo
     summary, _ = run_check(*inputs, tmp_path / "out", formats=("csv",), buckets=buckets, work_dir=tmp_path / "work")
     assert summary.engine == "bucketed"
     files = [p.relative_to(tmp_path / "work") for p in (tmp_path / "work").rglob("*") if p.is_file()]
-    assert len(files) <= 4 * (buckets + 1) + 4, sorted(map(str, files))  # business, registry, persons, results
+    # a bucket's business, registry, persons, result run, digest run and registry digests
+    assert len(files) <= 6 * (buckets + 1) + 4, sorted(map(str, files))
     assert len([f for f in files if f.parts[:2] == ("partition", "persons")]) <= buckets
     assert (tmp_path / "out" / "result.csv").read_bytes() == (in_memory / "result.csv").read_bytes()
 

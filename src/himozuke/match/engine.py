@@ -16,7 +16,7 @@ normalisers. Only the remaining rows are normalised (``compare.prepare``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -59,13 +59,15 @@ _INQUIRY_REASON = {
 NUMBER_KEY = S.NUMBER_KEY  #: the 個人番号 as an integer (scale, Spark and recheck read it)
 
 
-def business_frame(rows: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
-    """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務`` and the number as an integer
-    (``_number_key``, parsed once here for the check digit, the join and the cross-record passes)."""
+def business_frame(rows: pl.LazyFrame | pl.DataFrame, keep: Sequence[str] = ()) -> pl.LazyFrame:
+    """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務``, the columns ``keep`` as they are
+    and the number as an integer (``_number_key``, parsed once here for the check digit, the join and the
+    cross-record passes)."""
     return rows.lazy().select(
         pl.col(C.ROW),
         mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
         *(pl.col(i).alias(C.business(i)) for i in C.ITEMS),
+        *keep,
     ).with_columns(number_key_expr(pl.col(C.MY_NUMBER)).alias(NUMBER_KEY))
 
 

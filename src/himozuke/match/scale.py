@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -55,6 +56,9 @@ from himozuke.match.engine import (
     with_registry_key,
 )
 from himozuke.memory import BUCKET_BYTES_PER_ROW, RESULT_BYTES_PER_ROW, SINK_BYTES_PER_ROW, WORK_MANIFEST
+
+if TYPE_CHECKING:
+    from himozuke.recheck import BucketDigests
 
 BUCKET = "_bucket"
 #: The work files are written once and read once or twice, then deleted: lz4, faster than Polars' default zstd.
@@ -183,15 +187,20 @@ class Alongside:
 
 
 def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame,
-              work: Work, plan: Plan, alongside: Alongside = Alongside()) -> Collected:
+              work: Work, plan: Plan, alongside: Alongside = Alongside(),
+              digests: BucketDigests | None = None) -> Collected:
     """Phase 1; returns the frames of ``alongside``. Each file is read once, in one pass for all its queries
-    (the files one after the other: two large scans at once were slower, docs/benchmarks.md)."""
+    (the files one after the other: two large scans at once were slower, docs/benchmarks.md). ``digests``: each
+    business row's record digest is computed here, from its values as read, and kept in its bucket."""
     tmp = work.root / "partition.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     n = plan.buckets
     row_group = sink_row_group(plan)
-    sinks = [business_frame(business).with_columns(bucket_expr(n)).sink_parquet(
+    if digests is not None:
+        business = business.with_columns(digests.row(business.collect_schema().names()))
+    keep = () if digests is None else (digests.column,)
+    sinks = [business_frame(business, keep).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
         lazy=True, **_WORK), business_rejects.sink_parquet(tmp / "business_rejects.parquet", lazy=True, **_WORK)]
     collected_b = pl.collect_all([*sinks, *alongside.business], engine="streaming")[len(sinks):]
@@ -248,9 +257,11 @@ def person_keys(work: Work) -> pl.LazyFrame:
     return pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=False).select(C.ROW, PERSON)
 
 
-def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None) -> None:
+def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None,
+                  digests: BucketDigests | None = None) -> None:
     """Phase 2: check every bucket not yet done; each bucket's sorted run appears atomically (a bucket without
-    business rows leaves a marker instead, so that a resume knows it is done)."""
+    business rows leaves a marker instead, so that a resume knows it is done). ``digests``: before it, the
+    bucket's business digests (a sorted run of their own, ``digests-*``) and registry digests (``registry-*``)."""
     work.results.mkdir(exist_ok=True)
     several = pl.read_parquet(work.partition / "several.parquet")[C.ROW]
     names = [str(i) for i in range(plan.buckets)] + ["rejects"]
@@ -267,17 +278,22 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
         else:
             b = _scan_bucket(work.partition / "business", int(name))
             r = _scan_bucket(work.partition / "registry", int(name))
-            if b is None:
+            if b is None and (digests is None or r is None):
                 result = None
             else:
-                reg = one_per_number(registry_rows(r if r is not None else pl.DataFrame(
-                    schema={NUMBER_KEY: pl.Int64, **{i: pl.String for i in C.ITEMS}})).collect())
-                result = check_bucket(b, reg, lambda: several, home_prefecture)
+                rows_r = registry_rows(r if r is not None else pl.DataFrame(
+                    schema={NUMBER_KEY: pl.Int64, **{i: pl.String for i in C.ITEMS}})).collect()
+                digested = None
+                if digests is not None and b is not None:
+                    digested, b = b.select(C.ROW, digests.column, NUMBER_KEY), b.drop(digests.column)
+                result = None if b is None else check_bucket(b, one_per_number(rows_r), lambda: several,
+                                                              home_prefecture)
+                if digests is not None:  # written before the bucket's run: a finished bucket has its digests
+                    _write_run(_digest_path(work, "registry", name), digests.registry(rows_r))
+                    if digested is not None:
+                        _write_run(_digest_path(work, "digests", name), digests.business(digested, result), plan)
         if result is not None and result.height:
-            if not result.get_column(C.ROW).is_sorted():
-                result = result.sort(C.ROW)
-            with atomic_path(final) as tmp:
-                result.write_parquet(tmp, row_group_size=plan.run_row_group, **_WORK)
+            _write_run(final, result, plan)
         else:
             nothing.touch()
         rows += result.height if result is not None else 0
@@ -287,6 +303,18 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
 
 def _run_path(work: Work, name: str) -> Path:
     return work.results / f"bucket-{name}.parquet"
+
+
+def _digest_path(work: Work, kind: str, name: str) -> Path:
+    return work.results / f"{kind}-{name}.parquet"
+
+
+def _write_run(path: Path, frame: pl.DataFrame, plan: Plan | None = None) -> None:
+    """A bucket's file, atomically; with ``plan``, a sorted run (in 行番号 order, row groups for the merge)."""
+    if plan is not None and not frame.get_column(C.ROW).is_sorted():
+        frame = frame.sort(C.ROW)
+    with atomic_path(path) as tmp:
+        frame.write_parquet(tmp, row_group_size=plan.run_row_group if plan is not None else None, **_WORK)
 
 
 _READERS = ThreadPoolExecutor(2, thread_name_prefix="himozuke-runs")
@@ -326,25 +354,28 @@ class _Run:
         return below
 
 
-def in_order(work: Work, plan: Plan) -> pl.LazyFrame:
+def in_order(work: Work, plan: Plan, runs: str = "bucket", empty: pl.DataFrame | None = None) -> pl.LazyFrame:
     """Phase 3: the result in 行番号 order — a query that merges the buckets' sorted runs one window of 行番号
     (:attr:`Plan.merge_window`) at a time, as a reader (an output's sink, a count) asks for the rows. Nothing is
     written: the outputs are the one sorted copy.
 
     A source of our own, not ``pl.concat`` of sorts or Polars' ``merge_sorted``: the streaming sink ran the sorts
     ahead and held them all, and a tree of ``merge_sorted`` over the runs held the whole result
-    (docs/benchmarks.md); a window is handed over in slices, so the sink holds one window and a few slices."""
-    runs = sorted(work.results.glob("bucket-*.parquet"))
-    if not runs:
-        return pl.LazyFrame(schema=RESULT_SCHEMA)
-    schema = pl.scan_parquet(runs[0]).collect_schema()
+    (docs/benchmarks.md); a window is handed over in slices, so the sink holds one window and a few slices.
+
+    ``runs``: the sorted runs merged (``bucket``: the result; ``digests``: the business digests), ``empty`` the
+    frame when there are none."""
+    paths = sorted(work.results.glob(f"{runs}-*.parquet"))
+    if not paths:
+        return (pl.DataFrame(schema=RESULT_SCHEMA) if empty is None else empty).lazy()
+    schema = pl.scan_parquet(paths[0]).collect_schema()
 
     def rows(columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
              _batch_size: int | None) -> Iterator[pl.DataFrame]:
         """What Polars asks of a source: the columns, the filter and the row limit are ours to apply."""
         needed = None if columns is None else list(dict.fromkeys([C.ROW, *columns, *(
             predicate.meta.root_names() if predicate is not None else [])]))
-        cursors = [_Run(path, needed, plan.run_row_group) for path in runs]
+        cursors = [_Run(path, needed, plan.run_row_group) for path in paths]
         left, upto = n_rows, 2  # 行番号 start at 2 (the header is line 1)
         while left != 0 and not all(cursor.done for cursor in cursors):
             upto += plan.merge_window
@@ -377,12 +408,16 @@ class BucketRun:
     home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
     home_prefecture_source: str  #: … and, when inferred, how (:mod:`himozuke.match.home`); "" when given
     alongside: Collected  #: the frames of the caller's :class:`Alongside` queries
+    #: with ``digests``: the business digests in 行番号 order (merged like the result) and the registry digests
+    digests: pl.LazyFrame | None = None
+    registry_digests: pl.LazyFrame | None = None
 
 
 def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame, *,
                  work: Work, inputs: list[Path], memory_limit: int, buckets: int | None, resume: bool,
                  tick: Tick | None = None, estimated_rows: int, home_prefecture: str | None = None,
-                 sha256: Callable[[], dict] | None = None, alongside: Alongside = Alongside()) -> BucketRun:
+                 sha256: Callable[[], dict] | None = None, alongside: Alongside = Alongside(),
+                 digests: BucketDigests | None = None) -> BucketRun:
     """Run (or continue) phases 1–3 in ``work``. The caller writes the outputs, then calls ``work.remove()``.
     ``home_prefecture``: as for :func:`himozuke.match.engine.check_bucket`; None: the one most registry
     addresses give (found while partitioning).
@@ -393,11 +428,15 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     edit in the middle of a file that kept its size and time is refused too.
 
     ``alongside``: queries over the inputs collected in phase 1's reading of the files (on their own when a
-    resume finds phase 1 done)."""
+    resume finds phase 1 done).
+
+    ``digests``: the re-check's digests made bucket by bucket (:class:`himozuke.recheck.BucketDigests`), read
+    lazily from the work folder: the caller reads them before it removes the folder."""
     manifest = {
         "version": __version__,
         "inputs": [fingerprint(p) for p in inputs],
         "home_prefecture": home_prefecture,
+        "digests": digests is not None,  # a work folder without them cannot give them on a resume
     }
     resumed = False
     if resume and work.manifest.exists():
@@ -425,7 +464,7 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     if not work.partition.exists():
         if tick:
             tick("partition", 0, 1)
-        collected = partition(business, business_rejects, registry, work, plan, alongside)
+        collected = partition(business, business_rejects, registry, work, plan, alongside, digests)
         if sha256 is not None:
             work.write_manifest({**written, "inputs_sha256": sha256()})
         if tick:
@@ -434,7 +473,12 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
         collected = alongside.collect()
     counts = json.loads((work.partition / "counts.json").read_text())
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
-    check_buckets(work, plan, home, tick)
-    return BucketRun(in_order(work, plan), counts["business_rows"] + counts["business_rejects"], counts["business_rejects"],
-                     counts["registry_rows"], resumed,
-                     home, source, collected)
+    check_buckets(work, plan, home, tick, digests)
+    run = BucketRun(in_order(work, plan), counts["business_rows"] + counts["business_rejects"],
+                    counts["business_rejects"], counts["registry_rows"], resumed, home, source, collected)
+    if digests is not None:
+        business, registry = digests.empty()
+        run.digests = in_order(work, plan, "digests", business)
+        registries = sorted(work.results.glob("registry-*.parquet"))
+        run.registry_digests = pl.scan_parquet(registries) if registries else registry.lazy()
+    return run
