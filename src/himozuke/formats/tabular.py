@@ -186,10 +186,10 @@ def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
         header_end = m.find(b"\n")
         # Polars drops a BOM that opens the first data line (found by the property test: three dropped bytes
         # balanced three blank lines' missing commas); one anywhere else stays in its field, as line by line
-        if header_end < 0 or m.find(b'"') >= 0 or m[header_end + 1:header_end + 4] == codecs.BOM_UTF8:
+        if header_end < 0 or find_byte(m, b'"') >= 0 or m[header_end + 1:header_end + 4] == codecs.BOM_UTF8:
             return None
         crlf = 0
-        if m.find(b"\r") >= 0:  # CRLF line ends are fine; any other carriage return takes the slow path
+        if find_byte(m, b"\r") >= 0:  # CRLF line ends are fine; any other carriage return takes the slow path
             data = m[:]
             crlf = data.count(b"\r\n")
             if data.count(b"\r") != crlf:
@@ -242,7 +242,33 @@ def quote_free(path: Path) -> bool:
     if not path.stat().st_size:
         return True
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        return m.find(b'"') < 0 and m.find(b"\r") < 0
+        return find_byte(m, b'"') < 0 and find_byte(m, b"\r") < 0
+
+
+#: Bytes of a mapped file searched before they are let go (a multiple of the page size).
+_WINDOW = 1 << 26
+
+
+def released(m: mmap.mmap, start: int = 0) -> Iterator[tuple[int, int]]:
+    """The windows ``(at, n)`` of the map ``m`` from ``start`` on, each let go of (``MADV_DONTNEED``) when the
+    caller asks for the next: a pass over a mapped 7 GB input then holds one window of it, not the whole file
+    (the pages stay in the page cache, but those mapped count in the process's RSS: 7 GB of the 60 M run's
+    peak under a 3 GB limit were its input, mapped; docs/benchmarks.md)."""
+    size = len(m)
+    at = start - start % mmap.PAGESIZE
+    while at < size:
+        n = min(_WINDOW, size - at)
+        yield at, n
+        m.madvise(mmap.MADV_DONTNEED, at, n)
+        at += n
+
+
+def find_byte(m: mmap.mmap, byte: bytes, start: int = 0) -> int:
+    """``m.find(byte, start)``, a window at a time (:func:`released`)."""
+    for at, n in released(m, start):
+        if (found := m.find(byte, max(at, start), at + n)) >= 0:
+            return found
+    return -1
 
 
 def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset[str]:
@@ -255,7 +281,7 @@ def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset
         return frozenset()
     if path is not None and path.stat().st_size:
         with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            if m.find(b" ", max(m.find(b"\n"), 0)) < 0:
+            if find_byte(m, b" ", max(m.find(b"\n"), 0)) < 0:
                 return frozenset(names)
     padded = frame.select(
         (pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names).row(0)
