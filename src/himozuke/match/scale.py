@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 BUCKET = "_bucket"
 #: The work files are written once and read once or twice, then deleted: lz4, faster than Polars' default zstd.
 _WORK = {"compression": "lz4"}
+#: Phase 1's queries over one file each scan it: a scan they share buffers what the slower one (the partition sink)
+#: has not taken yet — 5.7 GB at 60 M pairs under a 3 GB limit (docs/benchmarks.md).
+_APART = pl.QueryOptFlags(comm_subplan_elim=False)
 _SLICE_ROWS = 50_000  # rows a merged window is handed to a sink at a time (whole windows: the sink held several)
 Tick = Callable[..., None]  # (phase, done, total, rows=rows checked so far or None)
 
@@ -189,8 +192,8 @@ class Alongside:
 def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame,
               work: Work, plan: Plan, alongside: Alongside = Alongside(),
               digests: BucketDigests | None = None) -> Collected:
-    """Phase 1; returns the frames of ``alongside``. Each file is read once, in one pass for all its queries
-    (the files one after the other: two large scans at once were slower, docs/benchmarks.md). ``digests``: each
+    """Phase 1; returns the frames of ``alongside``. Each file's queries run together, each with a scan of its own
+    (:data:`_APART`; the files one after the other: two large files at once were slower, docs/benchmarks.md). ``digests``: each
     business row's record digest is computed here, from its values as read, and kept in its bucket."""
     tmp = work.root / "partition.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -203,12 +206,12 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     sinks = [business_frame(business, keep).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "business", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
         lazy=True, **_WORK), business_rejects.sink_parquet(tmp / "business_rejects.parquet", lazy=True, **_WORK)]
-    collected_b = pl.collect_all([*sinks, *alongside.business], engine="streaming")[len(sinks):]
+    collected_b = pl.collect_all([*sinks, *alongside.business], engine="streaming", optimizations=_APART)[len(sinks):]
     # the number normalised and parsed once, here: the check reads the key (registry_rows)
     sinks = [with_registry_key(registry).with_columns(bucket_expr(n)).sink_parquet(
         pl.PartitionBy(tmp / "registry", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,
         lazy=True, **_WORK)]
-    collected_r = pl.collect_all([*sinks, *alongside.registry], engine="streaming")[len(sinks):]
+    collected_r = pl.collect_all([*sinks, *alongside.registry], engine="streaming", optimizations=_APART)[len(sinks):]
     # Person buckets: the person key of every business row with a valid number, bucketed by the key itself
     # (computed per number bucket: each distinct name and date of a bucket is normalised once; one file per number
     # bucket, then one streaming pass into the person buckets — not a file per number bucket and person bucket).
