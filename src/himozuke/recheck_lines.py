@@ -45,7 +45,13 @@ import polars as pl
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
 from himozuke.formats.records import open_records
-from himozuke.formats.tabular import _normalise_encoding, _utf8_copy, detect_encoding, private_temp_path
+from himozuke.formats.tabular import (
+    _normalise_encoding,
+    _utf8_copy,
+    detect_encoding,
+    private_temp_path,
+    released,
+)
 from himozuke.match.engine import (
     NUMBER_KEY,
     PERSON,
@@ -144,15 +150,10 @@ def _newlines_of(path: Path) -> tuple[np.ndarray, int]:
         if not size:
             return np.empty(0, dtype=np.int64), 0
         with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            done = [0]  # the bytes searched: let go of, or the mapped file counts in RSS (formats.tabular.released)
-
-            def block(at: int, n: int) -> np.ndarray:
-                if at > done[0]:
-                    mm.madvise(mmap.MADV_DONTNEED, done[0], at - done[0])
-                    done[0] = at
-                return np.frombuffer(mm, dtype=np.uint8, count=n, offset=at)
-
-            return newlines(block, size), size
+            # a window at a time, each let go of once searched (a mapped page counts in RSS: tabular.released)
+            found = [newlines(lambda a, k, at=at: np.frombuffer(mm, dtype=np.uint8, count=k, offset=at + a), n) + at
+                     for at, n in released(mm)]
+            return np.concatenate([np.empty(0, dtype=np.int64), *found]), size
 
 
 def header_digest(lines: Lines, key: Key) -> str:

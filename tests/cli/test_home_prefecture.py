@@ -122,8 +122,8 @@ def test_resume_refuses_another_home_prefecture(tmp_path):
     from himozuke import __version__
     from himozuke.match.scale import fingerprint
 
-    manifest = {"version": __version__, "inputs": [fingerprint(b), fingerprint(r)], "home_prefecture": "広島県", "digests": True,
-                "plan": {"buckets": 2, "range_rows": 10}}
+    manifest = {"version": __version__, "inputs": [fingerprint(b), fingerprint(r)], "home_prefecture": "広島県",
+                "digests": True, "plan": {"buckets": 2, "range_rows": 10}}
     (work / "manifest.json").write_text(json.dumps(manifest))
     himozuke = str(Path(sys.executable).with_name("himozuke"))
 

@@ -193,8 +193,9 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
               work: Work, plan: Plan, alongside: Alongside = Alongside(),
               digests: BucketDigests | None = None) -> Collected:
     """Phase 1; returns the frames of ``alongside``. Each file's queries run together, each with a scan of its own
-    (:data:`_APART`; the files one after the other: two large files at once were slower, docs/benchmarks.md). ``digests``: each
-    business row's record digest is computed here, from its values as read, and kept in its bucket."""
+    (:data:`_APART`; the files one after the other: two large files at once were slower, docs/benchmarks.md).
+    ``digests``: each business row's record digest is computed here, from its values as read, and kept in its
+    bucket."""
     tmp = work.root / "partition.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
