@@ -247,6 +247,8 @@ def quote_free(path: Path) -> bool:
 
 #: Bytes of a mapped file searched before they are let go (a multiple of the page size).
 _WINDOW = 1 << 26
+#: Windows has no madvise: there a searched window simply stays mapped until the map is closed.
+_LET_GO = getattr(mmap, "MADV_DONTNEED", None)
 
 
 def released(m: mmap.mmap, start: int = 0) -> Iterator[tuple[int, int]]:
@@ -259,7 +261,8 @@ def released(m: mmap.mmap, start: int = 0) -> Iterator[tuple[int, int]]:
     while at < size:
         n = min(_WINDOW, size - at)
         yield at, n
-        m.madvise(mmap.MADV_DONTNEED, at, n)
+        if _LET_GO is not None:
+            m.madvise(_LET_GO, at, n)
         at += n
 
 
