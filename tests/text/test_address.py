@@ -218,6 +218,13 @@ def test_traditional_numbers_against_an_independent_spelling() -> None:
         str(n) for n in range(100, 200)} | {str(n) for n in range(10, 20)}
 
 
+def test_traditional_numbers_read_as_the_scalar_reads_them() -> None:
+    """The table is built from each place's value, not by reading its runs: every run must read the same."""
+    table = t.traditional_numbers()
+    assert len(table) == 13_300
+    assert all(t.kanji_number(run) == value for run, value in table.items())
+
+
 _NUMBER_TEXT = "0123一二三四五六七八九〇十百千丁目番地号のノ之-町館室条 "
 
 

@@ -107,10 +107,13 @@ def traditional_numbers() -> dict[str, str]:
     >>> len(traditional_numbers()), traditional_numbers()["二十三"]
     (13300, '23')
     """
-    digits = [k for k, v in KANJI_DIGITS.items() if v]
-    places = [["", m, *(d + m for d in digits)] for m in KANJI_MULTIPLIERS]
-    runs = (a + b + c + d for a in places[2] for b in places[1] for c in places[0] for d in ["", *digits])
-    return {run: kanji_number(run) for run in runs if any(m in run for m in KANJI_MULTIPLIERS)}
+    digits = [(k, v) for k, v in KANJI_DIGITS.items() if v]
+    # each place (千, 百, 十) left out, alone or after a digit, with its value: a run's value is their sum, what
+    # kanji_number reads from it (tested), without reading 13,300 runs back one by one (0.1 s at every start)
+    places = [[("", 0), (m, mv), *((d + m, dv * mv) for d, dv in digits)] for m, mv in KANJI_MULTIPLIERS.items()]
+    return {a + b + c + d: str(av + bv + cv + dv)
+            for a, av in places[2] for b, bv in places[1] for c, cv in places[0] for d, dv in [("", 0), *digits]
+            if a or b or c}
 
 
 _OLD_TRANS = str.maketrans(OLD_NUMERALS)

@@ -125,7 +125,12 @@ def resolve(prefecture: str | None, found: str | None, home: str | None) -> str 
     >>> resolve(None, "伊達市", "東京都"), resolve(None, "北区", "東京都"), resolve(None, "北区", "大阪府")
     ('?', '13117', '?')
     """
-    candidates = places().get(fold(found), ()) if found is not None else ()
+    return _resolve_folded(prefecture, fold(found), home) if found is not None else None
+
+
+def _resolve_folded(prefecture: str | None, folded: str, home: str | None) -> str | None:
+    """:func:`resolve` of a name already folded."""
+    candidates = places().get(folded, ())
     if not candidates:
         return None  # not a name of the list
     if prefecture is not None:
@@ -144,7 +149,7 @@ def _resolution_table(home: str | None) -> dict[str, str]:
     out = {}
     for key in keys:
         prefecture, name = key.split("|")
-        answer = resolve(prefecture or None, name, home)
+        answer = _resolve_folded(prefecture or None, name, home)  # the names of places() are folded already
         if answer is not None:
             out[key] = answer
     return out
@@ -163,10 +168,11 @@ def _alternation(names: set[str]) -> str:
     members: dict[str, set[str]] = defaultdict(set)
     for c, rep in fold_table().items():
         members[rep] |= {c, rep}
+    # each character of a group (it folds to the group's own) → the class of the group
+    spelled = {c: "[" + "".join(sorted(group)) + "]" for group in members.values() for c in group}
 
     def spell(c: str) -> str:
-        group = members.get(fold(c))
-        return "[" + "".join(sorted(group)) + "]" if group else re.escape(c)
+        return spelled.get(c) or re.escape(c)
 
     return "|".join("".join(spell(c) for c in n) for n in sorted(names, key=lambda n: (-len(n), n)))
 
