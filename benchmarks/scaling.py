@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import make_pairs, run_child, run_duckdb
+from _bench import byte_compiled, make_pairs, run_child, run_duckdb
 
 
 def main() -> None:
@@ -29,6 +29,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
     ap.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB peer (it holds the join in memory)")
     args = ap.parse_args()
+    byte_compiled()  # as installed: no run compiles the modules first
     himozuke = str(Path(sys.executable).with_name("himozuke"))
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
