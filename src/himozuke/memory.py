@@ -88,18 +88,23 @@ def _size(inputs: Iterable[str | os.PathLike]) -> int:
 
 #: Polars' allocator (jemalloc) setting for an in-memory check: never hand freed pages back to the kernel.
 KEEP_FREED = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
+#: The same for a bucketed check: freed pages handed back after seconds, not half a second — the next bucket
+#: reuses them within milliseconds, and memory an idle thread's arena freed still goes back (10 M pairs: kernel
+#: CPU 35-40 → 20 s, peak RSS 2.0 → 2.3 GB with the default limit, 1.13 → 1.24 GB under 3 GB; docs/benchmarks.md).
+KEEP_FREED_A_WHILE = "dirty_decay_ms:5000,muzzy_decay_ms:5000"
 
 
-def keep_freed_memory() -> bool:
-    """Let the allocator keep the memory a run frees, for a run that holds its whole input in memory anyway.
+def keep_freed_memory(bucketed: bool = False) -> bool:
+    """Let the allocator keep the memory a run frees: for good (:data:`KEEP_FREED`) in a run that holds its whole
+    input in memory anyway, for a few seconds (:data:`KEEP_FREED_A_WHILE`) in a ``bucketed`` one.
 
     Polars sets its allocator (jemalloc) to hand freed pages back to the kernel half a second after they are
-    freed, from a background thread (``dirty_decay_ms:500``, polars/__init__.py); an in-memory check reuses
-    what it frees and then exits, so those pages were only faulted in again (kernel time and the purging
-    thread's own; docs/benchmarks.md). Not for a bucketed run: it frees each bucket's memory and holds far less
-    at once. Polars appends ``_RJEM_MALLOC_CONF`` to its own setting, so this
-    one wins; it takes effect only before Polars is loaded (True when it did), and a user's own value is kept
-    (Polars' default inherited from a parent process is not one).
+    freed, from a background thread (``dirty_decay_ms:500``, polars/__init__.py); a check reuses what it frees
+    (the next step, the next bucket), so those pages were only faulted in again (kernel time and the purging
+    thread's own; docs/benchmarks.md). A bucketed run keeps them only a while: kept for good, the memory each
+    thread's arena once held adds up (10 M pairs: peak 2.0 → 3.1 GB). Polars appends ``_RJEM_MALLOC_CONF`` to
+    its own setting, so this one wins; it takes effect only before Polars is loaded (True when it did), and a
+    user's own value is kept (Polars' default inherited from a parent process is not one).
     """
     if "polars" in sys.modules:
         return False
@@ -107,7 +112,7 @@ def keep_freed_memory() -> bool:
     if current.replace(_POLARS_DEFAULT, "").strip(","):
         return False  # the user's own setting
     # unset, or only Polars' default inherited from a parent process that imported Polars (a benchmark, a script)
-    os.environ[_ALLOCATOR] = KEEP_FREED
+    os.environ[_ALLOCATOR] = KEEP_FREED_A_WHILE if bucketed else KEEP_FREED
     return True
 
 

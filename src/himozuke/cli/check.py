@@ -187,8 +187,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
         # a re-check by lines holds its digests in memory whichever engine a full check would take
         by_lines = baseline is not None and memory.lines_fit((business, registry), limit)
-        if in_memory or by_lines:
-            memory.keep_freed_memory()
+        memory.keep_freed_memory(bucketed=not (in_memory or by_lines))
     from himozuke import identity
 
     # the inputs' SHA-256 (run.json) begin while Polars and the engine load, which leaves a core idle
