@@ -168,8 +168,9 @@ def _alternation(names: set[str]) -> str:
     members: dict[str, set[str]] = defaultdict(set)
     for c, rep in fold_table().items():
         members[rep] |= {c, rep}
-    # each character of a group (it folds to the group's own) → the class of the group
-    spelled = {c: "[" + "".join(sorted(group)) + "]" for group in members.values() for c in group}
+    # each character that has other spellings → the class of the group it folds to, looked up once
+    classes = {rep: "[" + "".join(sorted(group)) + "]" for rep, group in members.items()}
+    spelled = {c: classes[fold(c)] for group in members.values() for c in group if fold(c) in classes}
 
     def spell(c: str) -> str:
         return spelled.get(c) or re.escape(c)
