@@ -16,6 +16,7 @@ import contextlib
 import functools
 import mmap
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -24,10 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
+from himozuke.errors import DiskFullError, is_disk_full
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; on success it replaces ``target`` (mode 0600)."""
+    """Yield a temporary path in the target's folder; on success it replaces ``target`` (mode 0600). A write that
+    finds the disk full — by any writer, Polars' included — ends as :class:`himozuke.errors.DiskFullError` naming
+    the folder, the temporary file removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -37,9 +42,28 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o600)
         os.replace(tmp_path, target)
+    except Exception as e:
+        if is_disk_full(e) or _no_room_after(e, target.parent):
+            raise DiskFullError(str(target.parent)) from e
+        raise
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+#: Less free space than this where a write just failed: the disk is full, whatever the error says.
+_FULL_BELOW = 64 << 20
+
+
+def _no_room_after(e: Exception, folder: Path) -> bool:
+    """Whether ``e``, raised by a writer, came of a full disk that its text does not name: Polars' parquet writer
+    reports a small file's failed write as ``Invalid thrift: transport error``, without the system's error."""
+    if not (isinstance(e, OSError) or type(e).__module__.startswith("polars")):
+        return False
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BELOW
+    except OSError:
+        return False
 
 
 def reserve(fd: int, size: int) -> None:

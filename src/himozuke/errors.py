@@ -7,6 +7,8 @@ Every message is Japanese first, then English, and never contains a full My Numb
 
 from __future__ import annotations
 
+import errno
+
 
 class HimozukeError(Exception):
     """Base of every error the CLI turns into a one-line message with exit code 2."""
@@ -45,3 +47,29 @@ class ProfileError(HimozukeError):
 
 class UsageError(HimozukeError):
     """Options that do not fit together."""
+
+
+class DiskFullError(HimozukeError):
+    """A file could not be written: the disk (or the user's quota) is full. Names the folder written to."""
+
+    def __init__(self, folder: str | None = None, *, resumable: bool = False) -> None:
+        where = f"（書き込み先: {folder}）" if folder else ""
+        to = f" writing to {folder}" if folder else ""
+        again = ("空きを作ってから --resume で続きから再開してください", "free some space and continue with --resume") \
+            if resumable else ("空きを作ってからやり直してください", "free some space and run again")
+        super().__init__(f"ディスクの空きがありません{where}。{again[0]}", f"no space left on the disk{to}: {again[1]}")
+        self.folder = folder
+
+
+#: ENOSPC and EDQUOT: a full disk and a full quota look the same to the user.
+_NO_SPACE = tuple(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write refused for want of space: an ``OSError`` with that errno, or an error of Polars,
+    which gives the system's error only in its text (``… No space left on device (os error 28)``) — or one already
+    told as :class:`DiskFullError`."""
+    if isinstance(exc, DiskFullError) or (isinstance(exc, OSError) and exc.errno in _NO_SPACE):
+        return True
+    text = str(exc)
+    return any(f"(os error {code})" in text for code in _NO_SPACE)

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from himozuke.cli import _app
 from himozuke.cli._app import err_console, state
-from himozuke.errors import HimozukeError
+from himozuke.errors import DiskFullError, HimozukeError, is_disk_full
 
 # Each command group lives in its own module and registers itself on import.
 _MODULES = ("check", "inquiry", "survey", "cases", "reports", "scope", "serve", "verify", "lookup")
@@ -56,8 +56,16 @@ def main(argv: list[str] | None = None) -> None:
     except HimozukeError as e:
         if state.debug:
             raise
-        err_console.print(Text.assemble(("エラー", "bold red"), ": ", e.message), highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _say_error(e)
+    except Exception as e:  # a full disk met outside an atomic write (a work file, a copy): one line all the same
+        if state.debug or not is_disk_full(e):
+            raise
+        _say_error(DiskFullError(os.path.dirname(e.filename) if getattr(e, "filename", None) else None))
+
+
+def _say_error(e: HimozukeError) -> None:
+    err_console.print(Text.assemble(("エラー", "bold red"), ": ", e.message), highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 __all__ = ["app", "main"]

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from himozuke import memory
 from himozuke.cli._app import app, console
+from himozuke.errors import DiskFullError, is_disk_full
 
 if TYPE_CHECKING:
     from himozuke.pipeline import RunSummary
@@ -211,15 +212,27 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
                 speed = f"{rows:,} 行 {rows / max(time.perf_counter() - started, 1e-9):,.0f} 行/秒"
             bar.update(task, description=phases.get(phase, phase), completed=done, total=total, speed=speed)
 
-        summary, _ = run_check(
-            business, registry, out, formats=fmts, show_number=show_number,
-            business_encoding=business_encoding or encoding, registry_encoding=registry_encoding or encoding,
-            business_profile=business_profile, registry_profile=registry_profile,
-            memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
-            progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
-            home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope, baseline=baseline,
-            digest_key=load_key(digest_key) if digest_key else None, in_memory=in_memory, input_digests=digests,
-        )
+        try:
+            summary, _ = run_check(
+                business, registry, out, formats=fmts, show_number=show_number,
+                business_encoding=business_encoding or encoding, registry_encoding=registry_encoding or encoding,
+                business_profile=business_profile, registry_profile=registry_profile,
+                memory_limit=limit, buckets=buckets, work_dir=work_dir, resume=resume,
+                progress=lambda msg: bar.update(task, description=msg, total=None), tick=tick, engine=engine.value,
+                home_prefecture=home_prefecture, body=run_body, hand_over=hand_over, scope=scope, baseline=baseline,
+                digest_key=load_key(digest_key) if digest_key else None, in_memory=in_memory, input_digests=digests,
+            )
+        except Exception as e:
+            if not is_disk_full(e):
+                raise
+            # a bucketed run keeps its work folder, where most of its writing goes: once there is room there, it
+            # goes on from the last bucket written
+            bucketed = in_memory is False
+            work = memory.work_folder(out, work_dir)
+            folder = e.folder if isinstance(e, DiskFullError) else None
+            if bucketed and (folder is None or Path(folder).is_relative_to(work)):
+                folder = str(work)
+            raise DiskFullError(folder or str(out), resumable=bucketed) from e
     print_summary(summary, out)
     if summary.recheck is not None:
         print_recheck(summary.recheck)
