@@ -72,8 +72,9 @@ from himozuke.match.reasons import Reason
 DIGESTS = "digests.parquet"
 DELTA = "delta.csv"
 KEY_ENV = "HIMOZUKE_DIGEST_KEY"
-#: Version of the digest file's layout; another one is not a baseline.
-FORMAT = 3
+#: Version of the digest file's layout and of what its digests are taken of; another one is not a baseline
+#: (4: d_person of the person key hashed from its parts, ``text.person.person_hashes``).
+FORMAT = 4
 
 #: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
 DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)

@@ -265,6 +265,7 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
     run that fails while writing leaves the baseline's digest file, run.json and result.csv as they were, and the
     next re-check still goes by lines from them."""
     import himozuke.atomic as atomic
+    from himozuke.errors import DiskFullError
 
     files = _files(tmp_path, _edited())
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
@@ -275,7 +276,7 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
 
     with monkeypatch.context() as m:
         m.setattr(atomic, "_write_fully", full_disk)
-        with pytest.raises(OSError):
+        with pytest.raises(DiskFullError):  # told as a full disk, naming the folder
             run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
     assert {name: (tmp_path / "run" / name).read_bytes() for name in kept} == kept
     assert sorted(p.name for p in (tmp_path / "run").iterdir() if p.name.startswith(".")) == []

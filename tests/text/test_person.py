@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from himozuke.text.person import (
     has_several_numbers,
+    person_hashes,
     person_key,
     person_key_expr,
-    person_keys,
     several_numbers_expr,
     shared_number_expr,
     shares_number,
@@ -53,7 +53,13 @@ def test_expr_and_frame_equal_scalar(rows):
     expected = [person_key(*r) for r in rows]
     got = df.select(person_key_expr(*(pl.col(c) for c in "knbs"))).to_series().to_list()
     assert got == expected
-    assert person_keys(df, *"knbs").to_list() == expected
+    # the hashed form: equal exactly when the keys are equal, null exactly when there is none, and the same
+    # for a row hashed alone (a frame where a part is all null) as among the others (phase 1's buckets)
+    hashes = person_hashes(df, *"knbs", seed=7).to_list()
+    assert [h is None for h in hashes] == [k is None for k in expected]
+    for i, (h, k) in enumerate(zip(hashes, expected, strict=True)):
+        assert [h == g for g in hashes if g is not None] == [k == e for e in expected if e is not None]
+        assert person_hashes(df.slice(i, 1), *"knbs", seed=7).to_list() == [h]
 
 
 @settings(max_examples=100, deadline=None)

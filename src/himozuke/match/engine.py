@@ -34,8 +34,8 @@ from himozuke.match.reasons import REASON_TEXT, Reason
 from himozuke.text.person import (
     PartTables,
     part_tables,
+    person_hashes,
     person_ids,
-    person_keys,
     several_numbers_expr,
     shared_number_expr,
 )
@@ -181,16 +181,17 @@ def number_reason_of(number: str | None) -> str | None:
 
 
 _PERSON_ITEMS = (C.KANJI_NAME, C.KANA_NAME, C.BIRTH_DATE, C.SEX)
+#: The columns of a :func:`business_frame` that :func:`person_frame` reads.
+PERSON_COLUMNS = (C.ROW, NUMBER_KEY, *(C.business(i) for i in _PERSON_ITEMS))
 PERSON = S.PERSON
 
 
 def portable_person_keys(business: pl.DataFrame) -> pl.Series:
     """Who each business row is about (:mod:`himozuke.text.person`, the one "same person" key of the package),
     hashed: the same in every frame; null when the row identifies no one. Each distinct value is normalised once
-    (:func:`himozuke.text.person.person_keys`; the expression form normalises each part twice: for the key and
+    (:func:`himozuke.text.person.person_hashes`; the expression form normalises each part twice: for the key and
     for its null test)."""
-    texts = person_keys(business, *(C.business(i) for i in _PERSON_ITEMS))
-    return pl.select(pl.when(pl.lit(texts).is_not_null()).then(pl.lit(texts).hash(seed=0x6D6F))).to_series()
+    return person_hashes(business, *(C.business(i) for i in _PERSON_ITEMS), seed=0x6D6F)
 
 
 def person_frame(business: pl.DataFrame, *, portable: bool = False, tables: PartTables | None = None) -> pl.DataFrame:

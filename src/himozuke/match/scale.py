@@ -45,6 +45,7 @@ from himozuke.match import home as home_of
 from himozuke.match.engine import (
     NUMBER_KEY,
     PERSON,
+    PERSON_COLUMNS,
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
@@ -128,11 +129,12 @@ def bucket_expr(n: int) -> pl.Expr:
     return (pl.coalesce(pl.col(NUMBER_KEY), pl.col(C.ROW)).hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
 
 
-def _scan_bucket(root: Path, i: int) -> pl.DataFrame | None:
+def _scan_bucket(root: Path, i: int, columns: Sequence[str] | None = None) -> pl.DataFrame | None:
     folder = root / f"{BUCKET}={i}"
     if not folder.exists():
         return None
-    return pl.scan_parquet(folder / "*.parquet").collect()
+    scan = pl.scan_parquet(folder / "*.parquet")
+    return (scan if columns is None else scan.select(columns)).collect()
 
 
 class Work:
@@ -217,12 +219,17 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     # (computed per number bucket: each distinct name and date of a bucket is normalised once; one file per number
     # bucket, then one streaming pass into the person buckets — not a file per number bucket and person bucket).
     keyed = tmp / "person-keys"
-    for i in range(n):
-        frame = _scan_bucket(tmp / "business", i)
+
+    def key_persons(i: int) -> None:
+        frame = _scan_bucket(tmp / "business", i, PERSON_COLUMNS)
         if frame is not None:
             persons = person_frame(frame, portable=True).with_columns((pl.col(PERSON) % n).cast(pl.UInt32).alias(BUCKET))
             with atomic_path(keyed / f"{i}.parquet") as part:
                 persons.write_parquet(part, **_WORK)
+
+    # two buckets at once: one bucket's pass leaves a core idle most of its time
+    with ThreadPoolExecutor(2, thread_name_prefix="himozuke-persons") as pool:
+        list(pool.map(key_persons, range(n)))
     if keyed.exists():
         pl.scan_parquet(keyed / "*.parquet").sink_parquet(
             pl.PartitionBy(tmp / "persons", key=BUCKET, include_key=False), mkdir=True, row_group_size=row_group,

@@ -88,24 +88,28 @@ def _part_keys(frame: pl.DataFrame, columns: tuple[str, str, str, str], dense: b
     return out
 
 
-def person_keys(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str) -> pl.Series:
-    """:func:`person_key_expr` over the named columns of ``frame`` (each distinct value normalised once).
+def person_hashes(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str, *, seed: int) -> pl.Series:
+    """:func:`person_key_expr` over the named columns of ``frame`` as a 64-bit hash under ``seed`` (UInt64, null
+    when the row identifies no one), the same for the same person in every frame: each distinct value normalised
+    once, and the four parts hashed together without writing the key text (no normalised name is empty, so a
+    missing one needs no stand-in; at 900 k rows 0.12–0.17 s for the text, 0.03 s for the hash).
 
     >>> df = pl.DataFrame({"k": ["山田　太郎"] * 2, "n": ["ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ"], "b": ["1975-01-02"] * 2, "s": ["1", "男"]})
-    >>> person_keys(df, "k", "n", "b", "s").n_unique()
+    >>> person_hashes(df, "k", "n", "b", "s", seed=1).n_unique()
     1
     """
     parts = pl.DataFrame(_part_keys(frame, (kanji, kana, birth, sex), dense=False))
     k, n, b, s = (pl.col(c) for c in (kanji, kana, birth, sex))
-    return parts.select(
+    # lazy: an eager query has no common-subexpression elimination, so a part read twice is computed twice
+    return parts.lazy().select(
         pl.when((k.is_not_null() | n.is_not_null()) & b.is_not_null())
-        .then(pl.concat_str([k.fill_null(""), n.fill_null(""), b.cast(pl.String), s.fill_null("")],
-                            separator=_SEPARATOR)).alias("person")).to_series()
+        .then(pl.struct(k, n, b, s).hash(seed=seed)).alias("person")
+    ).collect().to_series()
 
 
 def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str, *,
                tables: PartTables | None = None) -> pl.Series:
-    """:func:`person_keys` as integers, for comparing rows within ``frame``: two rows have the same id exactly
+    """:func:`person_key_expr` as integers, for comparing rows within ``frame``: two rows have the same id exactly
     when they have the same person key (the four parts' dense ranks packed into 64 bits, or hashed together
     when they do not fit); null when the row identifies no one. Ids mean nothing across frames. ``tables``: the
     frame's :func:`part_tables`, when the caller has them.
