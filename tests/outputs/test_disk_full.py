@@ -55,6 +55,15 @@ def said_disk_full(res, folder: Path) -> None:
     assert "Traceback" not in res.output
 
 
+def _polars_full():
+    pl.DataFrame({"a": range(100_000)}).write_parquet(FULL)
+
+
+def _file_full():
+    with FULL.open("wb") as f:
+        f.write(b"x" * 100_000)
+
+
 @pytest.mark.parametrize("nth", [3, 12], ids=["partitioning", "checking the second bucket"])
 def test_a_bucketed_run_on_a_full_disk_says_so_and_resumes_to_the_same_result(inputs, tmp_path, monkeypatch, nth):
     from himozuke.match import scale
@@ -93,10 +102,7 @@ def test_a_full_disk_met_outside_an_atomic_write_is_one_line_too(inputs, tmp_pat
     """A write the check does not make through an atomic file (a copy, a work file): the output folder named."""
     import himozuke.pipeline
 
-    def fills(*_a, **_k):
-        pl.DataFrame({"a": range(100_000)}).write_parquet(FULL)
-
-    monkeypatch.setattr(himozuke.pipeline, "run_check", fills)
+    monkeypatch.setattr(himozuke.pipeline, "run_check", lambda *_a, **_k: _polars_full())
     out = tmp_path / "out"
     said_disk_full(invoke("check", *map(str, inputs), "--out", str(out), "--formats", "csv"), out)
 
@@ -104,23 +110,10 @@ def test_a_full_disk_met_outside_an_atomic_write_is_one_line_too(inputs, tmp_pat
 def test_any_command_on_a_full_disk_is_one_line(monkeypatch):
     from himozuke.cli import _app
 
-    def fills(**_k):
-        with FULL.open("wb") as f:
-            f.write(b"x" * 100_000)
-
-    monkeypatch.setattr(_app, "app", fills)
+    monkeypatch.setattr(_app, "app", lambda **_k: _file_full())
     res = invoke("check")
     assert res.exit_code == 2 and "ディスクの空きがありません" in res.output and "Traceback" not in res.output
     assert "free some space and run again" in res.output  # a write's error names no file: no folder to name
-
-
-def _polars_full():
-    pl.DataFrame({"a": range(100_000)}).write_parquet(FULL)
-
-
-def _file_full():
-    with FULL.open("wb") as f:
-        f.write(b"x" * 100_000)
 
 
 @pytest.mark.parametrize(("write", "full"), [

@@ -100,11 +100,9 @@ def person_hashes(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: s
     """
     parts = pl.DataFrame(_part_keys(frame, (kanji, kana, birth, sex), dense=False))
     k, n, b, s = (pl.col(c) for c in (kanji, kana, birth, sex))
-    # lazy: an eager query has no common-subexpression elimination, so a part read twice is computed twice
-    return parts.lazy().select(
+    return parts.select(
         pl.when((k.is_not_null() | n.is_not_null()) & b.is_not_null())
-        .then(pl.struct(k, n, b, s).hash(seed=seed)).alias("person")
-    ).collect().to_series()
+        .then(pl.struct(k, n, b, s).hash(seed=seed)).alias("person")).to_series()
 
 
 def person_ids(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: str, *,
