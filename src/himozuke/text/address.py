@@ -734,12 +734,31 @@ def normalized(column: Addresses) -> pl.Series:
                                     pl.lit(column.tails).gather(column.tail)])).to_series()
 
 
+def _normalized_where(column: Addresses, rows: pl.Series) -> pl.Series:
+    """`normalized` of the texts where ``rows`` holds, null elsewhere — joined for those texts only: in most
+    columns every text is cut, and nothing is left to join."""
+    return pl.repeat(None, rows.len(), dtype=pl.String, eager=True).scatter(
+        rows.arg_true(), normalized(column.filter(rows)))
+
+
 def _places(column: Addresses, home: str | None) -> pl.DataFrame:
     """`_place_expr` of each row's head (null where none), each distinct head read once. A head whose normalised
     text holds a digit (「五号棟」 → 「5号棟」) is not used: the 地番 must be the tail's."""
     quiet = column.heads.to_frame("v").select(
         pl.when(~pl.col("v").str.contains("[0-9]")).then(_place_expr(pl.col("v"), home)).alias("_place"))
-    return quiet.select(pl.all().gather(column.head))
+    return _narrowed(quiet, "_place", _PLACE_FIELDS).select(pl.all().gather(column.head))
+
+
+#: The fields of `_place_expr` and `_tail_expr` that `parts_of` and `city_of` read: only these are gathered into
+#: the rows (the steps' own fields would be copied for every row too: ~0.3 GB of memory per million addresses).
+_PLACE_FIELDS = ("prefecture", "municipality", "city", "_after")
+_TAIL_FIELDS = ("_machiaza", "banchi", "rest")
+
+
+def _narrowed(frame: pl.DataFrame, name: str, fields: tuple[str, ...]) -> pl.DataFrame:
+    """``frame`` with its struct column ``name`` cut to ``fields`` (null where it was null)."""
+    struct = pl.col(name)
+    return frame.with_columns(pl.when(struct.is_not_null()).then(pl.struct(struct.struct.field(*fields))).alias(name))
 
 
 def parts_of(column: Addresses, home: str | None = None) -> pl.Series:
@@ -749,24 +768,28 @@ def parts_of(column: Addresses, home: str | None = None) -> pl.Series:
     not cut is parsed whole."""
     places = _places(column, home)
     tails = column.tails.to_frame("v").lazy().select(pl.col("v").alias("_text"), _tail_expr(pl.col("v")).alias("_tail")).collect()
-    rows = pl.concat([places, tails.select(pl.all().gather(column.tail))], how="horizontal")
+    rows = pl.concat([places, _narrowed(tails, "_tail", _TAIL_FIELDS).select(pl.all().gather(column.tail))],
+                     how="horizontal")
     cut = rows.get_column("_place").is_not_null()
     machiaza = rows.lazy().select(pl.when(cut).then(pl.concat_str([
         pl.col("_place").struct.field("_after"),
         pl.coalesce(pl.col("_tail").struct.field("_machiaza"), pl.col("_text"))]).str.strip_chars(" "))).collect().to_series()
-    machiazas = _each_distinct(machiaza, lambda v: v.select(_machiaza_expr(pl.col("v")).alias("_machiaza")))
-    whole = _each_distinct(pl.select(pl.when(~cut).then(normalized(column))).to_series(),
-                           lambda v: v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole")))
-    return pl.concat([rows, machiazas, whole], how="horizontal").lazy().select(pl.coalesce(
-        pl.when(pl.col("_place").is_not_null()).then(
-            _parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers"))),
-        pl.col("_whole"))).collect().to_series().alias("parts")
+    frames = [rows, _each_distinct(machiaza, lambda v: v.select(_machiaza_expr(pl.col("v")).alias("_machiaza")))]
+    parts = pl.when(pl.col("_place").is_not_null()).then(
+        _parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers")))
+    if not cut.all():  # (most columns: every text is cut, and a column of null parts would still take memory)
+        frames.append(_each_distinct(_normalized_where(column, ~cut),
+                                     lambda v: v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole"))))
+        parts = pl.coalesce(parts, pl.col("_whole"))
+    return pl.concat(frames, how="horizontal").lazy().select(parts).collect().to_series().alias("parts")
 
 
 def city_of(column: Addresses, home: str | None = None) -> pl.Series:
     """`city_of_normalized_expr` of each text, the 市区町村 of each distinct head resolved once."""
     place = _places(column, home).to_series()
-    whole = _each_distinct(pl.select(pl.when(place.is_null()).then(normalized(column))).to_series(),
-                           lambda v: v.select(city_of_normalized_expr(pl.col("v"), home)))
-    return pl.select(pl.when(pl.lit(place).is_not_null()).then(pl.lit(place).struct.field("city"))
-                     .otherwise(pl.lit(whole.to_series()))).to_series().alias("city")
+    city = pl.select(pl.lit(place).struct.field("city")).to_series()
+    if place.is_null().any():
+        whole = _each_distinct(_normalized_where(column, place.is_null()),
+                               lambda v: v.select(city_of_normalized_expr(pl.col("v"), home))).to_series()
+        city = pl.select(pl.when(pl.lit(place).is_not_null()).then(pl.lit(city)).otherwise(pl.lit(whole))).to_series()
+    return city.alias("city")
