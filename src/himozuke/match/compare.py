@@ -16,6 +16,7 @@ over a prepared frame (:meth:`Comparison.level_expr`), and as the value of one r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,7 +48,6 @@ from himozuke.match.reasons import Reason
 from himozuke.text import dates, kana, kanji, sex
 from himozuke.text.address import (
     Addresses,
-    AddressParts,
     address_parts,
     addresses,
     city_of,
@@ -309,6 +309,10 @@ _ALIKE = IsTrue(Col(S.alike(C.ADDRESS)))
 _MACHIAZA_ALIKE = Or((Eq(_addr("b", "machiaza_key"), _addr("r", "machiaza_key")),
                       IsTrue(Col(MACHIAZA_VARIANT))))
 
+#: The parts of an address that the levels below and `_address_extras` read: a frame's keys hold no others (each
+#: is a string for every pair; a level that read another would fail on the missing field, never read a null).
+_ADDRESS_PARTS = ("municipality", "city", "machiaza_key", "numbers")
+
 ADDRESS = Comparison(
     C.ADDRESS,
     (
@@ -337,7 +341,7 @@ ADDRESS = Comparison(
     ),
     None,
     key_of=address_parts,
-    split=(addresses, normalized, parts_of, city_of),
+    split=(addresses, normalized, functools.partial(parts_of, fields=_ADDRESS_PARTS), city_of),
     normalise_of=normalize_address,
 )
 
@@ -380,15 +384,15 @@ def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.
     sides = cut(differs.get_column(b)), cut(differs.get_column(r))
     alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
     rows = differs.get_column(S.PAIR)
+    parsed = parse(sides[0].filter(~alike), home), parse(sides[1].filter(~alike), home)
     city_of_same = city(sides[0].filter(alike), home)
     places = pl.DataFrame({S.PAIR: rows.filter(alike)}).with_columns(pl.struct(
         pl.lit(city_of_same).alias(name) if name == "city" else pl.lit(None, dtype=pl.String).alias(name)
-        for name in AddressParts._fields).alias(kb))
-    n = rows.len() - places.height
+        for name in parsed[0].struct.fields).alias(kb))
     return pl.concat([
         places.with_columns(pl.col(kb).alias(kr), pl.lit(True).alias(alike_col)),
-        pl.DataFrame({S.PAIR: rows.filter(~alike), kb: parse(sides[0].filter(~alike), home),
-                      kr: parse(sides[1].filter(~alike), home), alike_col: pl.repeat(False, n, eager=True)}),
+        pl.DataFrame({S.PAIR: rows.filter(~alike), kb: parsed[0], kr: parsed[1],
+                      alike_col: pl.repeat(False, parsed[0].len(), eager=True)}),
     ], how="vertical_relaxed")
 
 

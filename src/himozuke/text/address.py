@@ -666,15 +666,19 @@ def _machiaza_expr(machiaza: pl.Expr) -> pl.Expr:
     )
 
 
-def _parts(place: pl.Expr, tail: pl.Expr, machiaza: pl.Expr, numbers: pl.Expr) -> pl.Expr:
-    """`AddressParts` as a struct, from the stages' structs (``numbers``: the 町字's, or null)."""
+def _parts(place: pl.Expr, tail: pl.Expr, machiaza: pl.Expr, numbers: pl.Expr,
+           fields: tuple[str, ...] = AddressParts._fields) -> pl.Expr:
+    """`AddressParts` (its ``fields``) as a struct, from the stages' structs (``numbers``: the 町字's, or null)."""
     banchi = tail.struct.field("banchi")
-    return pl.struct(
-        place.struct.field("prefecture"), place.struct.field("municipality"), place.struct.field("city"),
-        machiaza.struct.field("_m").alias("machiaza"), machiaza.struct.field("machiaza_key"), banchi,
-        pl.coalesce(pl.concat_str([numbers, banchi], separator="-").str.strip_chars("-"), banchi).alias("numbers"),
-        tail.struct.field("rest"),
-    )
+    parts = {
+        "prefecture": place.struct.field("prefecture"), "municipality": place.struct.field("municipality"),
+        "city": place.struct.field("city"), "machiaza": machiaza.struct.field("_m").alias("machiaza"),
+        "machiaza_key": machiaza.struct.field("machiaza_key"), "banchi": banchi,
+        "numbers": pl.coalesce(pl.concat_str([numbers, banchi], separator="-").str.strip_chars("-"), banchi)
+        .alias("numbers"),
+        "rest": tail.struct.field("rest"),
+    }
+    return pl.struct(parts[name] for name in fields)
 
 
 def parts_of_normalized_expr(norm: pl.Expr, home: str | None = None) -> pl.Expr:
@@ -755,17 +759,18 @@ _PLACE_FIELDS = ("prefecture", "municipality", "city", "_after")
 _TAIL_FIELDS = ("_machiaza", "banchi", "rest")
 
 
-def _narrowed(frame: pl.DataFrame, name: str, fields: tuple[str, ...]) -> pl.DataFrame:
+def _narrowed(frame: pl.DataFrame | pl.LazyFrame, name: str, fields: tuple[str, ...]) -> pl.DataFrame | pl.LazyFrame:
     """``frame`` with its struct column ``name`` cut to ``fields`` (null where it was null)."""
     struct = pl.col(name)
     return frame.with_columns(pl.when(struct.is_not_null()).then(pl.struct(struct.struct.field(*fields))).alias(name))
 
 
-def parts_of(column: Addresses, home: str | None = None) -> pl.Series:
+def parts_of(column: Addresses, home: str | None = None, fields: tuple[str, ...] = AddressParts._fields) -> pl.Series:
     """`parts_of_normalized_expr` of each text, each distinct part parsed once: the 市区町村 of each distinct head,
     the 地番 (`_TAIL`) of each distinct tail, the 注11・注12 of each distinct 町字 — a text's 町字 is its head's rest
     followed by what precedes its tail's 地番 (the head holds no digit, so the 地番 is the tail's). A text that is
-    not cut is parsed whole."""
+    not cut is parsed whole. ``fields``: the parts to give (a caller that reads a few need not hold a string of
+    each other part for every row)."""
     places = _places(column, home)
     tails = column.tails.to_frame("v").lazy().select(pl.col("v").alias("_text"), _tail_expr(pl.col("v")).alias("_tail")).collect()
     rows = pl.concat([places, _narrowed(tails, "_tail", _TAIL_FIELDS).select(pl.all().gather(column.tail))],
@@ -776,10 +781,11 @@ def parts_of(column: Addresses, home: str | None = None) -> pl.Series:
         pl.coalesce(pl.col("_tail").struct.field("_machiaza"), pl.col("_text"))]).str.strip_chars(" "))).collect().to_series()
     frames = [rows, _each_distinct(machiaza, lambda v: v.select(_machiaza_expr(pl.col("v")).alias("_machiaza")))]
     parts = pl.when(pl.col("_place").is_not_null()).then(
-        _parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers")))
+        _parts(pl.col("_place"), pl.col("_tail"), pl.col("_machiaza"), pl.col("_machiaza").struct.field("_numbers"),
+               fields))
     if not cut.all():  # (most columns: every text is cut, and a column of null parts would still take memory)
-        frames.append(_each_distinct(_normalized_where(column, ~cut),
-                                     lambda v: v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole"))))
+        frames.append(_each_distinct(_normalized_where(column, ~cut), lambda v: _narrowed(
+            v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole")), "_whole", fields)))
         parts = pl.coalesce(parts, pl.col("_whole"))
     return pl.concat(frames, how="horizontal").lazy().select(parts).collect().to_series().alias("parts")
 
