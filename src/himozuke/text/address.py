@@ -719,14 +719,13 @@ class Addresses(NamedTuple):
 
 
 def addresses(texts: pl.Series) -> Addresses:
-    """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once. Each distinct
-    text is cut once (a registry's household shares one address)."""
-    distinct_texts, row = _distinct(texts)
-    split = distinct_texts.to_frame("v").lazy().select(split_head_expr(pl.col("v")).alias("s")).collect().unnest("s")
+    """Cut each text of ``texts`` (`split_head`) and normalise each distinct head and tail once. Every text is
+    cut: listing the distinct texts first costs more than cutting the repeats (docs/benchmarks.md)."""
+    split = texts.to_frame("v").lazy().select(split_head_expr(pl.col("v")).alias("s")).collect().unnest("s")
     parts = []
     for part in ("head", "tail"):
         distinct, index = _distinct(split.get_column(part))
-        parts += [index.gather(row), _normalize_each(distinct.to_frame("v")).to_series()]
+        parts += [index, _normalize_each(distinct.to_frame("v")).to_series()]
     head, heads, tail, tails = parts
     return Addresses(head, tail, heads, tails)
 
