@@ -92,7 +92,7 @@ def person_hashes(frame: pl.DataFrame, kanji: str, kana: str, birth: str, sex: s
     """:func:`person_key_expr` over the named columns of ``frame`` as a 64-bit hash under ``seed`` (UInt64, null
     when the row identifies no one), the same for the same person in every frame: each distinct value normalised
     once, and the four parts hashed together without writing the key text (no normalised name is empty, so a
-    missing one needs no stand-in; at 900 k rows 0.12–0.17 s for the text, 0.03 s for the hash).
+    missing one needs no stand-in; the cost of the key text: docs/benchmarks.md).
 
     >>> df = pl.DataFrame({"k": ["山田　太郎"] * 2, "n": ["ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ　タロウ"], "b": ["1975-01-02"] * 2, "s": ["1", "男"]})
     >>> person_hashes(df, "k", "n", "b", "s", seed=1).n_unique()
