@@ -11,6 +11,7 @@ from himozuke import mynumber
 from himozuke.formats import columns as C
 from himozuke.match import engine
 from himozuke.match import scratch as S
+from himozuke.match.compare import compare, prepare
 from himozuke.match.engine import RESULT_COLUMNS, check_frames
 
 rng = random.Random(7)
@@ -97,7 +98,7 @@ def test_cheap_path_gives_what_the_full_comparison_gives():
     b, r = engine.business_frame(business).collect(), engine.registry_frame(registry).collect()
     joined = b.with_columns(engine.number_key_expr(pl.col(C.MY_NUMBER)).alias(S.NUMBER_KEY)).join(
         r, on=S.NUMBER_KEY).with_columns(pl.lit(None, dtype=pl.String).alias(S.E_REASON))
-    full = engine.compare(engine.prepare(joined))
+    full = compare(prepare(joined))
     fast = check_frames(business, registry)
     for item in C.ITEMS:
         assert full[C.item_verdict(item)].to_list() == fast[C.item_verdict(item)].to_list() == ["一致", "一致"]

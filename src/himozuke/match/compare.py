@@ -512,18 +512,27 @@ def _address_extras(part: pl.DataFrame) -> list[pl.Series]:
             for found, name in ((variant, MACHIAZA_VARIANT), (places, SAME_NAME))]
 
 
-def compare(df: pl.DataFrame) -> pl.DataFrame:
-    """Item verdicts (``<item>判定``) and per-item reason columns for prepared pairs.
+def levels(df: pl.DataFrame) -> pl.DataFrame:
+    """``_level:<item>`` of prepared pairs: the index of each item's first level that holds (a small integer),
+    each item's level chain run once. :func:`verdicts` turns them into verdicts and reason codes; the check
+    does so once per distinct combination instead of once per row (``match.engine``)."""
+    return df.with_columns(c.level_expr().alias(S.level(c.item)) for c in COMPARISONS).drop(
+        *(S.same(c.item) for c in COMPARISONS), *(S.alike(c.item) for c in COMPARISONS if c.split),
+        *(S.unusable(c.item) for c in COMPARISONS if c.identified_by_key))
 
-    Each item's level chain runs once (a small integer); verdict and reason are looked up from it.
-    """
-    levels = [S.level(c.item) for c in COMPARISONS]
-    df = df.with_columns(c.level_expr().alias(name) for c, name in zip(COMPARISONS, levels, strict=True))
-    return df.with_columns(
-        [c.verdict_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-        + [c.reason_of(pl.col(name)) for c, name in zip(COMPARISONS, levels, strict=True)]
-    ).drop(levels, *(S.same(c.item) for c in COMPARISONS), *(S.alike(c.item) for c in COMPARISONS if c.split),
-           *(S.unusable(c.item) for c in COMPARISONS if c.identified_by_key))
+
+def verdicts(items: tuple[str, ...] = tuple(c.item for c in COMPARISONS), *, reasons: bool = True) -> list[pl.Expr]:
+    """``<item>判定`` (and, with ``reasons``, ``_reason:<item>``) of the ``items`` from their ``_level:<item>``
+    (:func:`levels`)."""
+    chosen = [c for c in COMPARISONS if c.item in items]
+    return ([c.verdict_of(pl.col(S.level(c.item))) for c in chosen]
+            + [c.reason_of(pl.col(S.level(c.item))) for c in chosen if reasons])
+
+
+def compare(df: pl.DataFrame) -> pl.DataFrame:
+    """Item verdicts (``<item>判定``) and per-item reason columns for prepared pairs (:func:`levels`, then
+    :func:`verdicts` of every row)."""
+    return levels(df).with_columns(verdicts()).drop(S.level(c.item) for c in COMPARISONS)
 
 
 # --- one record at a time ----------------------------------------------------------------------------

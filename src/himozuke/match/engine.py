@@ -26,10 +26,10 @@ from himozuke.formats import columns as C
 from himozuke.formats.tabular import REJECT_REASON
 from himozuke.match import classify as K
 from himozuke.match import scratch as S
-from himozuke.match.compare import COMPARISONS, ItemVerdict, compare, no_one, prepare
+from himozuke.match.compare import COMPARISONS, ItemVerdict, levels, no_one, prepare, verdicts
 from himozuke.match.conditions import Col, Cond, Eq, Gt, IsNull, Lit, Ne, first_holding
+from himozuke.match.evidence import LOOKED_AT, evidence
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
-from himozuke.match.evidence import evidence
 from himozuke.match.reasons import REASON_TEXT, Reason
 from himozuke.text.person import (
     PartTables,
@@ -268,7 +268,8 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     ``several_numbers`` gives the 行番号 flagged by :func:`several_numbers_rows` (the whole-file pass); it is
     called last, when they are needed, so that the pass may still be running beside this one. Result rows
     come in ``business`` order. Only the pairs that are not identical on all five items go through the
-    normalisers, as a narrow frame; their verdicts are scattered back, so the wide frame is never copied.
+    normalisers, as a narrow frame; their item levels join the rows by position (:func:`_assemble`), so the wide
+    frame is never copied.
     """
     df = _with_key(business).with_columns(_number_reason().alias(S.NUMBER_REASON))
     # cheap path: a register as it should be (every number found once) — its 照会結果 is not joined or tested
@@ -296,9 +297,10 @@ def check_bucket(business: pl.DataFrame, registry: pl.DataFrame,
     ).filter(S.TO_COMPARE).drop(S.TO_COMPARE)
     compared = None
     if to_compare.height:
-        compared = compare(prepare(to_compare, home_prefecture, known))
-        compared = compared.select(S.ROW_INDEX, *_VERDICTS, *_REASONS).with_columns(
-            evidence(compared, (S.key(C.BIRTH_DATE, "b"), S.key(C.BIRTH_DATE, "r"))).get_columns())
+        compared = levels(prepare(to_compare, home_prefecture, known))
+        found = evidence(compared.with_columns(verdicts(LOOKED_AT, reasons=False)),
+                         (S.key(C.BIRTH_DATE, "b"), S.key(C.BIRTH_DATE, "r")))
+        compared = compared.select(S.ROW_INDEX, *_LEVELS).with_columns(found.get_columns())
     several = pl.col(C.ROW).is_in(several_numbers().implode())
     return _assemble(df.with_columns(
         pl.when(several).then(pl.lit(str(Reason.PERSON_SEVERAL_NUMBERS))).otherwise(None).alias(S.SEVERAL)), compared)
@@ -328,36 +330,38 @@ def _identifies_no_one(df: pl.DataFrame, among: pl.Series, known: Callable[[], d
 
 _VERDICTS = tuple(C.item_verdict(i) for i in C.ITEMS)
 _REASONS = tuple(S.reason(i) for i in C.ITEMS)
+_LEVELS = tuple(S.level(i) for i in C.ITEMS)
+#: A bucket's row that is none of :func:`_assemble`'s other cases: all five items identical, no flag.
+_PLAIN = {K.E_REASON: None, S.CROSS: None, S.SEVERAL: None, K.NUMBER_SHARED: False, S.CHEAP: True}
 
 
 def _assemble(df: pl.DataFrame, compared: pl.DataFrame | None) -> pl.DataFrame:  # pragma: no mutate block (not an E-reason or cross-record rule; docs/testing.md)
-    """The result rows of a bucket: ``df`` (flags, ``_cheap``, both sides' values) with the item verdicts and
-    reasons of the ``compared`` pairs (keyed by ``_idx``, the row position in ``df``).
+    """The result rows of a bucket: ``df`` (flags, ``_cheap``, both sides' values) with the item levels and
+    evidence of the ``compared`` pairs (keyed by ``_idx``, the row position in ``df``).
 
-    Cheap path: a cheap-path row (all five items identical) with no cross-record flag is ``A``, 一致 on every
-    item, with no reason, explanation or 優先度 — most rows. Only the others (rows that cannot be compared,
-    compared pairs, flagged rows) are classified and explained, as a narrow frame; their nine derived
-    columns are scattered into columns of those constants, so the wide frame is never copied.
+    A row's item verdicts, 判定, 理由, 理由説明 and 優先度 depend only on its *case*: its flags, its item levels
+    and its evidence — a few hundred distinct cases in a million rows. Each case is classified and explained
+    once (:func:`_derived`, the rules' own expressions, over a table of the cases) and every row takes its
+    columns from its case's row of that table by a gather, which copies no text (a string column of the
+    result holds views of the table's strings). Case 0 is the plain row — all five items identical (the
+    cheap path), no flag: most rows on clean data — so only the other rows are grouped.
     """
     plain = pl.col(S.CHEAP) & ~pl.col(K.NUMBER_SHARED) & pl.col(S.CROSS).is_null() & pl.col(S.SEVERAL).is_null()
-    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(S.ROW_INDEX), K.E_REASON, S.CROSS, S.SEVERAL,
-                       K.NUMBER_SHARED, S.CHEAP, (~plain).alias(S.REST)).filter(S.REST)
+    others = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias(S.ROW_INDEX), *_PLAIN,
+                       (~plain).alias(S.REST)).filter(S.REST).drop(S.REST)
     if compared is None:
-        compared = pl.DataFrame(schema={S.ROW_INDEX: pl.UInt32, **dict.fromkeys((*_VERDICTS, *_REASONS), pl.String),
-                                        **EVIDENCE_SCHEMA})
-    others = others.join(compared, on=S.ROW_INDEX, how="left", maintain_order="left").with_columns(
+        compared = pl.DataFrame(schema={S.ROW_INDEX: pl.UInt32, **dict.fromkeys(_LEVELS, pl.UInt8), **EVIDENCE_SCHEMA})
+    cases = (others.join(compared, on=S.ROW_INDEX, how="left", maintain_order="left")
+             .group_by(pl.exclude(S.ROW_INDEX)).agg(S.ROW_INDEX).with_row_index(S.CASE, offset=1))
+    rows = cases.select(S.CASE, S.ROW_INDEX).explode(S.ROW_INDEX)
+    case = pl.repeat(0, df.height, dtype=pl.get_index_type(), eager=True).scatter(
+        rows.get_column(S.ROW_INDEX), rows.get_column(S.CASE))
+    table = pl.concat([pl.DataFrame([_PLAIN], schema=cases.drop(S.CASE, S.ROW_INDEX).schema),
+                       cases.drop(S.CASE, S.ROW_INDEX)]).with_columns(verdicts()).with_columns(
         pl.when(pl.col(S.CHEAP)).then(pl.lit(str(ItemVerdict.EXACT))).otherwise(pl.col(v)).alias(v)
-        for v in _VERDICTS)  # a flagged cheap-path row: every item identical
-    idx, done = others.get_column(S.ROW_INDEX), others.select(*_VERDICTS, *_derived(others))
-    del others
-    n = df.height
-    constant = {**{v: str(ItemVerdict.EXACT) for v in _VERDICTS}, C.VERDICT: str(K.Verdict.A), C.REASONS: None,
-                REASON_DETAIL: None}
-    columns = [pl.repeat(value, n, dtype=pl.String, eager=True).alias(name).scatter(idx, done.get_column(name))
-               for name, value in constant.items()]
-    columns.append(pl.repeat(None, n, dtype=pl.Int32, eager=True).alias(C.PRIORITY).scatter(
-        idx, done.get_column(C.PRIORITY)))
-    return df.with_columns(columns).select(RESULT_COLUMNS)
+        for v in _VERDICTS)  # a cheap-path row (flagged or not): every item identical
+    done = table.select(*_VERDICTS, *_derived(table)).rechunk()  # (a gather from one chunk is 3-6× faster)
+    return df.with_columns(done.get_column(name).gather(case) for name in done.columns).select(RESULT_COLUMNS)
 
 
 def _finish(df: pl.DataFrame) -> pl.DataFrame:

@@ -21,6 +21,7 @@ CHEAP = "_cheap"  #: the five items are identical texts that identify someone: A
 TO_COMPARE = "_compare"  #: comparable and not on the cheap path: the pair goes through the normalisers
 REST = "_rest"  #: a row that is not a plain cheap-path A: classified and explained
 ROW_INDEX = "_idx"  #: a row's position in the bucket frame, to scatter results back
+CASE = "_case"  #: a row's case: its flags, item levels and evidence (engine._assemble classifies each once)
 REJECT_DETAIL = "_reject_detail"  #: the reader's message of an unreadable line
 
 # --- one pair being compared (match.compare) -----------------------------------------------------------------
