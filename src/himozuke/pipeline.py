@@ -241,9 +241,9 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     say("読み込み / reading")
     whole = not bucketed
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
-                      whole=whole) as b, \
+                      whole=whole, streamed=bucketed) as b, \
             open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile,
-                         whole=whole) as r:
+                         whole=whole, streamed=bucketed) as r:
         b_name, b_enc, r_name, r_enc = b.name, b.encoding, r.name, r.encoding
         b_prof, r_prof = b.profile, r.profile
         # not digests.parquet nor run.json: they are the baseline until this run replaces both, atomically, last

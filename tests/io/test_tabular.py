@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from himozuke.errors import InputFileError
-from himozuke.formats.tabular import detect_encoding, open_table, read_plain_csv, read_table
+from himozuke.formats.tabular import detect_encoding, open_table, read_plain_csv, read_table, scan_plain_csv
 from himozuke.text.blank import is_blank
 
 HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,住所"
@@ -132,11 +132,12 @@ def test_rows_keep_line_order_when_quoted_and_plain_lines_mix(tmp_path):
 
 # ---- the plain-file fast path (read_plain_csv) must read exactly what the line-by-line path reads ----------
 
-def _both_paths(path):
-    """(rows, rejects) of ``path`` through the fast path (``whole=True``) and the line-by-line path."""
+def _all_paths(path):
+    """(rows, rejects) of ``path`` through the fast path (``whole=True``), its streamed form (``streamed=True``,
+    the bucketed engine's) and the line-by-line path."""
     out = []
-    for whole in (True, False):
-        with open_table(path, whole=whole) as t:
+    for how in ({"whole": True}, {"streamed": True}, {}):
+        with open_table(path, **how) as t:
             rows, rejects = pl.collect_all([t.rows.sort("行番号"), t.rejects.sort("行番号")])
         out.append((rows, rejects))
     return out
@@ -150,9 +151,11 @@ def _both_paths(path):
 def test_a_plain_file_takes_the_fast_path_and_reads_the_same(tmp_path, text):
     p = write(tmp_path, text, "utf-8")
     assert read_plain_csv(p, tuple(HEADER.split(","))) is not None
-    (fast_rows, fast_rejects), (rows, rejects) = _both_paths(p)
+    assert scan_plain_csv(p, tuple(HEADER.split(","))) is not None
+    (fast_rows, fast_rejects), (streamed_rows, streamed_rejects), (rows, rejects) = _all_paths(p)
     assert_frame_equal(fast_rows, rows)
-    assert fast_rejects.height == rejects.height == 0
+    assert_frame_equal(streamed_rows, rows)
+    assert fast_rejects.height == streamed_rejects.height == rejects.height == 0
 
 
 @pytest.mark.parametrize("text", [
@@ -165,7 +168,12 @@ def test_a_plain_file_takes_the_fast_path_and_reads_the_same(tmp_path, text):
     pytest.param(f"{HEADER}\n1,2,3,4,5,6\n1,2,3,4,5\n1,2,3,4,5,6,", id="an unterminated last line one empty field long"),
 ])
 def test_anything_but_a_plain_file_takes_the_line_by_line_path(tmp_path, text):
-    assert read_plain_csv(write(tmp_path, text, "utf-8"), tuple(HEADER.split(","))) is None
+    p = write(tmp_path, text, "utf-8")
+    assert read_plain_csv(p, tuple(HEADER.split(","))) is None
+    assert scan_plain_csv(p, tuple(HEADER.split(","))) is None
+    (_, _), (streamed_rows, streamed_rejects), (rows, rejects) = _all_paths(p)
+    assert_frame_equal(streamed_rows, rows)
+    assert_frame_equal(streamed_rejects, rejects)
 
 
 _PIECES = ["1", "山田", " ", "\u3000", "\t", "\r", "\x00", "\ufeff", "", "a b"]
@@ -192,9 +200,12 @@ def test_fast_path_reads_what_the_line_by_line_path_reads(tmp_path_factory, data
     with open_table(p) as t:
         header = t.header
     accepted = read_plain_csv(p, header) is not None
-    (fast_rows, fast_rejects), (rows, rejects) = _both_paths(p)
+    assert (scan_plain_csv(p, header) is not None) == accepted
+    (fast_rows, fast_rejects), (streamed_rows, streamed_rejects), (rows, rejects) = _all_paths(p)
     assert_frame_equal(fast_rows, rows)
     assert_frame_equal(fast_rejects, rejects)
+    assert_frame_equal(streamed_rows, rows)
+    assert_frame_equal(streamed_rejects, rejects)
     event("fast path" if accepted else "line by line")
     if accepted:
         assert rejects.height == 0

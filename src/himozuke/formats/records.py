@@ -176,10 +176,11 @@ def _apply(table: Table, profile: Profile, role: str) -> tuple[pl.LazyFrame, lis
 
 @contextlib.contextmanager
 def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = None, sheet: str | None = None,
-                 profile: str | Path | Profile | None = None, whole: bool = False) -> Iterator[Records]:
+                 profile: str | Path | Profile | None = None, whole: bool = False,
+                 streamed: bool = False) -> Iterator[Records]:
     """Open ``path`` as :class:`Records` through ``profile`` (a built-in name, a TOML path; by default the
-    detected built-in profile, else ``standard``). ``whole``: the caller collects every row into memory
-    (see :func:`himozuke.formats.tabular.open_table`).
+    detected built-in profile, else ``standard``). ``whole``: the caller collects every row into memory;
+    ``streamed``: the caller streams every row (see :func:`himozuke.formats.tabular.open_table`).
 
     A registry file may carry ``照会結果``; without it every row counts as 該当.
     """
@@ -197,7 +198,7 @@ def open_records(path: str | os.PathLike, *, role: Role, encoding: str | None = 
                            else prof.encoding)
         if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
             enc = None
-        ctx = open_table(path, encoding=enc, sheet=sheet, whole=whole)
+        ctx = open_table(path, encoding=enc, sheet=sheet, whole=whole, streamed=streamed)
     try:
         with ctx as t:
             missing = missing_headers(prof, t.header, role)

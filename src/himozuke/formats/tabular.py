@@ -167,18 +167,26 @@ def _quoting_ok(line: pl.Expr) -> pl.Expr:
     return ~line.str.contains('"', literal=True) | (covered == line.str.len_chars() + 1)
 
 
-def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
-    """The common file, read by Polars' parallel CSV reader: no quote, no blank line, no stray ``\\r``, and every
-    line exactly as many fields as the header. ``None`` when the file is anything else (the caller then takes the
-    line-by-line path, which explains each bad line); rows come back in line order, 行番号 = line number.
+@dataclass(frozen=True)
+class _Layout:
+    """What the byte accounting of a plain file needs besides its fields (:func:`_plain_layout`)."""
 
-    Whether every line has exactly ``len(header)`` fields is proven by byte accounting instead of a per-line
-    count: without quotes a field holds no comma or line break, so the file's size must be header line +
-    field bytes + ``len(header) - 1`` commas per row + line ends. Polars refuses a line with *more* fields, so a
-    line with fewer (or a blank line, read as a row of nulls) leaves the sum short. The equivalence with the
-    line-by-line reader is property-tested (``tests/io/test_tabular.py``).
-    """
-    n = len(header)
+    size: int
+    header_end: int  #: offset of the header line's line feed
+    crlf: int  #: CRLF line ends after the header line's
+    ends_with_newline: bool
+
+    def adds_up(self, n: int, rows: int, field_bytes: int) -> bool:
+        """The file holds exactly ``rows`` lines of ``n`` fields holding ``field_bytes`` bytes: header line +
+        fields + ``n - 1`` commas a row + line ends (see :func:`read_plain_csv`)."""
+        line_ends = rows - (0 if self.ends_with_newline else 1) + self.crlf
+        return rows > 0 and self.size == self.header_end + 1 + field_bytes + (n - 1) * rows + line_ends
+
+
+def _plain_layout(path: Path, n: int) -> _Layout | None:
+    """The searches (each one memchr) that rule a file out of the plain path before Polars reads it: a quote, a
+    carriage return other than a CRLF line end, a BOM opening the first data line, an unterminated last line
+    with the wrong number of commas. None: the line-by-line path, which explains each bad line, reads it."""
     size = path.stat().st_size
     if n < 2 or size == 0:
         return None
@@ -201,19 +209,74 @@ def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
         # two-column header), as a full row: found by the property test, where a short line balanced the bytes
         if not ends_with_newline and m[m.rfind(b"\n") + 1:].count(b",") != n - 1:
             return None
+    return _Layout(size, header_end, crlf, ends_with_newline)
+
+
+def _plain_scan(path: Path, header: tuple[str, ...]) -> pl.LazyFrame:
+    """Polars' CSV reader over the data lines of ``path``: every field a String ("" → null), no quoting."""
+    return pl.scan_csv(path, has_header=False, skip_lines=1, schema=dict.fromkeys(header, pl.String),
+                       quote_char=None)
+
+
+def _field_bytes() -> pl.Expr:
+    return pl.sum_horizontal(pl.all().str.len_bytes().sum())
+
+
+#: Whatever Polars raises on a file the plain path cannot read (too many fields on a line, bytes that are not
+#: UTF-8 …): the line-by-line path then says which line.
+_UNREADABLE = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
+
+
+def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
+    """The common file, read by Polars' parallel CSV reader: no quote, no blank line, no stray ``\\r``, and every
+    line exactly as many fields as the header. ``None`` when the file is anything else (the caller then takes the
+    line-by-line path, which explains each bad line); rows come back in line order, 行番号 = line number.
+
+    Whether every line has exactly ``len(header)`` fields is proven by byte accounting instead of a per-line
+    count: without quotes a field holds no comma or line break, so the file's size must be header line +
+    field bytes + ``len(header) - 1`` commas per row + line ends. Polars refuses a line with *more* fields, so a
+    line with fewer (or a blank line, read as a row of nulls) leaves the sum short. The equivalence with the
+    line-by-line reader is property-tested (``tests/io/test_tabular.py``).
+    """
+    layout = _plain_layout(path, len(header))
+    if layout is None:
+        return None
     try:
-        df = pl.read_csv(path, has_header=False, skip_lines=1, schema=dict.fromkeys(header, pl.String),
-                         quote_char=None)
-    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
-        return None  # too many fields on some line, bytes that are not UTF-8 …: the slow path says which line
-    line_ends = df.height - (0 if ends_with_newline else 1) + crlf
-    field_bytes = df.select(pl.sum_horizontal(pl.all().str.len_bytes().sum())).item() if df.height else 0
-    if df.height == 0 or size != header_end + 1 + field_bytes + (n - 1) * df.height + line_ends:
+        df = _plain_scan(path, header).collect()
+    except _UNREADABLE:
+        return None
+    if not layout.adds_up(len(header), df.height, df.select(_field_bytes()).item() if df.height else 0):
         return None
     return df.select(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(ROW), pl.all())
 
 
-def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iterator[Table]:
+def scan_plain_csv(path: Path, header: tuple[str, ...]) -> pl.LazyFrame | None:
+    """:func:`read_plain_csv` for a file too large to hold: the same proof, by a streaming pass that sums the
+    field bytes and holds no row, then the rows as a streaming scan (行番号 = line number). Polars' reader
+    parses a plain file in half the time the line-by-line path takes (docs/benchmarks.md), so the proof's extra
+    pass still saves time."""
+    layout = _plain_layout(path, len(header))
+    if layout is None:
+        return None
+    rows = _plain_scan(path, header)
+    try:
+        field_bytes, n_rows = rows.select(_field_bytes(), pl.len()).collect(engine="streaming").row(0)
+    except _UNREADABLE:
+        return None
+    if not layout.adds_up(len(header), n_rows, field_bytes or 0):
+        return None
+    return rows.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _no_space_after_header(path: Path) -> bool:
+    """No ASCII space after the header line of ``path`` (one memchr): then no value read from it is padded."""
+    if not path.stat().st_size:
+        return True
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return find_byte(m, b" ", max(m.find(b"\n"), 0)) < 0
+
+
+def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False, streamed: bool = False) -> Iterator[Table]:
     with _utf8_copy(path, encoding) as utf8_path:
         lines = pl.scan_lines(utf8_path, name="_line", row_index_name=ROW, row_index_offset=1).with_columns(
             pl.col(ROW).cast(pl.Int64), pl.col("_line").str.strip_chars_end("\r")
@@ -224,16 +287,18 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False) -> Iter
         header = parse_header(first["_line"][0])
         _check_header(header, name)
         frame = read_plain_csv(utf8_path, header) if whole else None
-        unpadded: frozenset[str] = frozenset()
-        if frame is not None:
-            rows = frame.lazy()
-            rejects = pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String})
-            unpadded = unpadded_columns(frame, utf8_path)
-        else:
+        scanned = scan_plain_csv(utf8_path, header) if streamed else None
+        if frame is None and scanned is None:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
-        yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding,
-                    plain=frame is not None or quote_free(utf8_path),
-                    unpadded=unpadded)
+            yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding,
+                        plain=quote_free(utf8_path))
+            return
+        # a plain file: every line is a row, none is rejected
+        unpadded = unpadded_columns(frame, utf8_path) if frame is not None else \
+            frozenset(header) if _no_space_after_header(utf8_path) else frozenset()
+        yield Table(name=name, header=header, rows=frame.lazy() if frame is not None else scanned,
+                    rejects=pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String}), encoding=encoding,
+                    plain=True, unpadded=unpadded)
 
 
 def quote_free(path: Path) -> bool:
@@ -282,10 +347,8 @@ def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset
     names = [n for n, t in frame.schema.items() if t == pl.String]
     if not names:
         return frozenset()
-    if path is not None and path.stat().st_size:
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            if find_byte(m, b" ", max(m.find(b"\n"), 0)) < 0:
-                return frozenset(names)
+    if path is not None and _no_space_after_header(path):
+        return frozenset(names)
     padded = frame.select(
         (pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names).row(0)
     return frozenset(n for n, p in zip(names, padded, strict=True) if not p)
@@ -434,12 +497,14 @@ def _xlsx_table(wb, name: str, sheet: str | None) -> Table:
 
 @contextlib.contextmanager
 def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: str | None = None,
-               whole: bool = False) -> Iterator[Table]:
+               whole: bool = False, streamed: bool = False) -> Iterator[Table]:
     """Open a CSV or .xlsx as a :class:`Table`; temporary files live until the context ends.
 
     ``whole``: the caller will hold every row in memory anyway, so a plain CSV (:func:`read_plain_csv`) is read
-    eagerly by Polars' parallel reader — about four times faster than the streaming line-by-line path, which
-    large files (the bucketed engine) keep.
+    eagerly by Polars' parallel reader — about four times faster than the streaming line-by-line path.
+    ``streamed``: the caller will stream every row (the bucketed engine), so a plain CSV is proven plain by one
+    streaming pass and scanned by Polars' reader (:func:`scan_plain_csv`). Neither: rows are parsed line by line
+    as they are asked for (a preview reads the first few lines only).
     """
     p = Path(path)
     name = p.name
@@ -452,7 +517,7 @@ def open_table(path: str | os.PathLike, *, encoding: str | None = None, sheet: s
         return
     enc = _normalise_encoding(encoding, p) if encoding else detect_encoding(p)
     try:
-        yield from _scan_csv(p, name, enc, whole)
+        yield from _scan_csv(p, name, enc, whole, streamed)
     except pl.exceptions.ComputeError as e:
         # Only blame this file if its own bytes are bad: the error may come from another file read in the
         # same with-block (both inputs of a check are open at once).
