@@ -46,6 +46,7 @@ from himozuke.match.engine import (
     NUMBER_KEY,
     PERSON,
     PERSON_COLUMNS,
+    RESULT_COLUMNS,
     RESULT_SCHEMA,
     business_frame,
     check_bucket,
@@ -305,7 +306,10 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
                     if digested is not None:
                         _write_run(_digest_path(work, "digests", name), digests.business(digested, result), plan)
         if result is not None and result.height:
-            _write_run(final, result, plan)
+            # a bucket read in 行番号 order leaves its business values to its partition file, read in step by
+            # the merge (_run_scan): they are most of a run's bytes, and written there already
+            in_step = name != "rejects" and b is not None and b.get_column(C.ROW).is_sorted()
+            _write_run(final, result, plan, in_step=in_step)
         else:
             nothing.touch()
         rows += result.height if result is not None else 0
@@ -317,16 +321,39 @@ def _run_path(work: Work, name: str) -> Path:
     return work.results / f"bucket-{name}.parquet"
 
 
+#: The result columns a number bucket's sorted run leaves to the bucket's partition file (its rows, in the same
+#: order): the business side's values as read.
+_IN_PARTITION = (C.MY_NUMBER, *(C.business(i) for i in C.ITEMS))
+#: The key of a run's Parquet metadata that says where its :data:`_IN_PARTITION` columns are, and its value.
+_VALUES, _IN_PARTITION_FILE = "himozuke:business-values", "partition"
+
+
+def _run_scan(work: Work, path: Path) -> pl.LazyFrame:
+    """A sorted run with every result column: a run without the business values (:func:`check_buckets`) is
+    read beside its bucket's partition file, row for row (a slice of the two is a slice of each)."""
+    run = pl.scan_parquet(path)
+    if pl.read_parquet_metadata(path).get(_VALUES) != _IN_PARTITION_FILE:
+        return run
+    bucket = path.stem.removeprefix("bucket-")
+    values = pl.scan_parquet(work.partition / "business" / f"{BUCKET}={bucket}" / "*.parquet").select(_IN_PARTITION)
+    return pl.concat([run, values], how="horizontal").select(RESULT_COLUMNS)
+
+
 def _digest_path(work: Work, kind: str, name: str) -> Path:
     return work.results / f"{kind}-{name}.parquet"
 
 
-def _write_run(path: Path, frame: pl.DataFrame, plan: Plan | None = None) -> None:
-    """A bucket's file, atomically; with ``plan``, a sorted run (in 行番号 order, row groups for the merge)."""
+def _write_run(path: Path, frame: pl.DataFrame, plan: Plan | None = None, *, in_step: bool = False) -> None:
+    """A bucket's file, atomically; with ``plan``, a sorted run (in 行番号 order, row groups for the merge).
+    ``in_step``: ``frame`` is the bucket's result, in the order of its partition file, without the columns that
+    file holds (:data:`_IN_PARTITION`; said in the run's metadata, read by :func:`_run_scan`)."""
     if plan is not None and not frame.get_column(C.ROW).is_sorted():
+        assert not in_step, "a run read in step with its partition file is in its order"
         frame = frame.sort(C.ROW)
     with atomic_path(path) as tmp:
-        frame.write_parquet(tmp, row_group_size=plan.run_row_group if plan is not None else None, **_WORK)
+        frame.drop(_IN_PARTITION if in_step else ()).write_parquet(
+            tmp, row_group_size=plan.run_row_group if plan is not None else None,
+            metadata={_VALUES: _IN_PARTITION_FILE} if in_step else None, **_WORK)
 
 
 _READERS = ThreadPoolExecutor(2, thread_name_prefix="himozuke-runs")
@@ -336,8 +363,7 @@ class _Run:
     """One bucket's sorted run, read a row group at a time: :meth:`below` gives its rows under a 行番号, reading
     only as far as that, and keeps the rest of the last row group read for the next window."""
 
-    def __init__(self, path: Path, columns: list[str] | None, row_group: int) -> None:
-        scan = pl.scan_parquet(path)
+    def __init__(self, scan: pl.LazyFrame, columns: list[str] | None, row_group: int) -> None:
         self._rows = scan.select(pl.len()).collect().item()
         self._scan = scan if columns is None else scan.select(columns)
         self._row_group, self._at = row_group, 0
@@ -380,14 +406,15 @@ def in_order(work: Work, plan: Plan, runs: str = "bucket", empty: pl.DataFrame |
     paths = sorted(work.results.glob(f"{runs}-*.parquet"))
     if not paths:
         return (pl.DataFrame(schema=RESULT_SCHEMA) if empty is None else empty).lazy()
-    schema = pl.scan_parquet(paths[0]).collect_schema()
+    scans = [_run_scan(work, path) if runs == "bucket" else pl.scan_parquet(path) for path in paths]
+    schema = scans[0].collect_schema()
 
     def rows(columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
              _batch_size: int | None) -> Iterator[pl.DataFrame]:
         """What Polars asks of a source: the columns, the filter and the row limit are ours to apply."""
         needed = None if columns is None else list(dict.fromkeys([C.ROW, *columns, *(
             predicate.meta.root_names() if predicate is not None else [])]))
-        cursors = [_Run(path, needed, plan.run_row_group) for path in paths]
+        cursors = [_Run(scan, needed, plan.run_row_group) for scan in scans]
         left, upto = n_rows, 2  # 行番号 start at 2 (the header is line 1)
         while left != 0 and not all(cursor.done for cursor in cursors):
             upto += plan.merge_window
