@@ -287,7 +287,7 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False, streame
         header = parse_header(first["_line"][0])
         _check_header(header, name)
         frame = read_plain_csv(utf8_path, header) if whole else None
-        scanned = scan_plain_csv(utf8_path, header) if streamed else None
+        scanned = scan_plain_csv(utf8_path, header) if streamed and frame is None else None
         if frame is None and scanned is None:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
             yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding,

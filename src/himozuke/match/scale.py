@@ -131,11 +131,16 @@ def bucket_expr(n: int) -> pl.Expr:
     return (pl.coalesce(pl.col(NUMBER_KEY), pl.col(C.ROW)).hash(seed=0x6B75) % n).cast(pl.UInt32).alias(BUCKET)
 
 
+def _bucket_scan(root: Path, i: int | str) -> pl.LazyFrame:
+    """The rows of bucket ``i`` of a partition, in the order the partition wrote them (one scan for every reader:
+    the merge reads a run beside its bucket's file row for row, :func:`_run_scan`)."""
+    return pl.scan_parquet(root / f"{BUCKET}={i}" / "*.parquet")
+
+
 def _scan_bucket(root: Path, i: int, columns: Sequence[str] | None = None) -> pl.DataFrame | None:
-    folder = root / f"{BUCKET}={i}"
-    if not folder.exists():
+    if not (root / f"{BUCKET}={i}").exists():
         return None
-    scan = pl.scan_parquet(folder / "*.parquet")
+    scan = _bucket_scan(root, i)
     return (scan if columns is None else scan.select(columns)).collect()
 
 
@@ -334,8 +339,7 @@ def _run_scan(work: Work, path: Path) -> pl.LazyFrame:
     run = pl.scan_parquet(path)
     if pl.read_parquet_metadata(path).get(_VALUES) != _IN_PARTITION_FILE:
         return run
-    bucket = path.stem.removeprefix("bucket-")
-    values = pl.scan_parquet(work.partition / "business" / f"{BUCKET}={bucket}" / "*.parquet").select(_IN_PARTITION)
+    values = _bucket_scan(work.partition / "business", path.stem.removeprefix("bucket-")).select(_IN_PARTITION)
     return pl.concat([run, values], how="horizontal").select(RESULT_COLUMNS)
 
 
