@@ -245,15 +245,19 @@ def test_unchanged_inputs_copy_every_line(tmp_path):
 
 @pytest.mark.parametrize("block_rows", [1, 7, 64])
 @pytest.mark.parametrize("direct_from", [0, 1 << 62])
-def test_result_assembled_in_blocks_of_any_size_is_the_full_checks(tmp_path, monkeypatch, block_rows, direct_from):
+@pytest.mark.parametrize("span_slack", [1 << 20, -(1 << 62)])
+def test_result_assembled_in_blocks_of_any_size_is_the_full_checks(tmp_path, monkeypatch, block_rows, direct_from,
+                                                                   span_slack):
     """result.csv is assembled a block of rows at a time (recheck_lines.write_result): a run of copied lines, a
     recomputed line or a 行番号 that changes width (99 → 100 after the inserts) may meet a block's edge anywhere;
     the blocks go to the disk directly (pages shared by two blocks last) or through the page cache (a small file,
-    or a file system that refuses direct writes: himozuke.atomic.PositionalWriter)."""
+    or a file system that refuses direct writes: himozuke.atomic.PositionalWriter); a block's lines of the baseline
+    are read at once, or a run of lines at a time when they lie far apart."""
     import himozuke.atomic as atomic
     import himozuke.recheck_lines as lines
 
     monkeypatch.setattr(lines, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(lines, "_SPAN_SLACK", span_slack)
     monkeypatch.setattr(atomic, "_DIRECT_FROM", direct_from)
     b0, r0, b1, r1 = _edited()
     summary, _ = _runs(tmp_path, b0, r0, b1, r1)
