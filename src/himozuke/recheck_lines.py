@@ -107,27 +107,48 @@ def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines
     try:
         enc = _normalise_encoding(encoding, path) if encoding else detect_encoding(path)
         with ThreadPoolExecutor(1, thread_name_prefix="himozuke-lines") as pool:
-            # the file's newlines (a cp932 trail byte is never one; the reader's lines drop a CRLF's carriage
-            # return, so their lengths do not say where they are), found beside the reader's pass
-            ends = pool.submit(_newlines_of, path)
+            # where the lines start: from the lines' lengths where the reader's text is the file's bytes and no
+            # line ends in CRLF (the reader drops its carriage return); else from the file's newlines (a cp932
+            # trail byte is never one), found beside the reader's pass
+            counted = enc in ("utf-8", "utf-8-sig") and not _crlf_ahead(path)
+            ends = None if counted else pool.submit(_newlines_of, path)
             with _utf8_copy(path, enc) as utf8:
                 scan = pl.scan_lines(utf8, name=_LINE)
                 header = scan.head(1).select(line).collect().get_column(_LINE)
                 digests, plain = pl.collect_all([
-                    scan.slice(1).select(key.digest_text(line).alias(D_LINE)),
+                    scan.select(key.digest_text(line).alias(D_LINE), pl.col(_LINE).str.len_bytes().alias("_n")),
                     scan.select(_not_a_row(line).any().alias("odd"), pl.len().alias("n")),
                 ], engine="streaming")
-            ends = ends.result()
+            starts = _counted_starts(path, digests.get_column("_n")) if counted else None
+            if starts is None:
+                ends, size = ends.result() if ends is not None else _newlines_of(path)
+                last = [size + 1] if size and (not len(ends) or ends[-1] + 1 != size) else []  # no final newline
+                starts = np.concatenate([[0], ends + 1, last]).astype(np.int64)
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
     if plain.item(0, "odd") or plain.item(0, "n") < 2:
         return None
-    ends, size = ends
-    last = [size + 1] if size and (not len(ends) or ends[-1] + 1 != size) else []  # a last line without newline
-    starts = np.concatenate([[0], ends + 1, last]).astype(np.int64)
-    if len(starts) != digests.height + 2:
+    digests = digests.get_column(D_LINE).slice(1)
+    if len(starts) != digests.len() + 2:
         return None
-    return Lines(path, header.item(), enc, digests.get_column(D_LINE), starts)
+    return Lines(path, header.item(), enc, digests, starts)
+
+
+def _crlf_ahead(path: Path) -> bool:
+    """Whether the file's first 64 KiB hold a CRLF line end (then every line likely ends so)."""
+    with path.open("rb") as f:
+        return b"\r\n" in f.read(1 << 16)
+
+
+def _counted_starts(path: Path, lengths: pl.Series) -> np.ndarray | None:
+    """Where each line starts, then one past the last line's newline, from the reader's line ``lengths`` (bytes) —
+    when they account for the whole file, each line followed by its newline alone (None otherwise)."""
+    starts = np.concatenate([[0], np.cumsum(lengths.to_numpy().astype(np.int64) + 1)])
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        f.seek(max(0, size - 1))
+        final = f.read(1)
+    return starts if final == b"\n" and int(starts[-1]) == size else None
 
 
 def _not_a_row(line: pl.Expr) -> pl.Expr:

@@ -129,6 +129,27 @@ def test_the_last_lines_changed_in_files_without_a_final_newline(tmp_path, encod
     assert summary.recheck["by_lines"] and summary.recheck["new_rows"] == 2, summary.recheck
 
 
+@pytest.mark.parametrize(("bom", "ends", "last_newline"), [
+    (b"", ["\n"], True), (b"", ["\n"], False), (b"\xef\xbb\xbf", ["\n"], True),
+    (b"", ["\r\n"], True), (b"", ["\r\n"], False),
+    (b"", ["\n"] * 6000 + ["\r\n"], True),  # CRLF only after the first 64 KiB
+    (b"", ["\n"] * 6000 + ["\r\n", "\n"], True),
+])
+def test_line_starts_are_where_each_line_starts(tmp_path, bom, ends, last_newline):
+    """The re-check reads a changed line again from where it starts in the file (recheck_lines.read_lines): found
+    from the lines' lengths or from the file's newlines, the starts are the file's own, whatever its line ends —
+    LF, CRLF, both in one file, a byte order mark, no final newline."""
+    lines = ["行番号ではない見出し,b,c", *(f"{k},値{k}x,{'あ' * (k % 7)}" for k in range(8000))]
+    data = bom + b"".join((line + ends[min(k, len(ends) - 1)]).encode("utf-8") for k, line in enumerate(lines))
+    data = data if last_newline else data.rstrip(b"\r\n")
+    path = tmp_path / "lines.csv"
+    path.write_bytes(data)
+    read = recheck_lines.read_lines(path, None, KEY)
+    assert read is not None and read.digests.len() == len(lines) - 1
+    starts = [0] + [k + 1 for k, byte in enumerate(data) if byte == 0x0A]
+    assert read.starts[:len(lines)].tolist() == starts[:len(lines)]
+
+
 def test_a_line_changed_after_it_was_read_is_refused(tmp_path):
     """A file changed between the re-check's pass over its lines and its reading the lines that changed again:
     the lines read would not be the lines paired, so the re-check stops with a message naming the file."""
