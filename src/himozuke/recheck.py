@@ -297,8 +297,8 @@ _SIDE_COLUMNS = {BUSINESS_SIDE: (C.ROW, D_ROW, D_NUMBER, D_LINE, D_PERSON, *_STO
 
 def _read_sides(path: Path, parts: dict | None) -> dict[str, pl.DataFrame]:
     """Each side's rows and columns of the digest file at ``path``: read as slices when the file says where each
-    side is (``parts``: side → [first row, rows]; a tenth of the time and memory of reading every column of every
-    row), else filtered from the whole file (a digest file that does not say: a bucketed run's, or an older one)."""
+    side is (``parts``: side → [first row, rows]; the other sides' rows and every null column are never decoded),
+    else filtered from the whole file (a digest file that does not say: a bucketed run's, or an older one)."""
     names = pl.read_parquet_schema(path)
     wanted = {side: [c for c in columns if c in names] for side, columns in _SIDE_COLUMNS.items()}
     if parts and set(parts) == set(wanted):

@@ -513,8 +513,7 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         copies = pieces[pieces[:, 1] != 1]
         lo = int(copies[:, 3].min()) if len(copies) else 0
         hi = int((copies[:, 3] + copies[:, 4]).max()) if len(copies) else 0
-        # the block's copied lines lie together in the baseline: one read for all (a read per run of lines was
-        # 22 k system calls at 1 M rows)
+        # the block's copied lines lie together in the baseline: one read for all, not a system call per run of lines
         together = hi - lo <= 2 * need + _SPAN_SLACK
         if together and hi > lo:
             span = getattr(spans, "buf", None)
