@@ -368,10 +368,10 @@ def write_digests(path: Path, business: pl.DataFrame | pl.LazyFrame, registry: p
     Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
     kept = [c for c in (D_LINE, D_PERSON) if c in business.collect_schema().names()]
-    parts = [business.select(pl.lit(BUSINESS_SIDE).alias(SIDE), C.ROW, D_ROW, D_NUMBER, *kept, *stored_derived()),
-             registry.select(pl.lit(REGISTRY_SIDE).alias(SIDE), D_NUMBER, D_REGISTRY)]
+    parts = [business.select(_side(BUSINESS_SIDE), C.ROW, D_ROW, D_NUMBER, *kept, *stored_derived()),
+             registry.select(_side(REGISTRY_SIDE), D_NUMBER, D_REGISTRY)]
     if registry_lines is not None and lines_meta:
-        parts.append(registry_lines.select(pl.lit(REGISTRY_LINE_SIDE).alias(SIDE), D_LINE, D_NUMBER))
+        parts.append(registry_lines.select(_side(REGISTRY_LINE_SIDE), D_LINE, D_NUMBER))
     meta = {"manifest": manifest_, "token": token, "lines": lines_meta if registry_lines is not None else None}
     if all(isinstance(part, pl.DataFrame) for part in parts):  # where each side is, for a reader of one side
         heights = [part.height for part in parts] + [0] * (3 - len(parts))
@@ -381,12 +381,15 @@ def write_digests(path: Path, business: pl.DataFrame | pl.LazyFrame, registry: p
     # digests do not compress and nothing reads the statistics: both cost CPU for nothing (docs/benchmarks.md)
     options = {"compression": "uncompressed", "statistics": False,
                "metadata": {"himozuke": json.dumps(meta, ensure_ascii=False)}}
-    with atomic_path(path) as tmp:
-        if any(isinstance(part, pl.LazyFrame) for part in parts):  # a bucketed run's: streamed, never held
-            pl.concat([part.lazy() for part in parts], how="diagonal_relaxed").sink_parquet(tmp, **options)
-        else:
-            pl.concat(parts, how="diagonal_relaxed").write_parquet(tmp, **options)
+    with atomic_path(path) as tmp:  # streamed: the sides stacked are never held as one frame, null columns and all
+        pl.concat([part.lazy() for part in parts], how="diagonal_relaxed").sink_parquet(tmp, **options)
     return token
+
+
+def _side(name: str) -> pl.Expr:
+    """The digest file's 側 column of a side: an enum, which Parquet stores as codes (a text column would be hashed
+    for its dictionary, row by row)."""
+    return pl.lit(name, dtype=pl.Enum([BUSINESS_SIDE, REGISTRY_SIDE, REGISTRY_LINE_SIDE])).alias(SIDE)
 
 
 # ---- the re-check ---------------------------------------------------------------------------------------------
