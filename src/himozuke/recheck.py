@@ -303,10 +303,12 @@ def _read_sides(path: Path, parts: dict | None) -> dict[str, pl.DataFrame]:
     wanted = {side: [c for c in columns if c in names] for side, columns in _SIDE_COLUMNS.items()}
     if parts and set(parts) == set(wanted):
         scan = pl.scan_parquet(path)
-        return dict(zip(wanted, pl.collect_all([scan.slice(*parts[side]).select(wanted[side]) for side in wanted]),
-                        strict=True))
-    frame = pl.read_parquet(path)
-    return {side: frame.filter(pl.col(SIDE) == side).select(columns) for side, columns in wanted.items()}
+        sides = pl.collect_all([scan.slice(*parts[side]).select(wanted[side]) for side in wanted])
+    else:
+        frame = pl.read_parquet(path)
+        sides = [frame.filter(pl.col(SIDE) == side).select(columns) for side, columns in wanted.items()]
+    # in one piece each (a chunk per row group as read): the re-check gathers from them and joins on them
+    return {side: frame.rechunk() for side, frame in zip(wanted, sides, strict=True)}
 
 
 def manifest(key: Key, *, business_profile: str, registry_profile: str, business_columns: list[str],

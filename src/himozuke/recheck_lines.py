@@ -128,7 +128,7 @@ def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines
         return None
     if plain.item(0, "odd") or plain.item(0, "n") < 2:
         return None
-    digests = digests.get_column(D_LINE).slice(1)
+    digests = digests.get_column(D_LINE).slice(1).rechunk()  # the streaming pass gives thousands of pieces
     if len(starts) != digests.len() + 2:
         return None
     return Lines(path, header.item(), enc, digests, starts)
