@@ -115,10 +115,9 @@ def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines
             with _utf8_copy(path, enc) as utf8:
                 scan = pl.scan_lines(utf8, name=_LINE)
                 header = scan.head(1).select(line).collect().get_column(_LINE)
-                digests, plain = pl.collect_all([
-                    scan.select(key.digest_text(line).alias(D_LINE), pl.col(_LINE).str.len_bytes().alias("_n")),
-                    scan.select(_not_a_row(line).any().alias("odd"), pl.len().alias("n")),
-                ], engine="streaming")
+                # one pass (two queries would each split the file into lines)
+                digests = scan.select(key.digest_text(line).alias(D_LINE), pl.col(_LINE).str.len_bytes().alias("_n"),
+                                      _not_a_row(line).alias("_odd")).collect(engine="streaming")
             starts = _counted_starts(path, digests.get_column("_n")) if counted else None
             if starts is None:
                 ends, size = ends.result() if ends is not None else _newlines_of(path)
@@ -126,7 +125,7 @@ def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines
                 starts = np.concatenate([[0], ends + 1, last]).astype(np.int64)
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
-    if plain.item(0, "odd") or plain.item(0, "n") < 2:
+    if digests.height < 2 or digests.get_column("_odd").any():
         return None
     digests = digests.get_column(D_LINE).slice(1).rechunk()  # the streaming pass gives thousands of pieces
     if len(starts) != digests.len() + 2:
