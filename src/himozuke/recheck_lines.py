@@ -337,8 +337,9 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     number = typed_number_key_expr(pl.col(C.MY_NUMBER))
     r_numbers = r_rows.select((pl.col(C.ROW) - 2).cast(pl.UInt32).alias("_at"),
                               pl.when(number.is_not_null()).then(key.digest(number)).alias("_n"))
-    rpaired = rpaired.join(r_numbers, on="_at", how="left", maintain_order="left").with_columns(
-        pl.coalesce("_n", D_NUMBER).alias(D_NUMBER)).drop("_n")
+    # a new line is unpaired, so its number (null until now) is scattered in at its position (``_at``)
+    rpaired = rpaired.with_columns(rpaired.get_column(D_NUMBER).scatter(r_numbers.get_column("_at"),
+                                                                         r_numbers.get_column("_n")))
     numbers = rpaired.get_column(D_NUMBER).drop_nulls().sort()
     repeated = numbers.filter(numbers == numbers.shift(1))  # sorted, a repeat follows its first (a sort: 1/4 the time)
     reg_changed = pl.concat([rpaired.get_column(D_NUMBER).filter(r_fresh), r_gone.get_column(D_NUMBER),
@@ -384,7 +385,7 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
         digests = digests.join(new_rejects.select(C.ROW), on=C.ROW, how="anti", maintain_order="left")
     reg = registry_digests(r_context.filter(pl.lit(r_digest).is_in(reg_changed.implode()).fill_null(False)), key) \
         if reg_changed.len() else None
-    registry = base.registry.join(pl.DataFrame({D_NUMBER: reg_changed}), on=D_NUMBER, how="anti")
+    registry = base.registry.filter(~pl.col(D_NUMBER).is_in(reg_changed.implode()).fill_null(False))
     if reg is not None:
         registry = pl.concat([registry, reg.select(registry.columns)])
     verdicts = dict(digests.group_by(C.VERDICT).len().iter_rows())
