@@ -290,7 +290,8 @@ class Baseline:
         return lines if D_LINE in lines.columns and self.lines_meta else None
 
 
-#: The columns of each side of the digest file (the file holds them side under side, null elsewhere).
+#: The columns of each side of the digest file, in the order written (the file holds them side under side, null
+#: elsewhere); the business side's verdict columns last, stored as :data:`_STORED` says (:func:`stored_derived`).
 _SIDE_COLUMNS = {BUSINESS_SIDE: (C.ROW, D_ROW, D_NUMBER, D_LINE, D_PERSON, *_STORED),
                  REGISTRY_SIDE: (D_NUMBER, D_REGISTRY), REGISTRY_LINE_SIDE: (D_LINE, D_NUMBER)}
 
@@ -303,12 +304,12 @@ def _read_sides(path: Path, parts: dict | None) -> dict[str, pl.DataFrame]:
     wanted = {side: [c for c in columns if c in names] for side, columns in _SIDE_COLUMNS.items()}
     if parts and set(parts) == set(wanted):
         scan = pl.scan_parquet(path)
-        sides = pl.collect_all([scan.slice(*parts[side]).select(wanted[side]) for side in wanted])
+        read = pl.collect_all([scan.slice(*parts[side]).select(wanted[side]) for side in wanted])
     else:
-        frame = pl.read_parquet(path)
-        sides = [frame.filter(pl.col(SIDE) == side).select(columns) for side, columns in wanted.items()]
+        whole = pl.read_parquet(path)
+        read = [whole.filter(pl.col(SIDE) == side).select(columns) for side, columns in wanted.items()]
     # in one piece each (a chunk per row group as read): the re-check gathers from them and joins on them
-    return {side: frame.rechunk() for side, frame in zip(wanted, sides, strict=True)}
+    return {side: frame.rechunk() for side, frame in zip(wanted, read, strict=True)}
 
 
 def manifest(key: Key, *, business_profile: str, registry_profile: str, business_columns: list[str],
@@ -369,11 +370,12 @@ def write_digests(path: Path, business: pl.DataFrame | pl.LazyFrame, registry: p
     (:mod:`himozuke.recheck_lines`) — registry lines, with the manifest and a fresh token in the file's metadata.
     Returns the token, which run.json records (a baseline is both files of one run)."""
     token = secrets.token_hex(8)
-    kept = [c for c in (D_LINE, D_PERSON) if c in business.collect_schema().names()]
-    parts = [business.select(_side(BUSINESS_SIDE), C.ROW, D_ROW, D_NUMBER, *kept, *stored_derived()),
-             registry.select(_side(REGISTRY_SIDE), D_NUMBER, D_REGISTRY)]
+    absent = {D_LINE, D_PERSON} - set(business.collect_schema().names())  # kept only for a re-check by lines
+    digests = [c for c in _SIDE_COLUMNS[BUSINESS_SIDE] if c not in _STORED and c not in absent]
+    parts = [business.select(_side(BUSINESS_SIDE), *digests, *stored_derived()),
+             registry.select(_side(REGISTRY_SIDE), *_SIDE_COLUMNS[REGISTRY_SIDE])]
     if registry_lines is not None and lines_meta:
-        parts.append(registry_lines.select(_side(REGISTRY_LINE_SIDE), D_LINE, D_NUMBER))
+        parts.append(registry_lines.select(_side(REGISTRY_LINE_SIDE), *_SIDE_COLUMNS[REGISTRY_LINE_SIDE]))
     meta = {"manifest": manifest_, "token": token, "lines": lines_meta if registry_lines is not None else None}
     if all(isinstance(part, pl.DataFrame) for part in parts):  # where each side is, for a reader of one side
         heights = [part.height for part in parts] + [0] * (3 - len(parts))

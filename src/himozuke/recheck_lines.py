@@ -116,18 +116,18 @@ def read_lines(path: str | os.PathLike, encoding: str | None, key: Key) -> Lines
                 scan = pl.scan_lines(utf8, name=_LINE)
                 header = scan.head(1).select(line).collect().get_column(_LINE)
                 # one pass (two queries would each split the file into lines)
-                digests = scan.select(key.digest_text(line).alias(D_LINE), pl.col(_LINE).str.len_bytes().alias("_n"),
-                                      _not_a_row(line).alias("_odd")).collect(engine="streaming")
-            starts = _counted_starts(path, digests.get_column("_n")) if counted else None
+                read = scan.select(key.digest_text(line).alias(D_LINE), pl.col(_LINE).str.len_bytes().alias("_n"),
+                                   _not_a_row(line).alias("_odd")).collect(engine="streaming")
+            starts = _counted_starts(path, read.get_column("_n")) if counted else None
             if starts is None:
                 ends, size = ends.result() if ends is not None else _newlines_of(path)
                 last = [size + 1] if size and (not len(ends) or ends[-1] + 1 != size) else []  # no final newline
                 starts = np.concatenate([[0], ends + 1, last]).astype(np.int64)
     except (InputFileError, pl.exceptions.PolarsError, OSError):
         return None
-    if digests.height < 2 or digests.get_column("_odd").any():
+    if read.height < 2 or read.get_column("_odd").any():
         return None
-    digests = digests.get_column(D_LINE).slice(1).rechunk()  # the streaming pass gives thousands of pieces
+    digests = read.get_column(D_LINE).slice(1).rechunk()  # the streaming pass gives thousands of pieces
     if len(starts) != digests.len() + 2:
         return None
     return Lines(path, header.item(), enc, digests, starts)
