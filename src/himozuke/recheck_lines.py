@@ -462,11 +462,12 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     width; a row whose number changes width is copied behind its new number); the file is assembled a block of
     rows at a time in a buffer of its own and written at its offset, two blocks at once — the copies and writes
     release the GIL, and neither the baseline file nor the result is ever held whole —, around the page cache
-    where the system allows (:class:`himozuke.atomic.PositionalWriter`)."""
+    where the system allows (:class:`himozuke.atomic.PositionalWriter`). Each block is planned on its own rows
+    (:class:`_Block`), twice: once for its size, which places the blocks after it, and again when it is written —
+    arrays of a block's rows, not of the file's, so that nothing the size of the result is computed in one thread."""
     from himozuke.atomic import PositionalWriter, atomic_path
 
-    ends = previous.line_ends()  # line k is [starts[k], ends[k]]
-    starts = np.concatenate([[0], ends[:-1] + 1])
+    ends = previous.line_ends()
     n = by.rows_in
     source = np.zeros(n, dtype=np.int64)  # the baseline's 行番号 of each current row (0: recomputed)
     carried = by.carried_rows
@@ -476,74 +477,111 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     if len(redone_ends) != by.redone.height:
         raise RuntimeError("a recomputed result row spans several lines")
     redone_starts = np.concatenate([[0], redone_ends[:-1] + 1]).astype(np.int64)
-    row = np.arange(n, dtype=np.int64) + 2
-    width, prev_width = _digits(row), _digits(source)
-    copied = source > 0
-    line = np.maximum(source - 1, 0)  # a carried row's line in the baseline
-    redone_at = np.cumsum(~copied) - 1  # a recomputed row's line in ``redone``
-    redone_length = np.append(redone_ends + 1 - redone_starts, 0)
-    length = np.where(copied, ends[line] + 1 - starts[line] - prev_width + width, redone_length[redone_at])
     header = int(ends[0]) + 1 if len(ends) else previous.size
-    offset = header + np.concatenate([[0], np.cumsum(length)])  # row i's line is [offset[i], offset[i + 1])
-
-    # segments: runs of rows copied as one slice; a run never crosses a block
-    plain = copied & (width == prev_width)
-    kind = np.where(plain, 0, np.where(copied, 2, 1))
-    breaks = np.ones(n, dtype=bool)
-    breaks[1:] = (kind[1:] != kind[:-1]) | (kind[1:] == 2) | ((kind[1:] == 0) & (source[1:] != source[:-1] + 1))
-    breaks[::_BLOCK_ROWS] = True
-    first = np.flatnonzero(breaks)
-    last = np.append(first[1:], n)[:len(first)] - 1
-    skip = np.where(kind[first] == 2, width[first], 0)  # a renumbered row's line is copied behind its new number
-    dst = offset[first] + skip
-    src = np.where(kind[first] == 1, redone_starts[np.maximum(redone_at[first], 0)] if len(redone_starts) else 0,
-                   starts[line[first]] + np.where(kind[first] == 2, prev_width[first], 0))
-    size = offset[last + 1] - offset[first] - skip
-    segments = np.stack([first, kind[first], dst, src, size], axis=1)
-    blocks = np.searchsorted(first, np.arange(0, n + _BLOCK_ROWS, _BLOCK_ROWS))  # block b: segments [blocks[b], blocks[b + 1])
-    pow10 = 10 ** np.arange(19, dtype=np.int64)
+    firsts = np.arange(0, n, _BLOCK_ROWS)
+    # the line of ``redone`` where each block's recomputed rows begin
+    redone_first = np.concatenate([[0], np.cumsum(np.add.reduceat(source == 0, firsts, dtype=np.int64))]) if n else np.zeros(1)
+    plan = _Plan(source, ends, redone_starts, np.append(redone_ends + 1 - redone_starts, 0), redone_first)
     spans = threading.local()  # each thread's buffer for a block's lines of the baseline
 
     def write_block(b: int) -> None:
-        r0, r1 = b * _BLOCK_ROWS, min(n, (b + 1) * _BLOCK_ROWS)
-        at = int(offset[r0])
-        need = int(offset[r1]) - at
+        block = _Block(plan, b, int(firsts[b]), min(n, int(firsts[b]) + _BLOCK_ROWS))
+        at = int(offsets[b])
+        offset = at + np.concatenate([[0], np.cumsum(block.length)])  # row i's line is [offset[i], offset[i + 1])
+        need = int(offset[-1]) - at
         buf = writer.scratch(need, at)
-        pieces = segments[blocks[b]:blocks[b + 1]]
-        copies = pieces[pieces[:, 1] != 1]
-        lo = int(copies[:, 3].min()) if len(copies) else 0
-        hi = int((copies[:, 3] + copies[:, 4]).max()) if len(copies) else 0
+        kind, first = block.segments()
+        last = np.append(first[1:], len(kind))[:len(first)] - 1
+        k = kind[first]
+        skip = np.where(k == 2, block.width[first], 0)  # a renumbered row's line is copied behind its new number
+        dst = offset[first] + skip - at
+        src = np.where(k == 1, redone_starts[np.maximum(block.redone_at[first], 0)] if len(redone_starts) else 0,
+                       block.start[first] + np.where(k == 2, block.prev_width[first], 0))
+        size = offset[last + 1] - offset[first] - skip
+        copies = k != 1
+        lo = int(src[copies].min()) if copies.any() else 0
+        hi = int((src[copies] + size[copies]).max()) if copies.any() else 0
         # the block's copied lines lie together in the baseline: one read for all, not a system call per run of lines
         together = hi - lo <= 2 * need + _SPAN_SLACK
+        out, new = memoryview(buf), memoryview(redone)  # a memoryview's slices copy in half a NumPy slice's time
+        for d, s, m in zip(dst[~copies].tolist(), src[~copies].tolist(), size[~copies].tolist(), strict=True):
+            out[d:d + m] = new[s:s + m]
         if together and hi > lo:
             span = getattr(spans, "buf", None)
             if span is None or len(span) < hi - lo:
                 span = spans.buf = np.empty(hi - lo, dtype=np.uint8)
             previous.read_into(span[:hi - lo], lo)
-        for _, k, d, s, m in pieces.tolist():
-            if k == 1:
-                buf[d - at:d - at + m] = redone[s:s + m]
-            elif together:
-                buf[d - at:d - at + m] = span[s - lo:s - lo + m]
-            else:
-                previous.read_into(buf[d - at:d - at + m], s)
-        rows = slice(r0, r1)
-        pos, w, number, keep = offset[rows] - at, width[rows], row[rows], copied[rows]
-        for digit in range(int(w.max())):  # the new 行番号, digit by digit, over the copied lines' old ones
-            on = keep & (w > digit)
-            buf[pos[on] + digit] = (number[on] // pow10[w[on] - 1 - digit] % 10 + 0x30).astype(np.uint8)
+            base = memoryview(span)
+            for d, s, m in zip(dst[copies].tolist(), (src[copies] - lo).tolist(), size[copies].tolist(), strict=True):
+                out[d:d + m] = base[s:s + m]
+        else:
+            for d, s, m in zip(dst[copies].tolist(), src[copies].tolist(), size[copies].tolist(), strict=True):
+                previous.read_into(buf[d:d + m], s)
+        # the new 行番号 over the old one where a copied line's number changed, a digit at a time for each width (the
+        # rows are consecutive: one width in a block, two where the numbers reach a power of ten)
+        renumbered = np.flatnonzero(block.copied & (block.row != block.source))
+        if len(renumbered):
+            pos, number, width = offset[renumbered] - at, block.row[renumbered], block.width[renumbered]
+            for w in range(int(width[0]), int(width[-1]) + 1):
+                these = width == w
+                p, v = pos[these], number[these]
+                for digit in range(w):
+                    buf[p + digit] = v // int(_POW10[w - 1 - digit]) % 10 + 0x30
         writer.write(buf, at)
 
-    with atomic_path(path) as tmp:
-        writer = PositionalWriter(tmp, int(offset[n]))
+    with atomic_path(path) as tmp, ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
+        sizes = list(pool.map(lambda b: int(_Block(plan, b, int(firsts[b]), min(n, int(firsts[b]) + _BLOCK_ROWS))
+                                            .length.sum()), range(len(firsts))))
+        offsets = header + np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        writer = PositionalWriter(tmp, int(offsets[-1]))
         try:
             head = np.empty(header, dtype=np.uint8)
             previous.read_into(head, 0)
             writer.write(head, 0)
-            with ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
-                list(pool.map(write_block, range(len(blocks) - 1)))
+            list(pool.map(write_block, range(len(firsts))))
         finally:
             writer.close()
+
+
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What :func:`write_result` knows of every row before it plans a block."""
+
+    source: np.ndarray  #: the baseline's 行番号 of each current row (0: recomputed)
+    ends: np.ndarray  #: where each line of the baseline ends (its newline); line 0 is the header
+    redone_starts: np.ndarray  #: where each line of the recomputed rows' text starts
+    redone_length: np.ndarray  #: each such line's length, then a 0 (for a block without one)
+    redone_first: np.ndarray  #: the first recomputed line of each block
+
+
+class _Block:
+    """One block's rows ``[r0, r1)``: for each, whether its line is copied, where it starts in the baseline, its
+    number's width now and before, its line in the recomputed text, and its line's length in the result."""
+
+    def __init__(self, plan: _Plan, b: int, r0: int, r1: int) -> None:
+        self.source = source = plan.source[r0:r1]
+        self.copied = copied = source > 0
+        line = np.maximum(source - 1, 0)  # a carried row's line in the baseline
+        ends = plan.ends
+        end = ends[line]
+        self.start = np.where(line > 0, ends[line - 1] + 1, 0)
+        self.row = np.arange(r0 + 2, r1 + 2, dtype=np.int64)
+        self.width, self.prev_width = _digits(self.row), _digits(source)
+        self.redone_at = int(plan.redone_first[b]) + np.cumsum(~copied) - 1  # a recomputed row's line
+        self.length = np.where(copied, end + 1 - self.start - self.prev_width + self.width,
+                               plan.redone_length[self.redone_at])
+
+    def segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's kind (0: copied as it is, 1: recomputed, 2: copied behind a number of another width) and the
+        first row of each run that goes out as one slice."""
+        copied, source = self.copied, self.source
+        kind = np.where(copied & (self.width == self.prev_width), 0, np.where(copied, 2, 1))
+        breaks = np.ones(len(kind), dtype=bool)
+        breaks[1:] = (kind[1:] != kind[:-1]) | (kind[1:] == 2) | ((kind[1:] == 0) & (source[1:] != source[:-1] + 1))
+        return kind, np.flatnonzero(breaks)
 
 
 #: rows assembled at a time by :func:`write_result` (~10 MB of result lines)
@@ -608,4 +646,4 @@ class PreviousResult:
 
 def _digits(numbers: np.ndarray) -> np.ndarray:
     """How many decimal digits each positive number has (0 for 0)."""
-    return np.searchsorted(10 ** np.arange(19, dtype=np.int64), numbers, side="right")
+    return np.searchsorted(_POW10, numbers, side="right")
