@@ -165,16 +165,22 @@ def newlines(block, size: int) -> np.ndarray:
 
 
 def _newlines_of(path: Path) -> tuple[np.ndarray, int]:
-    """(:func:`newlines`, size) of the file at ``path``, mapped rather than read."""
+    """(:func:`newlines`, size) of the file at ``path``."""
     with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if not size:
-            return np.empty(0, dtype=np.int64), 0
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            # a window at a time, each let go of once searched (a mapped page counts in RSS: tabular.released)
-            found = [newlines(lambda a, k, at=at: np.frombuffer(mm, dtype=np.uint8, count=k, offset=at + a), n) + at
-                     for at, n in released(mm)]
-            return np.concatenate([np.empty(0, dtype=np.int64), *found]), size
+        return _newlines_in(f.fileno())
+
+
+def _newlines_in(fd: int) -> tuple[np.ndarray, int]:
+    """(:func:`newlines`, size) of the open file ``fd``, mapped rather than read (a read copies every byte once more
+    before it is searched)."""
+    size = os.fstat(fd).st_size
+    if not size:
+        return np.empty(0, dtype=np.int64), 0
+    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mm:
+        # a window at a time, each let go of once searched (a mapped page counts in RSS: tabular.released)
+        found = [newlines(lambda a, k, at=at: np.frombuffer(mm, dtype=np.uint8, count=k, offset=at + a), n) + at
+                 for at, n in released(mm)]
+        return np.concatenate([np.empty(0, dtype=np.int64), *found]), size
 
 
 def header_digest(lines: Lines, key: Key) -> str:
@@ -635,13 +641,13 @@ class PreviousResult:
         return self._ends.result()
 
     def _line_ends(self) -> np.ndarray:
-        buf = np.empty(1 << 23, dtype=np.uint8)
-
-        def block(at: int, n: int) -> np.ndarray:
-            self.read_into(buf[:n], at)
-            return buf[:n]
-
-        return newlines(block, self.size)
+        if self._whole is not None:
+            return newlines(lambda at, n: self._whole[at:at + n], self.size)
+        ends, size = _newlines_in(self._fd)
+        if size != self.size:
+            raise InputFileError("前回の結果ファイル result.csv が読み込み中に変わりました",
+                                 "the baseline's result.csv changed while it was read")
+        return ends
 
 
 def _digits(numbers: np.ndarray) -> np.ndarray:
