@@ -523,16 +523,21 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         else:
             for d, s, m in zip(dst[copies].tolist(), src[copies].tolist(), size[copies].tolist(), strict=True):
                 previous.read_into(buf[d:d + m], s)
-        # the new 行番号 over the old one where a copied line's number changed, a digit at a time for each width (the
-        # rows are consecutive: one width in a block, two where the numbers reach a power of ten)
+        # the new 行番号 over the old one where a copied line's number changed, a digit at a time from the last, for
+        # each width (the rows are consecutive: one width in a block, two where the numbers reach a power of ten);
+        # in the narrowest unsigned type, divided by a constant: a fifth of the time of int64 divided by powers of ten
         renumbered = np.flatnonzero(block.copied & (block.row != block.source))
         if len(renumbered):
             pos, number, width = offset[renumbered] - at, block.row[renumbered], block.width[renumbered]
+            unsigned = np.min_scalar_type(int(number[-1]))
+            ten = unsigned.type(10)
             for w in range(int(width[0]), int(width[-1]) + 1):
                 these = width == w
-                p, v = pos[these], number[these]
-                for digit in range(w):
-                    buf[p + digit] = v // int(_POW10[w - 1 - digit]) % 10 + 0x30
+                p, v = pos[these], number[these].astype(unsigned)
+                for digit in range(w - 1, -1, -1):
+                    q = v // ten
+                    buf[p + digit] = (v - q * ten).astype(np.uint8) + np.uint8(0x30)
+                    v = q
         writer.write(buf, at)
 
     with atomic_path(path) as tmp, ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
