@@ -359,12 +359,13 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     dirty_persons = pl.concat([paired.get_column(D_PERSON).filter(new), gone.get_column(D_PERSON)]
                               ).drop_nulls().unique()
     number_d, person_d = pl.col(D_NUMBER), pl.col(D_PERSON)
-    redo = paired.select(new | number_d.is_in(dirty_numbers.implode()).fill_null(False)
-                         | person_d.is_in(dirty_persons.implode()).fill_null(False)).to_series()
+    # lazily: the two look-ups of a selection run side by side (eagerly one after the other)
+    redo = paired.lazy().select(new | number_d.is_in(dirty_numbers.implode()).fill_null(False)
+                                | person_d.is_in(dirty_persons.implode()).fill_null(False)).collect().to_series()
     reach = paired.select(D_NUMBER, D_PERSON).filter(redo)
-    context = paired.select(redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
-                            | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)
-                            ).to_series()
+    context = paired.lazy().select(
+        redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
+        | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)).collect().to_series()
     more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile, key=key)
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
     numbers = pl.concat([paired.get_column(D_NUMBER).filter(context), reg_changed]).drop_nulls().unique()
