@@ -366,11 +366,15 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     context = paired.lazy().select(
         redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
         | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)).collect().to_series()
-    more, _, _ = parsed(b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile, key=key)
+    # the context's business lines read while its registry lines are chosen and read (each read half waits on files)
+    with ThreadPoolExecutor(1, thread_name_prefix="himozuke-lines") as pool:
+        reading = pool.submit(parsed, b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile,
+                              key=key)
+        numbers = pl.concat([paired.get_column(D_NUMBER).filter(context), reg_changed]).drop_nulls().unique()
+        r_at = rpaired.select(pl.col(D_NUMBER).is_in(numbers.implode()).fill_null(False)).to_series().arg_true()
+        r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile, key=key)
+        more, _, _ = reading.result()
     b_context = pl.concat([new_rows, more], how="vertical_relaxed").sort(C.ROW)
-    numbers = pl.concat([paired.get_column(D_NUMBER).filter(context), reg_changed]).drop_nulls().unique()
-    r_at = rpaired.select(pl.col(D_NUMBER).is_in(numbers.implode()).fill_null(False)).to_series().arg_true()
-    r_context, r_rejects, _ = parsed(r, r_at.to_numpy(), role="registry", profile=r_profile, key=key)
     if r_rejects.height:
         return None
     in_context = pl.Series(paired.get_column(D_NUMBER).filter(context).drop_nulls().unique())
