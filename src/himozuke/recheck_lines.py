@@ -489,14 +489,15 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         raise RuntimeError("a recomputed result row spans several lines")
     redone_starts = np.concatenate([[0], redone_ends[:-1] + 1]).astype(np.int64)
     header = int(ends[0]) + 1 if len(ends) else previous.size
-    firsts = np.arange(0, n, _BLOCK_ROWS)
+    blocks = range(-(-n // _BLOCK_ROWS))
     # the line of ``redone`` where each block's recomputed rows begin
-    redone_first = np.concatenate([[0], np.cumsum(np.add.reduceat(source == 0, firsts, dtype=np.int64))]) if n else np.zeros(1)
+    redone_first = np.concatenate([[0], np.cumsum(np.add.reduceat(source == 0, np.arange(0, n, _BLOCK_ROWS),
+                                                                  dtype=np.int64) if n else [])])
     plan = _Plan(source, ends, redone_starts, np.append(redone_ends + 1 - redone_starts, 0), redone_first)
     spans = threading.local()  # each thread's buffer for a block's lines of the baseline
 
     def write_block(b: int) -> None:
-        block = _Block(plan, b, int(firsts[b]), min(n, int(firsts[b]) + _BLOCK_ROWS))
+        block = _Block(plan, b)
         at = int(offsets[b])
         offset = at + np.concatenate([[0], np.cumsum(block.length)])  # row i's line is [offset[i], offset[i + 1])
         need = int(offset[-1]) - at
@@ -546,15 +547,14 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         writer.write(buf, at)
 
     with atomic_path(path) as tmp, ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
-        sizes = list(pool.map(lambda b: int(_Block(plan, b, int(firsts[b]), min(n, int(firsts[b]) + _BLOCK_ROWS))
-                                            .length.sum()), range(len(firsts))))
+        sizes = list(pool.map(lambda b: int(_Block(plan, b).length.sum()), blocks))
         offsets = header + np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
         writer = PositionalWriter(tmp, int(offsets[-1]))
         try:
             head = np.empty(header, dtype=np.uint8)
             previous.read_into(head, 0)
             writer.write(head, 0)
-            list(pool.map(write_block, range(len(firsts))))
+            list(pool.map(write_block, blocks))
         finally:
             writer.close()
 
@@ -574,10 +574,13 @@ class _Plan:
 
 
 class _Block:
-    """One block's rows ``[r0, r1)``: for each, whether its line is copied, where it starts in the baseline, its
-    number's width now and before, its line in the recomputed text, and its line's length in the result."""
+    """The rows of block ``b`` (:data:`_BLOCK_ROWS` a block): for each, whether its line is copied, where it starts
+    in the baseline, its number's width now and before, its line in the recomputed text, and its line's length in
+    the result."""
 
-    def __init__(self, plan: _Plan, b: int, r0: int, r1: int) -> None:
+    def __init__(self, plan: _Plan, b: int) -> None:
+        r0 = b * _BLOCK_ROWS
+        r1 = min(len(plan.source), r0 + _BLOCK_ROWS)
         self.source = source = plan.source[r0:r1]
         self.copied = copied = source > 0
         line = np.maximum(source - 1, 0)  # a carried row's line in the baseline
