@@ -223,7 +223,8 @@ class ByLines:
 
     checked: Checked  #: pairs, gone, stats, the digests of the next run (line digests included)
     redone: pl.DataFrame  #: the recomputed rows' result rows (full numbers, carried columns), 行番号 order
-    carried_rows: pl.DataFrame  #: 行番号 → 前回行番号 of the rows whose line is copied
+    #: for each current row (行番号 - 2), the baseline's 行番号 of the line it copies; 0 where the row is recomputed
+    source: np.ndarray
     counts: dict[str, int]
     rows_in: int
     registry_rows: int
@@ -413,7 +414,8 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     checked.stats = {"recomputed": int(redo.sum()) - unreadable, "checked_with_context": int(context.sum()),
                      "carried": n - int(redo.sum()), "new_rows": int(new.sum()) - unreadable, "gone_rows": gone.height,
                      "registry_changed": reg_changed.len(), "by_lines": True}
-    return ByLines(checked, redone, paired.select(C.ROW, _PREV).filter(~redo), counts, n, r.digests.len(),
+    source = paired.select(pl.when(pl.lit(redo)).then(0).otherwise(pl.col(_PREV))).to_series().to_numpy()
+    return ByLines(checked, redone, source, counts, n, r.digests.len(),
                    carried, new_rows.columns)
 
 
@@ -479,10 +481,7 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     from himozuke.atomic import PositionalWriter, atomic_path
 
     ends = previous.line_ends()
-    n = by.rows_in
-    source = np.zeros(n, dtype=np.int64)  # the baseline's 行番号 of each current row (0: recomputed)
-    carried = by.carried_rows
-    source[carried.get_column(C.ROW).to_numpy() - 2] = carried.get_column(_PREV).to_numpy()
+    n, source = by.rows_in, by.source
     redone = np.frombuffer(new_text, dtype=np.uint8)
     redone_ends = np.flatnonzero(redone == 0x0A)
     if len(redone_ends) != by.redone.height:
