@@ -423,13 +423,9 @@ def _paired(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataF
     """``cur`` with the columns of the ``prev`` row it pairs with (null: none) — the k-th copy of a line (its digest
     in ``d_row``) with the previous k-th copy —, and the ``gone`` columns of the ``prev`` rows no ``cur`` row pairs
     with, in their order."""
-    at_cur, at_prev = _pairs(cur.get_column(D_ROW), prev.get_column(D_ROW))
-    if _repeats(at_cur, cur.height) or _repeats(at_prev, prev.height):  # a line written more than once
-        at_cur, at_prev = _pairs(_occurrence_key(cur), _occurrence_key(prev))
-    source = np.full(cur.height, -1, dtype=np.int64)  # the prev row of each cur row (-1: none)
-    source[at_cur] = at_prev
-    unpaired = np.ones(prev.height, dtype=bool)
-    unpaired[at_prev] = False
+    source, unpaired = _placed(cur.get_column(D_ROW), prev.get_column(D_ROW))
+    if source is None:  # a line written more than once
+        source, unpaired = _placed(_occurrence_key(cur), _occurrence_key(prev))
     take = pl.select(pl.when(pl.lit(source) >= 0).then(pl.lit(source))).to_series()
     # gathered in a select, which takes the columns in parallel (DataFrame.gather does not: docs/benchmarks.md)
     return (pl.concat([cur, prev.drop(D_ROW).select(pl.all().gather(take))], how="horizontal"),
@@ -443,11 +439,18 @@ def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return joined.get_column("c").to_numpy(), joined.get_column("p").to_numpy()
 
 
-def _repeats(at: np.ndarray, n: int) -> bool:
-    """Whether a position of ``n`` occurs more than once in ``at``."""
-    seen = np.zeros(n, dtype=bool)  # a mark per position: an eighth of a count's memory
-    seen[at] = True
-    return int(np.count_nonzero(seen)) != len(at)
+def _placed(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """For each key of ``cur`` the position of the equal key in ``prev`` (-1: none), and for each key of ``prev``
+    whether none in ``cur`` equals it; (None, None) when a key is on more than one row of either side — found from
+    the same two scatters: a row marked twice counts once."""
+    at_cur, at_prev = _pairs(cur, prev)
+    source = np.full(cur.len(), -1, dtype=np.int64)
+    source[at_cur] = at_prev
+    unpaired = np.ones(prev.len(), dtype=bool)
+    unpaired[at_prev] = False
+    if np.count_nonzero(source >= 0) != len(at_cur) or prev.len() - np.count_nonzero(unpaired) != len(at_prev):
+        return None, None
+    return source, unpaired
 
 
 def _occurrence_key(frame: pl.DataFrame) -> pl.Series:
