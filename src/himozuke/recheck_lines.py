@@ -367,7 +367,8 @@ def recheck_by_lines(b: Lines, r: Lines, base: Baseline, key: Key, *, home: str,
     context = paired.lazy().select(
         redo | number_d.is_in(reach.get_column(D_NUMBER).drop_nulls().implode()).fill_null(False)
         | person_d.is_in(reach.get_column(D_PERSON).drop_nulls().implode()).fill_null(False)).collect().to_series()
-    # the context's business lines read while its registry lines are chosen and read (each read half waits on files)
+    # the context's business lines read while its registry lines are chosen and read (each read is half Python
+    # slicing the mapped file, half the reader's own threads)
     with ThreadPoolExecutor(1, thread_name_prefix="himozuke-lines") as pool:
         reading = pool.submit(parsed, b, (context & ~new).arg_true().to_numpy(), role="business", profile=b_profile,
                               key=key)
@@ -495,7 +496,7 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     # the line of ``redone`` where each block's recomputed rows begin
     redone_first = np.concatenate([[0], np.cumsum(np.add.reduceat(source == 0, np.arange(0, n, _BLOCK_ROWS),
                                                                   dtype=np.int64) if n else [])])
-    plan = _Plan(source, ends, redone_starts, np.append(redone_ends + 1 - redone_starts, 0), redone_first)
+    plan = _Plan(source, ends, np.append(redone_ends + 1 - redone_starts, 0), redone_first)
     spans = threading.local()  # each thread's buffer for a block's lines of the baseline
 
     def write_block(b: int) -> None:
@@ -517,7 +518,7 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
         hi = int((src[copies] + size[copies]).max()) if copies.any() else 0
         # the block's copied lines lie together in the baseline: one read for all, not a system call per run of lines
         together = hi - lo <= 2 * need + _SPAN_SLACK
-        out, new = memoryview(buf), memoryview(redone)  # a memoryview's slices copy in half a NumPy slice's time
+        out, new = memoryview(buf), memoryview(redone)  # a memoryview's slice copies for less per call than NumPy's
         for d, s, m in zip(dst[~copies].tolist(), src[~copies].tolist(), size[~copies].tolist(), strict=True):
             out[d:d + m] = new[s:s + m]
         if together and hi > lo:
@@ -533,7 +534,8 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
                 previous.read_into(buf[d:d + m], s)
         # the new 行番号 over the old one where a copied line's number changed, a digit at a time from the last, for
         # each width (the rows are consecutive: one width in a block, two where the numbers reach a power of ten);
-        # in the narrowest unsigned type, divided by a constant: a fifth of the time of int64 divided by powers of ten
+        # in the narrowest unsigned type and always divided by ten, which NumPy does faster than int64 divided by a
+        # power of ten that changes with the digit (docs/benchmarks.md)
         renumbered = np.flatnonzero(block.copied & (block.row != block.source))
         if len(renumbered):
             pos, number, width = offset[renumbered] - at, block.row[renumbered], block.width[renumbered]
@@ -570,8 +572,7 @@ class _Plan:
 
     source: np.ndarray  #: the baseline's 行番号 of each current row (0: recomputed)
     ends: np.ndarray  #: where each line of the baseline ends (its newline); line 0 is the header
-    redone_starts: np.ndarray  #: where each line of the recomputed rows' text starts
-    redone_length: np.ndarray  #: each such line's length, then a 0 (for a block without one)
+    redone_length: np.ndarray  #: each line's length in the recomputed rows' text, then a 0 (for a block without one)
     redone_first: np.ndarray  #: the first recomputed line of each block
 
 
