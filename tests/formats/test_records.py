@@ -94,11 +94,13 @@ _STANDARD_HEADER = "個人番号,漢字氏名,カナ氏名,生年月日,性別,�
     pytest.param("123456789018,,ヤマダ,1975-01-02,,霞が関 \n", id="empty values and one padded"),
 ])
 def test_whole_file_read_strips_exactly_like_the_line_by_line_read(tmp_path: Path, body: str) -> None:
-    """The fast path skips the strip for columns with no padded value; records must not tell the paths apart."""
+    """The fast paths (the whole file read at once, or streamed for the bucketed engine) skip the strip for columns
+    with no padded value; records must not tell them from the line-by-line read."""
     f = _write(tmp_path / "b.csv", _STANDARD_HEADER + body + "123456789018,a,b,c,d,e\n", "utf-8")
     got = []
-    for whole in (True, False):
-        with open_records(f, role="business", whole=whole) as r:
+    for whole, streamed in ((True, False), (False, True), (False, False)):
+        with open_records(f, role="business", whole=whole, streamed=streamed) as r:
             got.append(r.rows.collect().sort(C.ROW))
-    assert got[0].to_dicts() == got[1].to_dicts()
+    assert got[0].to_dicts() == got[2].to_dicts()
+    assert got[1].to_dicts() == got[2].to_dicts()
     assert all(v is None or (v == v.strip(" ") and v != "") for row in got[0].iter_rows() for v in row[1:])

@@ -308,3 +308,26 @@ def test_the_windowed_search_finds_what_a_whole_search_finds(tmp_path_factory, q
             assert tabular.find_byte(m, b'"', start) == m.find(b'"', start)
         finally:
             tabular._WINDOW = old
+
+
+@given(st.dictionaries(st.sampled_from([b'"', b"\r", b" "]), st.integers(0, 3 << 20), min_size=1),
+       st.lists(st.tuples(st.sampled_from([b'"', b"\r", b" "]), st.integers(0, (3 << 20) - 1)), max_size=6))
+@settings(max_examples=30, deadline=None)
+def test_the_one_pass_search_finds_what_each_search_finds(tmp_path_factory, starts, placed):
+    """tabular.find_bytes (the plain-file checks' bytes in one pass, a window at a time) finds for each byte what a
+    search of the whole map from that byte's start finds."""
+    import mmap
+
+    from himozuke.formats import tabular
+
+    data = bytearray(b"x" * (3 << 20))
+    for byte, at in placed:
+        data[at] = byte[0]
+    path = tmp_path_factory.mktemp("w") / "f"
+    path.write_bytes(bytes(data))
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        old, tabular._WINDOW = tabular._WINDOW, 1 << 20
+        try:
+            assert tabular.find_bytes(m, starts) == {b: m.find(b, at) for b, at in starts.items()}
+        finally:
+            tabular._WINDOW = old

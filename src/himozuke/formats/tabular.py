@@ -175,6 +175,7 @@ class _Layout:
     header_end: int  #: offset of the header line's line feed
     crlf: int  #: CRLF line ends after the header line's
     ends_with_newline: bool
+    spaced: bool  #: an ASCII space after the header line (else no value can be padded: :func:`unpadded_columns`)
 
     def adds_up(self, n: int, rows: int, field_bytes: int) -> bool:
         """The file holds exactly ``rows`` lines of ``n`` fields holding ``field_bytes`` bytes: header line +
@@ -192,12 +193,16 @@ def _plain_layout(path: Path, n: int) -> _Layout | None:
         return None
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         header_end = m.find(b"\n")
+        if header_end < 0:
+            return None
+        # the three searches in one pass: each window of the file is mapped once
+        found = find_bytes(m, {b'"': 0, b"\r": 0, b" ": header_end})
         # Polars drops a BOM that opens the first data line (found by the property test: three dropped bytes
         # balanced three blank lines' missing commas); one anywhere else stays in its field, as line by line
-        if header_end < 0 or find_byte(m, b'"') >= 0 or m[header_end + 1:header_end + 4] == codecs.BOM_UTF8:
+        if found[b'"'] >= 0 or m[header_end + 1:header_end + 4] == codecs.BOM_UTF8:
             return None
         crlf = 0
-        if find_byte(m, b"\r") >= 0:  # CRLF line ends are fine; any other carriage return takes the slow path
+        if found[b"\r"] >= 0:  # CRLF line ends are fine; any other carriage return takes the slow path
             data = m[:]
             crlf = data.count(b"\r\n")
             if data.count(b"\r") != crlf:
@@ -209,7 +214,7 @@ def _plain_layout(path: Path, n: int) -> _Layout | None:
         # two-column header), as a full row: found by the property test, where a short line balanced the bytes
         if not ends_with_newline and m[m.rfind(b"\n") + 1:].count(b",") != n - 1:
             return None
-    return _Layout(size, header_end, crlf, ends_with_newline)
+    return _Layout(size, header_end, crlf, ends_with_newline, spaced=found[b" "] >= 0)
 
 
 def _plain_scan(path: Path, header: tuple[str, ...]) -> pl.LazyFrame:
@@ -238,7 +243,10 @@ def read_plain_csv(path: Path, header: tuple[str, ...]) -> pl.DataFrame | None:
     line with fewer (or a blank line, read as a row of nulls) leaves the sum short. The equivalence with the
     line-by-line reader is property-tested (``tests/io/test_tabular.py``).
     """
-    layout = _plain_layout(path, len(header))
+    return _read_plain(path, header, _plain_layout(path, len(header)))
+
+
+def _read_plain(path: Path, header: tuple[str, ...], layout: _Layout | None) -> pl.DataFrame | None:
     if layout is None:
         return None
     try:
@@ -255,7 +263,10 @@ def scan_plain_csv(path: Path, header: tuple[str, ...]) -> pl.LazyFrame | None:
     field bytes and holds no row, then the rows as a streaming scan (行番号 = line number). Polars' reader
     parses a plain file in half the time the line-by-line path takes (docs/benchmarks.md), so the proof's extra
     pass still saves time."""
-    layout = _plain_layout(path, len(header))
+    return _scan_plain(path, header, _plain_layout(path, len(header)))
+
+
+def _scan_plain(path: Path, header: tuple[str, ...], layout: _Layout | None) -> pl.LazyFrame | None:
     if layout is None:
         return None
     rows = _plain_scan(path, header)
@@ -286,16 +297,18 @@ def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False, streame
             raise InputFileError("ファイルが空です（見出し行がありません）", "the file is empty (no header line)", file=name)
         header = parse_header(first["_line"][0])
         _check_header(header, name)
-        frame = read_plain_csv(utf8_path, header) if whole else None
-        scanned = scan_plain_csv(utf8_path, header) if streamed and frame is None else None
+        # the layout's searches also tell whether any value can be padded (one pass over the file for both)
+        layout = _plain_layout(utf8_path, len(header)) if whole or streamed else None
+        frame = _read_plain(utf8_path, header, layout) if whole else None
+        scanned = _scan_plain(utf8_path, header, layout) if streamed and frame is None else None
         if frame is None and scanned is None:
             rows, rejects = parse_lines(lines.filter(pl.col(ROW) > 1), header)
             yield Table(name=name, header=header, rows=rows, rejects=rejects, encoding=encoding,
                         plain=quote_free(utf8_path))
             return
         # a plain file: every line is a row, none is rejected
-        unpadded = unpadded_columns(frame, utf8_path) if frame is not None else \
-            frozenset(header) if _no_space_after_header(utf8_path) else frozenset()
+        unpadded = frozenset(header) if not layout.spaced else unpadded_columns(frame) if frame is not None else \
+            frozenset()
         yield Table(name=name, header=header, rows=frame.lazy() if frame is not None else scanned,
                     rejects=pl.LazyFrame(schema={ROW: pl.Int64, REJECT_REASON: pl.String}), encoding=encoding,
                     plain=True, unpadded=unpadded)
@@ -307,7 +320,7 @@ def quote_free(path: Path) -> bool:
     if not path.stat().st_size:
         return True
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        return find_byte(m, b'"') < 0 and find_byte(m, b"\r") < 0
+        return all(at < 0 for at in find_bytes(m, {b'"': 0, b"\r": 0}).values())
 
 
 #: Bytes of a mapped file searched before they are let go (a multiple of the page size).
@@ -333,10 +346,20 @@ def released(m: mmap.mmap, start: int = 0) -> Iterator[tuple[int, int]]:
 
 def find_byte(m: mmap.mmap, byte: bytes, start: int = 0) -> int:
     """``m.find(byte, start)``, a window at a time (:func:`released`)."""
-    for at, n in released(m, start):
-        if (found := m.find(byte, max(at, start), at + n)) >= 0:
-            return found
-    return -1
+    return find_bytes(m, {byte: start})[byte]
+
+
+def find_bytes(m: mmap.mmap, starts: dict[bytes, int]) -> dict[bytes, int]:
+    """``m.find(byte, start)`` for each ``byte: start`` of ``starts``, in one pass a window at a time
+    (:func:`released`): a window is mapped once for all the bytes, not once for each (docs/benchmarks.md)."""
+    found = dict.fromkeys(starts, -1)
+    for at, n in released(m, min(starts.values(), default=len(m))):
+        for byte, start in starts.items():
+            if found[byte] < 0 and start < at + n:
+                found[byte] = m.find(byte, max(at, start), at + n)
+        if all(f >= 0 for f in found.values()):
+            break
+    return found
 
 
 def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset[str]:
