@@ -240,6 +240,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         lines_reason = done
     say("読み込み / reading")
     whole = not bucketed
+    verdicts: dict | None = None
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
                       whole=whole, streamed=bucketed) as b, \
             open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile,
@@ -282,6 +283,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
             result: pl.DataFrame | pl.LazyFrame = run.result
+            verdicts = run.verdicts
             if b.carried:  # collected while the business file is open (a cp932 copy is gone after)
                 result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
@@ -323,7 +325,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             timings["check"] = time.perf_counter() - t0
 
     clearing.join()  # before anything is written: the old files must be gone, not the new ones
-    verdicts = dict(result.lazy().group_by(C.VERDICT).len().collect().iter_rows())
+    if verdicts is None:  # (a bucketed run counted its runs: a count of its lazy result would merge them all)
+        verdicts = dict(result.lazy().group_by(C.VERDICT).len().collect().iter_rows())
     summary = RunSummary(
         business_file=b_name, registry_file=r_name, business_profile=b_prof, registry_profile=r_prof,
         business_encoding=b_enc, registry_encoding=r_enc,

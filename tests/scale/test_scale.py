@@ -71,6 +71,7 @@ def test_bucketed_output_is_byte_identical_to_in_memory(inputs, in_memory, tmp_p
     assert summary.engine == "bucketed"
     assert (tmp_path / "result.csv").read_bytes() == (in_memory / "result.csv").read_bytes()
     assert pl.read_parquet(tmp_path / "result.parquet").equals(pl.read_parquet(in_memory / "result.parquet"))
+    assert summary.counts == json.loads((in_memory / "run.json").read_text(encoding="utf-8"))["counts"]
     assert summary.accounted
     assert not (tmp_path / ".himozuke-work").exists(), "the work folder (personal data) is removed"
 
@@ -263,10 +264,11 @@ def test_a_rejected_line_is_quoted_alike_in_every_engine(inputs, tmp_path):
     row's reason is our text, with a comma in it (in memory and bucketed alike)."""
     business = tmp_path / "business.csv"
     business.write_bytes(inputs[0].read_bytes() + "000000000000,壊れた行\n".encode())
-    runs = {}
+    runs, counts = {}, {}
     for name, options in (("mem", {}), ("buckets", {"buckets": BUCKETS})):
         summary, _ = run_check(business, inputs[1], tmp_path / name, formats=("csv",), **options)
-        runs[name] = (tmp_path / name / "result.csv").read_bytes()
+        runs[name], counts[name] = (tmp_path / name / "result.csv").read_bytes(), summary.counts
     assert summary.engine == "bucketed"
     assert runs["buckets"] == runs["mem"]
+    assert counts["buckets"] == counts["mem"] and counts["mem"]["E"] >= 1  # the rejected line is an E row
     assert b'"' in runs["mem"].rsplit(b"\n", 2)[-2], "the rejected row's reason needs its quotes"

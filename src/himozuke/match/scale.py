@@ -439,6 +439,15 @@ def in_order(work: Work, plan: Plan, runs: str = "bucket", empty: pl.DataFrame |
     return register_io_source(rows, schema=schema, explain_name="himozuke sorted runs")
 
 
+def verdict_counts(work: Work) -> dict[str, int]:
+    """Rows per 判定 of the result, counted from the sorted runs as they lie: a count needs no order, so not
+    through :func:`in_order`'s merge (which a count would run whole)."""
+    runs = [pl.scan_parquet(path).select(C.VERDICT) for path in sorted(work.results.glob("bucket-*.parquet"))]
+    if not runs:
+        return {}
+    return {str(k): n for k, n in pl.concat(runs).group_by(C.VERDICT).len().collect().iter_rows()}
+
+
 @dataclass
 class BucketRun:
     """What the bucketed run produced: the ordered result (lazy, :func:`in_order`) and its sizes."""
@@ -451,6 +460,7 @@ class BucketRun:
     home_prefecture: str | None  #: the one used: given, or inferred from the registry file …
     home_prefecture_source: str  #: … and, when inferred, how (:mod:`himozuke.match.home`); "" when given
     alongside: Collected  #: the frames of the caller's :class:`Alongside` queries
+    verdicts: dict[str, int]  #: rows per 判定 (:func:`verdict_counts`)
     #: with ``digests``: the business digests in 行番号 order (merged like the result) and the registry digests
     digests: pl.LazyFrame | None = None
     registry_digests: pl.LazyFrame | None = None
@@ -518,7 +528,8 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
     check_buckets(work, plan, home, tick, digests)
     run = BucketRun(in_order(work, plan), counts["business_rows"] + counts["business_rejects"],
-                    counts["business_rejects"], counts["registry_rows"], resumed, home, source, collected)
+                    counts["business_rejects"], counts["registry_rows"], resumed, home, source, collected,
+                    verdict_counts(work))
     if digests is not None:
         business, registry = digests.empty()
         run.digests = in_order(work, plan, "digests", business)
