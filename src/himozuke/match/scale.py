@@ -200,11 +200,11 @@ class Alongside:
 
 def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: pl.LazyFrame,
               work: Work, plan: Plan, alongside: Alongside = Alongside(),
-              digests: BucketDigests | None = None) -> Collected:
+              digests: BucketDigests | None = None, home_given: bool = False) -> Collected:
     """Phase 1; returns the frames of ``alongside``. Each file's queries run together, each with a scan of its own
     (:data:`_APART`; the files one after the other: two large files at once were slower, docs/benchmarks.md).
     ``digests``: each business row's record digest is computed here, from its values as read, and kept in its
-    bucket."""
+    bucket. ``home_given``: the run has its home prefecture, so none is inferred from the registry's addresses."""
     tmp = work.root / "partition.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -252,7 +252,8 @@ def partition(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registry: 
     registry_files = tmp / "registry" / "**" / "*.parquet"
     counts = {
         # the body's home prefecture, should no one say it: the one most registry addresses give (a global fact)
-        "home_prefecture": home_of.inferred(pl.scan_parquet(registry_files, hive_partitioning=False))
+        "home_prefecture": None if home_given else home_of.inferred(
+            pl.scan_parquet(registry_files, hive_partitioning=False))
         if (tmp / "registry").exists() else home_of.of_counts({}),
         "business_rows": pl.scan_parquet(tmp / "business" / "**" / "*.parquet", hive_partitioning=False)
         .select(pl.len()).collect().item() if (tmp / "business").exists() else 0,
@@ -517,7 +518,8 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     if not work.partition.exists():
         if tick:
             tick("partition", 0, 1)
-        collected = partition(business, business_rejects, registry, work, plan, alongside, digests)
+        collected = partition(business, business_rejects, registry, work, plan, alongside, digests,
+                              home_given=home_prefecture is not None)
         if sha256 is not None:
             work.write_manifest({**written, "inputs_sha256": sha256()})
         if tick:
