@@ -248,16 +248,19 @@ def test_a_file_said_plain_holds_no_value_a_writer_must_quote(tmp_path_factory, 
     pytest.param(["1, 山田,ヤマダ,19750102,1,東京都"], {"漢字氏名"}, id="先頭の空白"),
 ])
 def test_unpadded_columns_with_and_without_the_file_scan(tmp_path, lines, padded):
-    """A file with no ASCII space after its header has no padded value (memchr shortcut); otherwise each column
-    is tested. Both give the same answer."""
+    """A file with no ASCII space after its header has no padded value (its layout's search says so); otherwise
+    the whole read tests each column, and the streamed read, which holds no column to test, knows none unpadded —
+    never a padded column taken for an unpadded one."""
     from himozuke.formats.tabular import unpadded_columns
 
     header = tuple(HEADER.split(","))
     p = write(tmp_path, "\n".join([HEADER, *lines]) + "\n", "utf-8")
-    frame = read_plain_csv(p, header)
     expected = frozenset(header) - padded
-    assert unpadded_columns(frame, p) == expected
-    assert unpadded_columns(frame) == expected
+    assert unpadded_columns(read_plain_csv(p, header)) == expected
+    with open_table(p, whole=True) as table:
+        assert table.unpadded == expected
+    with open_table(p, streamed=True) as table:
+        assert table.unpadded == (frozenset(header) if not any(" " in line for line in lines) else frozenset())
 
 
 _PEAK = """

@@ -279,14 +279,6 @@ def _scan_plain(path: Path, header: tuple[str, ...], layout: _Layout | None) -> 
     return rows.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _no_space_after_header(path: Path) -> bool:
-    """No ASCII space after the header line of ``path`` (one memchr): then no value read from it is padded."""
-    if not path.stat().st_size:
-        return True
-    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        return find_byte(m, b" ", max(m.find(b"\n"), 0)) < 0
-
-
 def _scan_csv(path: Path, name: str, encoding: str, whole: bool = False, streamed: bool = False) -> Iterator[Table]:
     with _utf8_copy(path, encoding) as utf8_path:
         lines = pl.scan_lines(utf8_path, name="_line", row_index_name=ROW, row_index_offset=1).with_columns(
@@ -362,16 +354,13 @@ def find_bytes(m: mmap.mmap, starts: dict[bytes, int]) -> dict[bytes, int]:
     return found
 
 
-def unpadded_columns(frame: pl.DataFrame, path: Path | None = None) -> frozenset[str]:
+def unpadded_columns(frame: pl.DataFrame) -> frozenset[str]:
     """The String columns of ``frame`` where no value starts or ends with an ASCII space: one cheap pass (prefix
-    and suffix tests, nothing copied) spares the profile layer a strip of every value. Cheap path: when
-    ``path`` (the file ``frame`` was read from) holds no space after its header line at all, no value can (one
-    memchr over the file instead of the tests)."""
+    and suffix tests, nothing copied) spares the profile layer a strip of every value. (A plain file with no space
+    after its header line at all skips even this: its layout says so, :class:`_Layout`.)"""
     names = [n for n, t in frame.schema.items() if t == pl.String]
     if not names:
         return frozenset()
-    if path is not None and _no_space_after_header(path):
-        return frozenset(names)
     padded = frame.select(
         (pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")).any().alias(n) for n in names).row(0)
     return frozenset(n for n, p in zip(names, padded, strict=True) if not p)
