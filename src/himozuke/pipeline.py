@@ -28,7 +28,7 @@ from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import RESULT_SCHEMA
-from himozuke.match.scale import Alongside, Tick, Work, person_keys, run_bucketed
+from himozuke.match.scale import Alongside, Tick, Work, person_keys, registry_number_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
     default_memory_limit,
@@ -295,7 +295,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
                 checked.digests, checked.registry = pl.collect_all([run.digests, run.registry_digests])
             checked = recheck.paired_with(checked, base)
             if None not in lines:
-                checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), r.rows, key)
+                checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), registry_number_keys(work),
+                                                      key)
         else:
             if not bucketed:
                 # one collect_all: each file is scanned once for its rows and its rejections

@@ -250,18 +250,23 @@ def keep_lines(checked: Checked, b: Lines, r: Lines, b_rows: pl.DataFrame,
 
 
 def keep_digested(checked: Checked, b: Lines, r: Lines, person_keys: pl.LazyFrame,
-                  r_rows: pl.LazyFrame, key: Key) -> Checked:
-    """:func:`keep_lines` for a bucketed run: the person keys its partition computed (``person_keys``: 行番号, the
-    portable person key), the registry rows streamed."""
+                  number_keys: pl.LazyFrame, key: Key) -> Checked:
+    """:func:`keep_lines` for a bucketed run: the person keys and the registry's number keys its partition computed
+    (``person_keys``: 行番号, the portable person key; ``number_keys``: 行番号, ``_number_key`` of each registry row)
+    — neither file parsed again."""
     persons = person_keys.select(C.ROW, key.digest(pl.col(PERSON)).alias(D_PERSON)).collect(engine="streaming")
-    return _kept(checked, b.digests, r.digests, persons, _registry_numbers(r_rows, key))
+    return _kept(checked, b.digests, r.digests, persons, _number_digests(number_keys, pl.col(NUMBER_KEY), key))
 
 
 def _registry_numbers(r_rows: pl.DataFrame | pl.LazyFrame, key: Key) -> pl.DataFrame:
     """行番号 and the number's digest of each registry row (null where the number is malformed)."""
-    number = typed_number_key_expr(pl.col(C.MY_NUMBER))
-    return r_rows.lazy().select(C.ROW, pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER)
-                                ).collect(engine="streaming")
+    return _number_digests(r_rows, typed_number_key_expr(pl.col(C.MY_NUMBER)), key)
+
+
+def _number_digests(rows: pl.DataFrame | pl.LazyFrame, number: pl.Expr, key: Key) -> pl.DataFrame:
+    """行番号 and the digest of ``number`` (a 個人番号 as an integer) of each of ``rows`` (null where it is null)."""
+    return rows.lazy().select(C.ROW, pl.when(number.is_not_null()).then(key.digest(number)).alias(D_NUMBER)
+                              ).collect(engine="streaming")
 
 
 def _kept(checked: Checked, b_lines: pl.Series, r_lines: pl.Series, persons: pl.DataFrame,

@@ -276,6 +276,15 @@ def person_keys(work: Work) -> pl.LazyFrame:
     return pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=False).select(C.ROW, PERSON)
 
 
+def registry_number_keys(work: Work) -> pl.LazyFrame:
+    """行番号 and ``_number_key`` of every readable registry row, as phase 1 bucketed them (the number normalised and
+    parsed there once) — the re-check's line digests read them instead of parsing the file again."""
+    folder = work.partition / "registry"
+    if not folder.exists():
+        return pl.LazyFrame(schema={C.ROW: pl.Int64, NUMBER_KEY: pl.Int64})
+    return pl.scan_parquet(folder / "**" / "*.parquet", hive_partitioning=False).select(C.ROW, NUMBER_KEY)
+
+
 def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tick | None = None,
                   digests: BucketDigests | None = None) -> None:
     """Phase 2: check every bucket not yet done; each bucket's sorted run appears atomically (a bucket without
