@@ -241,6 +241,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     say("読み込み / reading")
     whole = not bucketed
     verdicts: dict | None = None
+    unordered: pl.LazyFrame | None = None  # a bucketed result's rows in no order (scale.unordered)
     with open_records(business, role="business", encoding=business_encoding, profile=business_profile,
                       whole=whole, streamed=bucketed) as b, \
             open_records(registry, role="registry", encoding=registry_encoding, profile=registry_profile,
@@ -283,9 +284,10 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if home is None:
                 home, home_source = run.home_prefecture, run.home_prefecture_source
             result: pl.DataFrame | pl.LazyFrame = run.result
-            verdicts = run.verdicts
+            verdicts, unordered = run.verdicts, run.rows
             if b.carried:  # collected while the business file is open (a cp932 copy is gone after)
-                result = _carry(result, b.rows.select(C.ROW, *b.carried).collect(engine="streaming"))
+                carried = b.rows.select(C.ROW, *b.carried).collect(engine="streaming")
+                result, unordered = _carry(result, carried), _carry(unordered, carried)
             rows_in, registry_rows = run.rows_in, run.registry_rows + r_rejects.height
             plain = plain and not run.rejected
             timings["check"] = time.perf_counter() - t0
@@ -354,14 +356,16 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         step("write", len(formats), len(formats))
         resolved = None
         if rechecked is not None:
-            changes = recheck.delta(checked, result.lazy().select(recheck.DELTA_SOURCE).collect())
+            # without a baseline's pairs only B/C rows can be in the delta (every one 新規)
+            changes = recheck.delta(checked, _rows(result, unordered, recheck.DELTA_SOURCE, None if checked.pairs
+                                                   is not None else pl.col(C.VERDICT).is_in(recheck.FOLLOWED)))
             recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
             summary.outputs.append(recheck.DELTA)
             rechecked.delta = recheck.delta_counts(changes)
             summary.recheck = asdict(rechecked)
             resolved = changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED)
         if hand_over is not None:
-            cases = result.lazy().filter(pl.col(C.VERDICT).is_in(CASE_VERDICTS)).collect()
+            cases = _rows(result, unordered, None, pl.col(C.VERDICT).is_in(CASE_VERDICTS))
             if rechecked is None:
                 hand_over(cases, summary)
             else:  # the rows that were not already cases: 新規 B/C and rows newly E
@@ -548,6 +552,16 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
         summary.outputs.append(OUTPUT_FILES[fmt])
         timings[f"write_{fmt}"] = time.perf_counter() - t0
     return timings
+
+
+def _rows(result: pl.DataFrame | pl.LazyFrame, unordered: pl.LazyFrame | None, columns: Sequence[str] | None,
+          where: pl.Expr | None) -> pl.DataFrame:
+    """The result's ``columns`` (None: all) of the rows ``where`` holds (None: every row), in 行番号 order. A
+    bucketed run's come from its runs as they lie (``unordered``), sorted here: a filter needs no merge."""
+    rows = (result.lazy() if unordered is None else unordered)
+    rows = rows.filter(where) if where is not None else rows
+    rows = rows.select(columns).collect() if columns is not None else rows.collect()
+    return rows if unordered is None else rows.sort(C.ROW)
 
 
 def _carry(result: pl.DataFrame | pl.LazyFrame, carried: pl.DataFrame) -> pl.DataFrame | pl.LazyFrame:

@@ -101,7 +101,8 @@ NEW, RESOLVED, CHANGED, GONE = "新規", "解消", "変化", "削除"
 PREVIOUS_VERDICT = "前回判定"
 #: delta.csv's columns, in order (docs/recheck.md).
 DELTA_COLUMNS = (KIND, C.ROW, _PREV, C.MY_NUMBER, PREVIOUS_VERDICT, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
-_FOLLOWED = (str(Verdict.B), str(Verdict.C))
+#: The 判定 a delta follows (新規 / 解消): the ones an officer follows up.
+FOLLOWED = (str(Verdict.B), str(Verdict.C))
 
 
 
@@ -569,12 +570,12 @@ def delta(checked: Checked, result: pl.DataFrame) -> pl.DataFrame:
         now = now.join(checked.pairs.select(C.ROW, _PREV, PREVIOUS_VERDICT), on=C.ROW, how="left",
                        maintain_order="left")
     was, is_ = pl.col(PREVIOUS_VERDICT), pl.col(C.VERDICT)
-    kind = (pl.when(is_.is_in(_FOLLOWED) & ~was.is_in(_FOLLOWED).fill_null(False)).then(pl.lit(NEW))
-            .when(was.is_in(_FOLLOWED) & (is_ == str(Verdict.A))).then(pl.lit(RESOLVED))
+    kind = (pl.when(is_.is_in(FOLLOWED) & ~was.is_in(FOLLOWED).fill_null(False)).then(pl.lit(NEW))
+            .when(was.is_in(FOLLOWED) & (is_ == str(Verdict.A))).then(pl.lit(RESOLVED))
             .when(was.is_not_null() & (was != is_)).then(pl.lit(CHANGED)))
     rows = now.with_columns(kind.alias(KIND)).filter(pl.col(KIND).is_not_null())
     if checked.gone is not None and checked.gone.height:
-        gone = checked.gone.filter(pl.col(PREVIOUS_VERDICT).is_in(_FOLLOWED)).select(
+        gone = checked.gone.filter(pl.col(PREVIOUS_VERDICT).is_in(FOLLOWED)).select(
             pl.lit(GONE).alias(KIND), _PREV, PREVIOUS_VERDICT)
         rows = pl.concat([rows, gone], how="diagonal_relaxed")
     return rows.select(DELTA_COLUMNS)

@@ -272,3 +272,21 @@ def test_a_rejected_line_is_quoted_alike_in_every_engine(inputs, tmp_path):
     assert runs["buckets"] == runs["mem"]
     assert counts["buckets"] == counts["mem"] and counts["mem"]["E"] >= 1  # the rejected line is an E row
     assert b'"' in runs["mem"].rsplit(b"\n", 2)[-2], "the rejected row's reason needs its quotes"
+
+
+def test_a_bucketed_run_lists_the_delta_and_the_cases_an_in_memory_run_lists(inputs, tmp_path):
+    """delta.csv (every B/C 新規: no baseline yet) and the cases handed to the store come from a bucketed run's
+    runs as they lie, not through its merge, sorted after: the same bytes and rows as an in-memory run's."""
+    got = {}
+    for name, options in (("mem", {}), ("buckets", {"buckets": BUCKETS})):
+        handed, out = [], tmp_path / name
+        summary, _ = run_check(*inputs, out, formats=("csv",), baseline=out, hand_over=_collector(handed), **options)
+        got[name] = ((out / "delta.csv").read_bytes(), handed[0])
+    assert summary.engine == "bucketed"
+    assert got["buckets"][0] == got["mem"][0] and got["mem"][0].count(b"\n") > 1
+    assert got["buckets"][1].equals(got["mem"][1]) and got["mem"][1].height
+
+
+def _collector(into: list):
+    """A hand-over that keeps the cases it is given."""
+    return lambda cases, _summary, **_kw: into.append(cases)

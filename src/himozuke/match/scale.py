@@ -449,6 +449,15 @@ def in_order(work: Work, plan: Plan, runs: str = "bucket", empty: pl.DataFrame |
     return register_io_source(rows, schema=schema, explain_name="himozuke sorted runs")
 
 
+def unordered(work: Work) -> pl.LazyFrame:
+    """The result's rows as the sorted runs hold them, in no order: for a reader that filters or projects and can
+    sort what it keeps (:func:`in_order`'s merge would sort every window of every column)."""
+    paths = sorted(work.results.glob("bucket-*.parquet"))
+    if not paths:
+        return pl.DataFrame(schema=RESULT_SCHEMA).lazy()
+    return pl.concat([_run_scan(work, path) for path in paths])
+
+
 def verdict_counts(work: Work) -> dict[str, int]:
     """Rows per 判定 of the result, counted from the sorted runs as they lie: a count needs no order, so not
     through :func:`in_order`'s merge (which a count would run whole)."""
@@ -463,6 +472,7 @@ class BucketRun:
     """What the bucketed run produced: the ordered result (lazy, :func:`in_order`) and its sizes."""
 
     result: pl.LazyFrame
+    rows: pl.LazyFrame  #: the same rows in no order (:func:`unordered`)
     rows_in: int
     rejected: int  #: business lines that could not be read (each a result row)
     registry_rows: int
@@ -538,7 +548,7 @@ def run_bucketed(business: pl.LazyFrame, business_rejects: pl.LazyFrame, registr
     counts = json.loads((work.partition / "counts.json").read_text())
     home, source = (home_prefecture, "") if home_prefecture is not None else counts["home_prefecture"]
     check_buckets(work, plan, home, tick, digests)
-    run = BucketRun(in_order(work, plan), counts["business_rows"] + counts["business_rejects"],
+    run = BucketRun(in_order(work, plan), unordered(work), counts["business_rows"] + counts["business_rejects"],
                     counts["business_rejects"], counts["registry_rows"], resumed, home, source, collected,
                     verdict_counts(work))
     if digests is not None:
