@@ -295,7 +295,7 @@ def test_a_search_through_a_mapped_input_lets_its_pages_go(tmp_path):
 @given(st.lists(st.integers(0, (3 << 20) - 1), max_size=3), st.integers(0, 3 << 20))
 @settings(max_examples=30, deadline=None)
 def test_the_windowed_search_finds_what_a_whole_search_finds(tmp_path_factory, quotes, start):
-    """tabular.find_byte, a window at a time, finds the byte a search of the whole map finds, across windows."""
+    """tabular.find_bytes, a window at a time, finds the byte a search of the whole map finds, across windows."""
     import mmap
 
     from himozuke.formats import tabular
@@ -308,7 +308,7 @@ def test_the_windowed_search_finds_what_a_whole_search_finds(tmp_path_factory, q
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         old, tabular._WINDOW = tabular._WINDOW, 1 << 20
         try:
-            assert tabular.find_byte(m, b'"', start) == m.find(b'"', start)
+            assert tabular.find_bytes(m, {b'"': start})[b'"'] == m.find(b'"', start)
         finally:
             tabular._WINDOW = old
 

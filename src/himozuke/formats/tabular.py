@@ -336,11 +336,6 @@ def released(m: mmap.mmap, start: int = 0) -> Iterator[tuple[int, int]]:
         at += n
 
 
-def find_byte(m: mmap.mmap, byte: bytes, start: int = 0) -> int:
-    """``m.find(byte, start)``, a window at a time (:func:`released`)."""
-    return find_bytes(m, {byte: start})[byte]
-
-
 def find_bytes(m: mmap.mmap, starts: dict[bytes, int]) -> dict[bytes, int]:
     """``m.find(byte, start)`` for each ``byte: start`` of ``starts``, in one pass a window at a time
     (:func:`released`): a window is mapped once for all the bytes, not once for each (docs/benchmarks.md)."""
