@@ -356,9 +356,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         step("write", len(formats), len(formats))
         resolved = None
         if rechecked is not None:
-            # without a baseline's pairs only B/C rows can be in the delta (every one 新規)
-            changes = recheck.delta(checked, _rows(result, unordered, recheck.DELTA_SOURCE, None if checked.pairs
-                                                   is not None else pl.col(C.VERDICT).is_in(recheck.FOLLOWED)))
+            changes = recheck.delta(checked, _rows(result, unordered, recheck.DELTA_SOURCE, recheck.delta_rows(checked)))
             recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
             summary.outputs.append(recheck.DELTA)
             rechecked.delta = recheck.delta_counts(changes)
@@ -558,7 +556,7 @@ def _rows(result: pl.DataFrame | pl.LazyFrame, unordered: pl.LazyFrame | None, c
           where: pl.Expr | None) -> pl.DataFrame:
     """The result's ``columns`` (None: all) of the rows ``where`` holds (None: every row), in 行番号 order. A
     bucketed run's come from its runs as they lie (``unordered``), sorted here: a filter needs no merge."""
-    rows = (result.lazy() if unordered is None else unordered)
+    rows = result.lazy() if unordered is None else unordered
     rows = rows.filter(where) if where is not None else rows
     rows = rows.select(columns).collect() if columns is not None else rows.collect()
     return rows if unordered is None else rows.sort(C.ROW)

@@ -101,8 +101,7 @@ NEW, RESOLVED, CHANGED, GONE = "新規", "解消", "変化", "削除"
 PREVIOUS_VERDICT = "前回判定"
 #: delta.csv's columns, in order (docs/recheck.md).
 DELTA_COLUMNS = (KIND, C.ROW, _PREV, C.MY_NUMBER, PREVIOUS_VERDICT, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
-#: The 判定 a delta follows (新規 / 解消): the ones an officer follows up.
-FOLLOWED = (str(Verdict.B), str(Verdict.C))
+_FOLLOWED = (str(Verdict.B), str(Verdict.C))
 
 
 
@@ -570,12 +569,12 @@ def delta(checked: Checked, result: pl.DataFrame) -> pl.DataFrame:
         now = now.join(checked.pairs.select(C.ROW, _PREV, PREVIOUS_VERDICT), on=C.ROW, how="left",
                        maintain_order="left")
     was, is_ = pl.col(PREVIOUS_VERDICT), pl.col(C.VERDICT)
-    kind = (pl.when(is_.is_in(FOLLOWED) & ~was.is_in(FOLLOWED).fill_null(False)).then(pl.lit(NEW))
-            .when(was.is_in(FOLLOWED) & (is_ == str(Verdict.A))).then(pl.lit(RESOLVED))
+    kind = (pl.when(is_.is_in(_FOLLOWED) & ~was.is_in(_FOLLOWED).fill_null(False)).then(pl.lit(NEW))
+            .when(was.is_in(_FOLLOWED) & (is_ == str(Verdict.A))).then(pl.lit(RESOLVED))
             .when(was.is_not_null() & (was != is_)).then(pl.lit(CHANGED)))
     rows = now.with_columns(kind.alias(KIND)).filter(pl.col(KIND).is_not_null())
     if checked.gone is not None and checked.gone.height:
-        gone = checked.gone.filter(pl.col(PREVIOUS_VERDICT).is_in(FOLLOWED)).select(
+        gone = checked.gone.filter(pl.col(PREVIOUS_VERDICT).is_in(_FOLLOWED)).select(
             pl.lit(GONE).alias(KIND), _PREV, PREVIOUS_VERDICT)
         rows = pl.concat([rows, gone], how="diagonal_relaxed")
     return rows.select(DELTA_COLUMNS)
@@ -583,6 +582,11 @@ def delta(checked: Checked, result: pl.DataFrame) -> pl.DataFrame:
 
 #: The result columns :func:`delta` reads.
 DELTA_SOURCE = (C.ROW, C.MY_NUMBER, C.VERDICT, C.REASONS, REASON_DETAIL, C.PRIORITY)
+
+
+def delta_rows(checked: Checked) -> pl.Expr | None:
+    """The result rows :func:`delta` can list (None: any): without a baseline's pairs only the B/C rows, each 新規."""
+    return None if checked.pairs is not None else pl.col(C.VERDICT).is_in(_FOLLOWED)
 
 
 def new_cases(cases: pl.DataFrame, checked: Checked, case_verdicts: tuple[str, ...]) -> pl.DataFrame:
