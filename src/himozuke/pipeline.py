@@ -256,6 +256,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         plain = b.plain and r.plain
         home, home_source = home_of.given(home_prefecture, (b_prof, b.home_prefecture), (r_prof, r.home_prefecture))
         b_columns = b.rows.collect_schema().names()
+        # a result row holds both sides' values and more: the inputs' bytes are a floor for result.csv's
+        input_bytes = b_path.stat().st_size + r_path.stat().st_size
 
         def expected(home_: str | None, columns: list[str]) -> dict:
             return recheck.manifest(key, business_profile=b_prof, registry_profile=r_prof, business_columns=columns,
@@ -352,7 +354,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     kept = lines if "csv" in formats else (None, None)
     with _DigestFile(out, checked, expected(home, b_columns), kept, key, show_number=show_number) as digest_file:
         timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
-                                 plain=plain, say=say, step=step)
+                                 plain=plain, say=say, step=step, size=input_bytes)
         step("write", len(formats), len(formats))
         resolved = None
         if rechecked is not None:
@@ -519,10 +521,12 @@ def finished_run(out: Path, business: Path, registry: Path, *, formats: Sequence
 
 def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame | None, out: Path,
                   formats: Sequence[str], summary: RunSummary, *, started: dt.datetime, show_number: bool,
-                  plain: bool = False, say: Progress | None = None, step: Tick | None = None) -> dict[str, float]:
+                  plain: bool = False, say: Progress | None = None, step: Tick | None = None,
+                  size: int = 0) -> dict[str, float]:
     """The outputs of a run in a local folder, for every engine (in memory, bucketed, Spark collected on the
     driver): ``registry_rejects.csv`` when the registry file had unreadable lines, then each of ``formats``,
-    atomically; each written file is named in ``summary.outputs``. Returns the seconds per format."""
+    atomically; each written file is named in ``summary.outputs``. Returns the seconds per format. ``size``: the
+    bytes the result files are expected to reach (:func:`himozuke.report.tables.write_csv`)."""
     say, step = say or (lambda _msg: None), step or (lambda *_a: None)
     notes, timings = [], {}
     if r_rejects is not None and r_rejects.height:
@@ -535,9 +539,9 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
         say(f"出力 / writing {fmt}")
         step("write", k, len(formats))
         if fmt == "csv":
-            write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain)
+            write_csv(result, out / OUTPUT_FILES[fmt], show_number=show_number, plain=plain, size=size)
         elif fmt == "parquet":
-            write_parquet(result, out / OUTPUT_FILES[fmt], show_number=show_number)
+            write_parquet(result, out / OUTPUT_FILES[fmt], show_number=show_number, size=size)
         elif fmt == "xlsx":
             # xlsxwriter is imported only when a workbook is wanted
             from himozuke.report.xlsx import RunInfo, write_report

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from himozuke import atomic
 from himozuke.formats import columns as C
 from himozuke.formats.tabular import read_plain_csv
 from himozuke.match.engine import NUMBER_KEY, number_key_expr
@@ -66,8 +67,20 @@ def test_inputs_are_plain_so_in_memory_takes_the_fast_reader_and_writer(inputs):
         assert read_plain_csv(path, header) is not None
 
 
-def test_bucketed_output_is_byte_identical_to_in_memory(inputs, in_memory, tmp_path):
+@pytest.mark.parametrize("large", [False, True], ids=["through the page cache", "written past the page cache"])
+def test_bucketed_output_is_byte_identical_to_in_memory(inputs, in_memory, tmp_path, large, monkeypatch):
+    direct = []
+
+    class Seen(atomic.DirectFile):
+        def __init__(self, path, size=0, **kw):
+            super().__init__(path, size, **kw)
+            direct.append(size)
+
+    if large:  # as a national run's result files are (atomic.sink_target: a gigabyte and more)
+        monkeypatch.setattr(atomic, "_DIRECT_FROM", 1)
+        monkeypatch.setattr(atomic, "DirectFile", Seen)
     summary, _ = run_check(*inputs, tmp_path, formats=("csv", "parquet"), buckets=BUCKETS)
+    assert len(direct) == (2 if large else 0), "result.csv and result.parquet past the page cache when large"
     assert summary.engine == "bucketed"
     assert (tmp_path / "result.csv").read_bytes() == (in_memory / "result.csv").read_bytes()
     assert pl.read_parquet(tmp_path / "result.parquet").equals(pl.read_parquet(in_memory / "result.parquet"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from himozuke import mynumber
-from himozuke.atomic import atomic_path
+from himozuke.atomic import atomic_path, sink_target
 from himozuke.formats import columns as C
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -35,25 +35,28 @@ def displayed(result: Frame, *, show_number: bool) -> Frame:
     return result.with_columns(mynumber.mask_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER))
 
 
-def write_csv(result: Frame, path: str | os.PathLike, *, show_number: bool = False, plain: bool = False) -> Path:
+def write_csv(result: Frame, path: str | os.PathLike, *, show_number: bool = False, plain: bool = False,
+              size: int = 0) -> Path:
     """``result.csv``: UTF-8 with BOM (Excel opens it as UTF-8), one row per business row; streams a lazy result.
 
     ``plain``: the caller knows no value holds a comma, quote or line break (both inputs were plain CSVs, and
     himozuke's own labels and texts never do), so no field is searched for characters to quote — the same
     bytes in less time. The result holds no empty strings (only nulls), which is what makes the bytes equal.
+    ``size``: the bytes the caller expects; a file of a gigabyte or more is written past the page cache
+    (:func:`himozuke.atomic.sink_target`).
     """
     quote = "never" if plain else "necessary"
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, sink_target(tmp, size) as target:
         if isinstance(result, pl.DataFrame):  # a frame in memory: the eager writer is faster than the streaming sink
-            displayed(result.lazy(), show_number=show_number).collect().write_csv(tmp, include_bom=True,
+            displayed(result.lazy(), show_number=show_number).collect().write_csv(target, include_bom=True,
                                                                                    quote_style=quote)
         else:
-            displayed(result, show_number=show_number).sink_csv(tmp, include_bom=True, quote_style=quote)
+            displayed(result, show_number=show_number).sink_csv(target, include_bom=True, quote_style=quote)
     return Path(path)
 
 
-def write_parquet(result: Frame, path: str | os.PathLike, *, show_number: bool = False) -> Path:
-    """``result.parquet`` for result sets too large for a CSV reader; streams."""
-    with atomic_path(path) as tmp:
-        displayed(result.lazy(), show_number=show_number).sink_parquet(tmp)
+def write_parquet(result: Frame, path: str | os.PathLike, *, show_number: bool = False, size: int = 0) -> Path:
+    """``result.parquet`` for result sets too large for a CSV reader; streams. ``size`` as for :func:`write_csv`."""
+    with atomic_path(path) as tmp, sink_target(tmp, size) as target:
+        displayed(result.lazy(), show_number=show_number).sink_parquet(target)
     return Path(path)
