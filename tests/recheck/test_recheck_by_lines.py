@@ -5,6 +5,7 @@ lines (other masking, a quoted field, an inferred home prefecture, other options
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -66,10 +67,19 @@ def _runs(tmp: Path, b0: str, r0: str, b1: str, r1: str, *, encoding: str = "utf
     run_check(files[0], files[1], tmp / "run", baseline=tmp / "run", **{**opts, **(first or {})})
     summary, _ = run_check(files[2], files[3], tmp / "run", baseline=tmp / "run", **opts)
     assert summary.recheck["used"], summary.recheck["reason"]
-    full, _ = run_check(files[2], files[3], tmp / "full", **opts)
+    # the scheduled command's first run (no baseline there yet): a full check that keeps what a re-check keeps
+    full, _ = run_check(files[2], files[3], tmp / "full", baseline=tmp / "full", **opts)
+    assert not full.recheck["used"]
     assert (tmp / "run" / "result.csv").read_bytes() == (tmp / "full" / "result.csv").read_bytes()
     assert summary.counts == full.counts and summary.rows_in == full.rows_in
+    # and the digests the next re-check reads: a recomputed row's verdict columns, a carried row's kept
+    assert _digest_rows(tmp / "run").equals(_digest_rows(tmp / "full"))
+    assert _parts(tmp / "run") == _parts(tmp / "full"), "where each side is, for the next re-check's reads"
     return summary, files
+
+
+def _parts(folder: Path) -> dict:
+    return json.loads(pl.read_parquet_metadata(folder / "digests.parquet")["himozuke"])["parts"]
 
 
 edits = st.tuples(st.lists(_business_edit, max_size=6), st.lists(_registry_edit, max_size=4),
