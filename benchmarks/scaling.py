@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scaling.py [--sizes 1000000,2000000,5000000,10000000] [--memory-limit 3G]
     .venv/bin/python benchmarks/scaling.py --sizes 60000000 --formats parquet      # the national-scale run
+    .venv/bin/python benchmarks/scaling.py --sizes 60000000 --formats parquet --memory-limit default --no-duckdb
 
 Each size is a real ``himozuke check`` subprocess on generated pairs (``_bench.make_pairs``); peak RSS is that
 child's own (``os.wait4``). Rows per second should stay flat (linear time) and peak RSS should stop growing once
@@ -24,7 +25,8 @@ from _bench import byte_compiled, make_pairs, run_child, run_duckdb
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,2000000,5000000,10000000")
-    ap.add_argument("--memory-limit", default="3G")
+    ap.add_argument("--memory-limit", default="3G",
+                    help="passed to himozuke check; 'default': not passed (half the memory available, as a user runs it)")
     ap.add_argument("--formats", default="csv")
     ap.add_argument("--out", type=Path, default=Path("bench-output"))
     ap.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB peer (it holds the join in memory)")
@@ -37,8 +39,9 @@ def main() -> None:
         b, r = make_pairs(n, args.out)
         gen = time.perf_counter() - t0
         out = args.out / f"scaling-{n}"
+        limit = [] if args.memory_limit == "default" else ["--memory-limit", args.memory_limit]
         seconds, rss = run_child([himozuke, "check", str(b), str(r), "--out", str(out), "--formats", args.formats,
-                                  "--memory-limit", args.memory_limit])
+                                  *limit])
         run = json.loads((out / "run.json").read_text(encoding="utf-8"))
         row = {"pairs": n, "seconds": round(seconds, 1), "rows_per_second": round(n / seconds),
                "peak_rss_mib": round(rss), "engine": run["engine"], "memory_limit": args.memory_limit,
