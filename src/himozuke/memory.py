@@ -89,9 +89,10 @@ def _size(inputs: Iterable[str | os.PathLike]) -> int:
 #: Polars' allocator (jemalloc) setting for an in-memory check: never hand freed pages back to the kernel.
 KEEP_FREED = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
 #: The same for a bucketed check: freed pages handed back after seconds, not half a second — the next bucket
-#: reuses them within milliseconds, and memory an idle thread's arena freed still goes back (10 M pairs: kernel
-#: CPU 35-40 → 20 s, peak RSS 2.0 → 2.3 GB with the default limit, 1.13 → 1.24 GB under 3 GB; docs/benchmarks.md).
-KEEP_FREED_A_WHILE = "dirty_decay_ms:5000,muzzy_decay_ms:5000"
+#: reuses them within milliseconds, and memory an idle thread's arena freed still goes back. ``oversize_threshold:0``:
+#: no arena of its own for blocks of 8 MiB and more, which jemalloc empties at once whenever the decay is not -1 —
+#: a bucket's columns are such blocks, each faulted in again (docs/benchmarks.md, "memory handed back").
+KEEP_FREED_A_WHILE = "dirty_decay_ms:5000,muzzy_decay_ms:5000,oversize_threshold:0"
 
 
 def keep_freed_memory(bucketed: bool = False) -> bool:
