@@ -89,10 +89,9 @@ def _size(inputs: Iterable[str | os.PathLike]) -> int:
 #: Polars' allocator (jemalloc) setting for an in-memory check: never hand freed pages back to the kernel.
 KEEP_FREED = "dirty_decay_ms:-1,muzzy_decay_ms:-1"
 #: The same for a bucketed check: freed pages handed back after seconds, not half a second — the next bucket
-#: reuses them within milliseconds, and memory an idle thread's arena freed still goes back. ``oversize_threshold:0``:
-#: no arena of its own for blocks of 8 MiB and more, which jemalloc empties at once whenever the decay is not -1 —
-#: a bucket's columns are such blocks, each faulted in again (docs/benchmarks.md, "memory handed back").
-KEEP_FREED_A_WHILE = "dirty_decay_ms:5000,muzzy_decay_ms:5000,oversize_threshold:0"
+#: reuses them within milliseconds, and memory an idle thread's arena freed still goes back (docs/benchmarks.md,
+#: "memory handed back and faulted in again").
+KEEP_FREED_A_WHILE = "dirty_decay_ms:5000,muzzy_decay_ms:5000"
 
 
 def keep_freed_memory(bucketed: bool = False) -> bool:
