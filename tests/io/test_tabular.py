@@ -158,6 +158,16 @@ def test_a_plain_file_takes_the_fast_path_and_reads_the_same(tmp_path, text):
     assert fast_rejects.height == streamed_rejects.height == rejects.height == 0
 
 
+def test_the_plain_path_counts_the_bytes_of_a_file_over_4_gib():
+    """60 M pairs are a 7.2 GB file: its fields' bytes, summed as 32-bit numbers, wrapped, the file never added up,
+    and Polars' reader was refused for the line-by-line path — twice the time (docs/benchmarks.md, 2026-12-06). 5 GB
+    of fields here are views of one 1 MiB text, so the test holds a megabyte."""
+    from himozuke.formats import tabular
+
+    values = pl.select(pl.repeat(pl.lit("x" * 2**20), 5000).alias("a"), pl.repeat(pl.lit("y"), 5000).alias("b"))
+    assert values.select(tabular._field_bytes()).item() == 5000 * (2**20 + 1)
+    assert values.lazy().select(tabular._field_bytes()).collect(engine="streaming").item() == 5000 * (2**20 + 1)
+
 @pytest.mark.parametrize("text", [
     pytest.param(f"{HEADER}\n1,2,3,4,5\n", id="a line one field short"),
     pytest.param(f"{HEADER}\n1,2,3,4,5,6,7\n", id="a line one field long"),

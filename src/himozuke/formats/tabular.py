@@ -224,7 +224,9 @@ def _plain_scan(path: Path, header: tuple[str, ...]) -> pl.LazyFrame:
 
 
 def _field_bytes() -> pl.Expr:
-    return pl.sum_horizontal(pl.all().str.len_bytes().sum())
+    # 64-bit before summing: a length is 32-bit, and so is its sum, which wraps past 4 GiB (a 7.2 GB input then
+    # never added up and took the line-by-line path)
+    return pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.UInt64).sum())
 
 
 #: Whatever Polars raises on a file the plain path cannot read (too many fields on a line, bytes that are not
