@@ -168,6 +168,7 @@ def test_the_plain_path_counts_the_bytes_of_a_file_over_4_gib():
     assert values.select(tabular._field_bytes()).item() == 5000 * (2**20 + 1)
     assert values.lazy().select(tabular._field_bytes()).collect(engine="streaming").item() == 5000 * (2**20 + 1)
 
+
 @pytest.mark.parametrize("text", [
     pytest.param(f"{HEADER}\n1,2,3,4,5\n", id="a line one field short"),
     pytest.param(f"{HEADER}\n1,2,3,4,5,6,7\n", id="a line one field long"),
