@@ -121,6 +121,9 @@ ADDRESS_PAIRS = [  # (業務, 住基): alike after normalising, different, one s
     ("千代田区霞が関1-1-1", "東京都千代田区霞が関1-1-2"),
     ("横浜市中区山下町２７", "横浜市中区山下町27"),
     ("北海道虻田郡倶知安町北一条東二丁目3番地", "倶知安町北1条東2-3"),
+    ("川口市栄町3-29-2", "埼玉県川口市栄町三丁目２９番２号"),  # the same parts: one leaves its 都道府県 out
+    ("府中市宮町1-1", "広島県府中市宮町1-1"),  # not: 府中市 alone is 東京都's or 広島県's
+    ("東京都府中市宮町1-1", "広島県府中市宮町1-1"),
     (None, "東京都千代田区霞が関1-1-1"),
     ("東京都千代田区霞が関1-1-1", None),
     ("　", "東京都千代田区霞が関1-1-1"),
@@ -129,9 +132,10 @@ ADDRESS_PAIRS = [  # (業務, 住基): alike after normalising, different, one s
 
 
 def test_address_keys_of_alike_pairs_hold_what_parsing_each_side_would():
-    """A pair whose texts normalise alike gets only its 市区町村 (compare._split_keys): the premise is that both
-    sides then parse to the same parts, with that city; every other pair has the keys of parsing each side (the
-    parts a frame's keys hold: those the levels read)."""
+    """A pair whose texts have the same parts (they normalise alike, or one leaves its 都道府県 out) gets only its
+    市区町村 (compare._split_keys): the premise is that both sides then parse to the same parts the levels read,
+    with that city; every other pair has the keys of parsing each side (the parts a frame's keys hold: those the
+    levels read)."""
     from himozuke.match import compare
     from himozuke.text.address import address_parts_expr
 
@@ -146,8 +150,11 @@ def test_address_keys_of_alike_pairs_hold_what_parsing_each_side_would():
     for g, e in zip(got.to_dicts(), expected.to_dicts(), strict=True):
         kinds.add(g[S.alike(C.ADDRESS)])
         if g[S.alike(C.ADDRESS)]:
-            assert e[kb] == e[kr] and g[kb] == g[kr] and g[kb]["city"] == e[kb]["city"], (g, e)
+            read = [{f: e[k][f] for f in compare._ADDRESS_PARTS} for k in (kb, kr)]
+            assert read[0] == read[1] and g[kb] == g[kr] and g[kb]["city"] == e[kb]["city"], (g, e)
         else:
             assert (g[kb], g[kr]) == tuple(e[k] and {f: e[k][f] for f in compare._ADDRESS_PARTS} for k in (kb, kr))
     assert kinds == {True, False}
+    alike = dict(zip(got[S.PAIR], got[S.alike(C.ADDRESS)], strict=True))
+    assert [alike[i] for i in (4, 5, 6)] == [True, False, False]  # the three pairs above, by their place in the list
     assert compare._split_keys(pairs.head(0), compare.ADDRESS, None).height == 0

@@ -30,6 +30,7 @@ from himozuke.text.address import (
     normalize_address_expr,
     normalized,
     parts_of,
+    same_parts,
     split_head,
     split_head_expr,
     unify_dashes,
@@ -530,6 +531,40 @@ def test_parts_of_a_column_equal_the_parts_of_each_text(values: list[str], home:
     expected = [p._asdict() if (p := address_parts(v, home)) else None for v in values]
     assert parts_of(column, home).to_list() == expected
     assert city_of(column, home).to_list() == [p and p["city"] for p in expected]
+
+
+@st.composite
+def _pairs(draw: st.DrawFn) -> list[tuple[str, str]]:
+    """Pairs of addresses, many of one place written two ways (a 都道府県 written, left out or another's; 漢数字 or
+    digits), some of two places."""
+    def other(a: str) -> str:
+        b = draw(st.one_of(addresses(), st.just(a)))
+        m = next((m for m in _MUNICIPALITIES if m.municipality in b), None)
+        if m is not None and draw(st.booleans()):
+            b = b.replace(m.prefecture, draw(st.sampled_from(["", "広島県", m.prefecture])), 1)
+        return b
+    return [(a, other(a)) for a in draw(st.lists(addresses(), min_size=1, max_size=20))]
+
+
+@SETTINGS
+@given(_pairs(), st.sampled_from([None, "東京都", "広島県"]))
+def test_same_parts_holds_only_for_the_same_parts(pairs: list[tuple[str, str]], home: str | None) -> None:
+    """`same_parts` (the check's cheap path for an address pair): where it holds, both texts parse to the same
+    parts but for the 都道府県 one may leave out."""
+    b, r = (column_of(pl.Series(side, dtype=pl.String)) for side in zip(*pairs, strict=True))
+    for (x, y), same in zip(pairs, same_parts(b, r, home), strict=True):
+        if same:
+            px, py = address_parts(x, home), address_parts(y, home)
+            assert px._replace(prefecture=None) == py._replace(prefecture=None), (x, y)
+
+
+def test_same_parts_of_a_prefecture_left_out() -> None:
+    pairs = [("川口市栄町3-29-2", "埼玉県川口市栄町三丁目２９番２号"),  # the common business notation
+             ("千代田区霞が関1-1-1", "東京都千代田区霞が関一丁目1番2号"),  # another 地番
+             ("府中市宮町1-1", "広島県府中市宮町一丁目1")]  # 府中市 alone is 東京都's with home 東京都
+    b, r = (column_of(pl.Series(side, dtype=pl.String)) for side in zip(*pairs, strict=True))
+    assert same_parts(b, r, "東京都").to_list() == [True, False, False]
+    assert same_parts(b, r, "広島県").to_list() == [True, False, True]
 
 
 def test_a_head_is_cut_only_where_nothing_reads_across() -> None:

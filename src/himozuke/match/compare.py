@@ -54,6 +54,7 @@ from himozuke.text.address import (
     normalize_address,
     normalized,
     parts_of,
+    same_parts,
 )
 from himozuke.text.blank import is_blank, is_blank_expr, strip_blanks, strip_blanks_expr
 from himozuke.text.dates import identifies_expr as date_identifies
@@ -133,14 +134,15 @@ class Comparison:
     #: row (a regex is cheaper over every row than a distinct pass), and not at all where its key is at hand.
     identified_by_key: bool = False
     #: Instead of ``keys``, for the address: (cut a column of texts, normalise, parse, the 市区町村 alone of
-    #: such a column). Parsing costs enough to be avoided for a pair whose two texts
-    #: normalise alike (most address pairs that differ only in notation): such a pair has the same parts on both
-    #: sides, so only its 市区町村 is read, and ``_alike:<item>`` says so to the levels. The other items' keys are
+    #: such a column, do two columns' texts have the same parts). Parsing costs enough to be avoided for a pair
+    #: whose two texts have the same parts — they normalise alike, or only one leaves its 都道府県 out (most
+    #: address pairs that differ only in notation): only its 市区町村 is read, and ``_alike:<item>`` says so to
+    #: the levels. The other items' keys are
     #: computed once per distinct text (names and dates repeat across pairs); an address is nearly always
     #: distinct, but its head (市区町村, 町名) and its tail (「1丁目2番3号」) each repeat: they are normalised and
     #: parsed once each (:class:`himozuke.text.address.Addresses`).
     split: tuple[Callable[[pl.Series], Addresses], Callable[[Addresses], pl.Series], Callable[..., pl.Series],
-                 Callable[..., pl.Series]] | None = None
+                 Callable[..., pl.Series], Callable[..., pl.Series]] | None = None
     #: the first step of ``split`` for one text (:func:`prepare_record`)
     normalise_of: Callable[[str], str] | None = None
 
@@ -302,7 +304,8 @@ def _addr(side: str, field: str) -> Field:  # pragma: no mutate block (runs at i
 #: is the same name; the names are compared only where the places differ (:func:`_address_extras`).
 _SAME_NAME = Or((Eq(_addr("b", "city"), _addr("r", "city")), IsTrue(Col(SAME_NAME))))
 
-#: The two texts normalise alike (a :attr:`Comparison.split` item; false where they are the same text).
+#: The two texts have the same parts: they normalise alike, or differ only in a 都道府県 one leaves out (a
+#: :attr:`Comparison.split` item; false where they are the same text).
 _ALIKE = IsTrue(Col(S.alike(C.ADDRESS)))
 
 #: 注11: the first two characters of the 町字 agree — the same, or 異体字 of each other (龍/竜, 澤/沢).
@@ -341,7 +344,7 @@ ADDRESS = Comparison(
     ),
     None,
     key_of=address_parts,
-    split=(addresses, normalized, functools.partial(parts_of, fields=_ADDRESS_PARTS), city_of),
+    split=(addresses, normalized, functools.partial(parts_of, fields=_ADDRESS_PARTS), city_of, same_parts),
     normalise_of=normalize_address,
 )
 
@@ -375,14 +378,21 @@ def _key_pieces(differs: pl.DataFrame, cmp: Comparison, known: tuple[pl.Series, 
 
 
 def _split_keys(differs: pl.DataFrame, cmp: Comparison, home: str | None) -> pl.DataFrame:
-    """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: both sides normalised;
-    a pair whose texts normalise alike has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are
-    most of the parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
-    cut, normalise, parse, city = cmp.split
+    """``_pair``, both sides' keys and ``_alike:<item>`` of a :attr:`Comparison.split` item: a pair whose texts
+    have the same parts (the pieces of the two alike, :func:`himozuke.text.address.same_parts`, or the whole
+    texts normalised alike) has one set of parts, so only its 市区町村 is read (the 町字 and 地番 are most of the
+    parsing, and their answer is known: the same); the other pairs are parsed on both sides."""
+    cut, normalise, parse, city, same = cmp.split
     b, r = C.business(cmp.item), C.registry(cmp.item)
     kb, kr, alike_col = S.key(cmp.item, "b"), S.key(cmp.item, "r"), S.alike(cmp.item)
     sides = cut(differs.get_column(b)), cut(differs.get_column(r))
-    alike = (normalise(sides[0]) == normalise(sides[1])).fill_null(False)
+    # cheap path: the parts alike by their pieces' ids (most pairs: one side leaves its 都道府県 out); only the
+    # other pairs are normalised whole and compared
+    alike = same(*sides, home)
+    other = ~alike
+    if other.any():
+        alike = alike.scatter(other.arg_true(), (normalise(sides[0].filter(other))
+                                                 == normalise(sides[1].filter(other))).fill_null(False))
     rows = differs.get_column(S.PAIR)
     parsed = parse(sides[0].filter(~alike), home), parse(sides[1].filter(~alike), home)
     city_of_same = city(sides[0].filter(alike), home)

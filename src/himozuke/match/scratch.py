@@ -53,7 +53,7 @@ def key(item: str, side: str) -> str:
 
 
 def alike(item: str) -> str:
-    """``_alike:<item>``: a split item's two texts normalise alike."""
+    """``_alike:<item>``: a split item's two texts have the same parts (``compare._split_keys``)."""
     return f"_alike:{item}"
 
 

@@ -744,12 +744,17 @@ def _normalized_where(column: Addresses, rows: pl.Series) -> pl.Series:
         rows.arg_true(), normalized(column.filter(rows)))
 
 
-def _places(column: Addresses, home: str | None) -> pl.DataFrame:
-    """`_place_expr` of each row's head (null where none), each distinct head read once. A head whose normalised
-    text holds a digit (「五号棟」 → 「5号棟」) is not used: the 地番 must be the tail's."""
+def _head_places(column: Addresses, home: str | None, fields: tuple[str, ...] | None = None) -> pl.DataFrame:
+    """`_place_expr` (its ``fields``) of each distinct head, as ``_place`` (null where none). A head whose
+    normalised text holds a digit (「五号棟」 → 「5号棟」) is not used: the 地番 must be the tail's."""
     quiet = column.heads.to_frame("v").select(
         pl.when(~pl.col("v").str.contains("[0-9]")).then(_place_expr(pl.col("v"), home)).alias("_place"))
-    return _narrowed(quiet, "_place", _PLACE_FIELDS).select(pl.all().gather(column.head))
+    return _narrowed(quiet, "_place", fields or _PLACE_FIELDS)
+
+
+def _places(column: Addresses, home: str | None) -> pl.DataFrame:
+    """`_place_expr` of each row's head (null where none), each distinct head read once (`_head_places`)."""
+    return _head_places(column, home).select(pl.all().gather(column.head))
 
 
 #: The fields of `_place_expr` and `_tail_expr` that `parts_of` and `city_of` read: only these are gathered into
@@ -787,6 +792,28 @@ def parts_of(column: Addresses, home: str | None = None, fields: tuple[str, ...]
             v.select(parts_of_normalized_expr(pl.col("v"), home).alias("_whole")), "_whole", fields)))
         parts = pl.coalesce(parts, pl.col("_whole"))
     return pl.concat(frames, how="horizontal").lazy().select(parts).collect().to_series().alias("parts")
+
+
+def same_parts(b: Addresses, r: Addresses, home: str | None = None) -> pl.Series:
+    """Row by row: the texts of ``b`` and ``r`` parse to the same `AddressParts` but for ``prefecture`` — both are
+    cut, their heads name the same place (the same 市区町村 and what follows it up to the cut, whatever
+    都道府県 each writes or leaves out) and their tails normalise alike; `parts_of` reads nothing else of a cut text.
+    The common pair of a business address and the register's (「川口市栄町3-29-2」 and 「埼玉県川口市栄町三丁目２９番２号」)
+    is such a pair, though the two do not normalise alike. Read with integers: each distinct place and each
+    distinct tail of either side gets one id (equal values, equal ids), so no text is gathered into the rows."""
+    place = ("city", "municipality", "_after")
+    places = [_head_places(c, home, place).to_series() for c in (b, r)]
+    place_ids, tail_ids = _shared_ids(*places), _shared_ids(b.tails, r.tails)
+    return pl.select(
+        (pl.lit(place_ids[0]).gather(pl.lit(b.head)) == pl.lit(place_ids[1]).gather(pl.lit(r.head)))
+        & (pl.lit(tail_ids[0]).gather(pl.lit(b.tail)) == pl.lit(tail_ids[1]).gather(pl.lit(r.tail)))
+    ).to_series().fill_null(False).alias("same_parts")
+
+
+def _shared_ids(first: pl.Series, second: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """An id for each value of ``first`` and ``second``: equal values (of either) have equal ids; null stays null."""
+    ids = pl.concat([first, second]).rank("dense")
+    return ids.slice(0, first.len()), ids.slice(first.len())
 
 
 def city_of(column: Addresses, home: str | None = None) -> pl.Series:
