@@ -318,7 +318,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             if base is not None and not base_reason:
                 checked = recheck.recheck_frames(b_rows, b_rejects, r_rows, key, home, base)
             else:
-                checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base)
+                checked = recheck.full_frames(b_rows, b_rejects, r_rows, key, home, base, defer=baseline is None)
             if None not in lines:
                 checked = recheck_lines.keep_lines(checked, *lines, b_rows, r_rows, key)
             result = checked.result
@@ -461,8 +461,8 @@ class _DigestFile:
         #: the write of the hidden file, while it is pending (None once kept)
         self._staged = out / STAGED_DIGESTS
         pool = ThreadPoolExecutor(1, thread_name_prefix="himozuke-digest-file")
-        self._staging = pool.submit(recheck.write_digests, self._staged, checked.digests, checked.registry, manifest,
-                                    checked.registry_lines, meta)
+        self._staging = pool.submit(lambda: recheck.write_digests(self._staged, *checked.digested(), manifest,
+                                                                  checked.registry_lines, meta))
         pool.shutdown(wait=False)
 
     def __enter__(self) -> _DigestFile:

@@ -37,7 +37,7 @@ import itertools
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -429,13 +429,22 @@ class Checked:
     result: pl.DataFrame
     #: 行番号, d_row, d_number, _number_key, DERIVED (rows read, in file order; a bucketed run holds DERIVED as
     #: :func:`stored_derived`, without 理由説明; lazy when it is read from a bucketed run's work folder)
-    digests: pl.DataFrame | pl.LazyFrame
-    registry: pl.DataFrame | pl.LazyFrame  #: d_number, d_registry
+    digests: pl.DataFrame | pl.LazyFrame | None
+    registry: pl.DataFrame | pl.LazyFrame | None  #: d_number, d_registry (both None while ``pending``)
     pairs: pl.DataFrame | None = None  #: 行番号 → 前回行番号 and 前回判定 (a re-check only)
     #: d_line, d_number of every registry line (kept for a re-check by lines, :mod:`himozuke.recheck_lines`)
     registry_lines: pl.DataFrame | None = None
     gone: pl.DataFrame | None = None  #: previous rows no longer in the file (前回行番号, 前回判定)
     stats: dict = field(default_factory=dict)
+    #: computes ``digests`` and ``registry`` when they were left for later (:func:`full_frames` with ``defer``)
+    pending: Callable[[], tuple[pl.DataFrame, pl.DataFrame]] | None = None
+
+    def digested(self) -> tuple[pl.DataFrame | pl.LazyFrame, pl.DataFrame | pl.LazyFrame]:
+        """``digests`` and ``registry``, computed now if they were left for later."""
+        if self.pending is not None:
+            self.digests, self.registry = self.pending()
+            self.pending = None
+        return self.digests, self.registry
 
 
 def _with_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
@@ -446,10 +455,17 @@ def _with_occurrence(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl.DataFrame, key: Key,
-                home: str | None, baseline: Baseline | None = None) -> Checked:
+                home: str | None, baseline: Baseline | None = None, *, defer: bool = False) -> Checked:
     """A full check (:func:`himozuke.match.engine.check_frames`) and the digests the next run needs; with a
     ``baseline`` that could be read but not carried forward (other rules …), its rows are still paired with
-    these for the delta (a row of another key or Polars version pairs with nothing: every row is new)."""
+    these for the delta (a row of another key or Polars version pairs with nothing: every row is new).
+    ``defer``: nothing reads the digests before the digest file is written (a run without ``--baseline``), so
+    they are left to :meth:`Checked.digested` — the digest file's writer, beside the outputs, where the cores
+    wait on the disk, not beside the check, where they do not (docs/benchmarks.md)."""
+    if defer and baseline is None:
+        result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
+        return Checked(result, None, None, pending=lambda: (
+            _with_derived(business_digests(b_rows, key), result), registry_digests(r_rows, key)))
     # hashed beside the check, on the cores its single-threaded steps leave idle (0.2 s of wall at 1 M rows)
     with ThreadPoolExecutor(1, thread_name_prefix="himozuke-digests") as pool:
         digests, registry = pool.submit(business_digests, b_rows, key), pool.submit(registry_digests, r_rows, key)

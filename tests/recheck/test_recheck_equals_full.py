@@ -175,3 +175,22 @@ def test_a_bucketed_run_keeps_the_digests_an_in_memory_run_keeps(tmp_path):
     assert bucketed.filter(pl.col(SIDE) == BUSINESS_SIDE).equals(in_memory.filter(pl.col(SIDE) == BUSINESS_SIDE))
     registry = [frame.filter(pl.col(SIDE) == REGISTRY_SIDE).sort(pl.all()) for frame in (bucketed, in_memory)]
     assert registry[0].height == 160 - 1 and registry[0].equals(registry[1])
+
+
+def test_digests_left_for_later_are_the_digests_made_beside_the_check(tmp_path):
+    """A run without --baseline leaves its digests to the digest file's writer (recheck.full_frames with
+    ``defer``); what that writer gets must be what the check would have made beside it."""
+    from himozuke.formats.records import open_records
+    from himozuke.recheck import full_frames
+
+    frames = []
+    for rows, role in ((BUSINESS, "business"), (REGISTRY, "registry")):
+        with open_records(_write(rows, tmp_path / f"{role}.csv"), role=role, whole=True) as t:
+            frames.append(t.rows.collect())
+    b_rows, r_rows = frames
+    now = full_frames(b_rows, None, r_rows, KEY, "東京都")
+    later = full_frames(b_rows, None, r_rows, KEY, "東京都", defer=True)
+    assert later.digests is None and later.registry is None  # nothing made yet
+    assert later.result.equals(now.result)
+    digests, registry = later.digested()
+    assert digests.equals(now.digests) and registry.equals(now.registry) and digests.height == len(BUSINESS)
