@@ -466,7 +466,8 @@ def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl
         result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
         return Checked(result, None, None, pending=lambda: (
             _with_derived(business_digests(b_rows, key), result), registry_digests(r_rows, key)))
-    # hashed beside the check, on the cores its single-threaded steps leave idle (0.2 s of wall at 1 M rows)
+    # the pairing below needs them as soon as the check is done: hashed beside it (not free: it shares the cores
+    # with the check, docs/benchmarks.md 2026-12-07)
     with ThreadPoolExecutor(1, thread_name_prefix="himozuke-digests") as pool:
         digests, registry = pool.submit(business_digests, b_rows, key), pool.submit(registry_digests, r_rows, key)
         result = check_frames(b_rows, r_rows, b_rejects, home_prefecture=home)
