@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from himozuke import __version__, identity, mynumber, recheck, recheck_lines
+from himozuke import __version__, identity, recheck, recheck_lines
 from himozuke.atomic import atomic_path
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
@@ -28,6 +28,7 @@ from himozuke.match import RULE_VERSION
 from himozuke.match import home as home_of
 from himozuke.match.classify import Verdict
 from himozuke.match.engine import RESULT_SCHEMA
+from himozuke.match.engine import preload as preload_check
 from himozuke.match.scale import Alongside, Tick, Work, person_keys, registry_number_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
@@ -221,7 +222,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     digests = input_digests if input_digests is not None and not known else identity.Digests(
         {"business": b_path, "registry": r_path}, known)  # the scope check hashed one
     t0 = time.perf_counter()
-    threading.Thread(target=mynumber.preload, name="himozuke-preload").start()  # joined at exit
+    threading.Thread(target=preload_check, args=(home_prefecture,), name="himozuke-preload").start()  # joined at exit
     # a re-check run that writes result.csv alone keeps each input line's digest, so that the next one can go by
     # lines (himozuke.recheck_lines)
     keeps_lines = baseline is not None and tuple(formats) == ("csv",)

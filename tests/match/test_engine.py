@@ -158,3 +158,18 @@ def test_address_keys_of_alike_pairs_hold_what_parsing_each_side_would():
     alike = dict(zip(got[S.PAIR], got[S.alike(C.ADDRESS)], strict=True))
     assert [alike[i] for i in (4, 5, 6)] == [True, False, False]  # the three pairs above, by their place in the list
     assert compare._split_keys(pairs.head(0), compare.ADDRESS, None).height == 0
+
+
+def test_preload_builds_the_tables_a_first_check_would_build():
+    """engine.preload (run by the pipeline beside the reading of the inputs) leaves nothing of Python to build for
+    the check's item threads: every table the vectorised normalisers read is built by it."""
+    from himozuke.text import address, kana, municipality
+
+    tables = [mynumber._digit_sums, kana._fused_table, address._marked_numbers, address._traditional_series,
+              municipality._resolution_table, municipality.name_by_code, municipality.name_patterns,
+              municipality.places, municipality.fold_table]
+    for table in tables:
+        table.cache_clear()
+    engine.preload("東京都")
+    assert [t.__name__ for t in tables if t.cache_info().currsize == 0] == []
+    assert municipality._resolution_table.cache_info().currsize == 1  # for the home prefecture given

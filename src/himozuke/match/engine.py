@@ -31,6 +31,8 @@ from himozuke.match.conditions import Col, Cond, Eq, Gt, IsNull, Lit, Ne, first_
 from himozuke.match.evidence import LOOKED_AT, evidence
 from himozuke.match.evidence import SCHEMA as EVIDENCE_SCHEMA
 from himozuke.match.reasons import REASON_TEXT, Reason
+from himozuke.text import address as address_text
+from himozuke.text import kana as kana_text
 from himozuke.text.person import (
     PartTables,
     part_tables,
@@ -422,6 +424,15 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
         }
     ).with_columns(pl.lit(None, dtype=dtype).alias(name) for name, dtype in EVIDENCE_SCHEMA.items())
     return _finish(frame)
+
+
+def preload(home_prefecture: str | None = None) -> None:
+    """Build what a first check builds on its way — NumPy and the check digit's tables, the kana and numeral
+    tables, the 市区町村 list's (~0.17 s of Python together) — ahead of it: the pipeline runs this in a thread while
+    Polars reads the inputs (holding no GIL), so that the check's item threads find them built."""
+    mynumber.preload()
+    kana_text.preload()
+    address_text.preload(home_prefecture)
 
 
 def check_frames(business_rows: pl.DataFrame | pl.LazyFrame, registry_records: pl.DataFrame | pl.LazyFrame,

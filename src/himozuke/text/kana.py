@@ -105,6 +105,11 @@ def kana_key(s: str | None) -> str | None:
 _TABLE_STEPS = ("katakana", "long_vowel", "vu", "vu_vowel", "small", "di_du", "seion", "old_kana")
 
 
+def preload() -> None:
+    """Build the fused kana table (~0.01 s, pure Python) ahead of a first check (:func:`kana_key_expr`)."""
+    _fused_table()
+
+
 @functools.cache
 def _fused_table() -> dict[str, str]:
     """:data:`_TABLE_STEPS` as one replace table, for one pass instead of eight (half the key's time).
