@@ -14,6 +14,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -104,8 +105,17 @@ def byte_compiled(src: Path | None = None) -> None:
     compileall.compile_dir(src / "himozuke" if src else Path(himozuke.__file__).parent, quiet=1)
 
 
-def run_child(cmd: list[str]) -> tuple[float, float]:
-    """Run ``cmd``; return (seconds, peak RSS in MiB) of that child alone (``os.wait4``)."""
+class Child(NamedTuple):
+    """What :func:`run_child` measured of one child alone (``os.wait4``)."""
+
+    seconds: float  #: wall time
+    peak_mib: float  #: its max RSS
+    #: user + system time: on a shared machine it varies less than the wall time, which waits on other tenants
+    cpu_seconds: float
+
+
+def run_child(cmd: list[str]) -> Child:
+    """Run ``cmd``; exit with its error output if it fails."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
@@ -115,7 +125,7 @@ def run_child(cmd: list[str]) -> tuple[float, float]:
         if proc.returncode:
             err.seek(0)
             sys.exit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return Child(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 _DUCKDB = """
@@ -133,6 +143,6 @@ COPY (
 """
 
 
-def run_duckdb(business: Path, registry: Path, out: Path) -> tuple[float, float]:
+def run_duckdb(business: Path, registry: Path, out: Path) -> Child:
     """The peer: a bare DuckDB read + join + write of the same two files (:func:`run_child`'s figures)."""
     return run_child([sys.executable, "-c", _DUCKDB, str(business), str(registry), str(out)])

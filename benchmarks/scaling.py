@@ -40,14 +40,14 @@ def main() -> None:
         gen = time.perf_counter() - t0
         out = args.out / f"scaling-{n}"
         limit = [] if args.memory_limit == "default" else ["--memory-limit", args.memory_limit]
-        seconds, rss = run_child([himozuke, "check", str(b), str(r), "--out", str(out), "--formats", args.formats,
+        seconds, rss, _ = run_child([himozuke, "check", str(b), str(r), "--out", str(out), "--formats", args.formats,
                                   *limit])
         run = json.loads((out / "run.json").read_text(encoding="utf-8"))
         row = {"pairs": n, "seconds": round(seconds, 1), "rows_per_second": round(n / seconds),
                "peak_rss_mib": round(rss), "engine": run["engine"], "memory_limit": args.memory_limit,
                "counts": run["counts"], "phase_seconds": run["seconds"], "input_generation_seconds": round(gen, 1)}
         if not args.no_duckdb:
-            duck_s, duck_rss = run_duckdb(b, r, args.out / f"duckdb-{n}.csv")
+            duck_s, duck_rss, _ = run_duckdb(b, r, args.out / f"duckdb-{n}.csv")
             (args.out / f"duckdb-{n}.csv").unlink()
             row |= {"duckdb_seconds": round(duck_s, 1), "duckdb_peak_rss_mib": round(duck_rss),
                     "ratio": round(seconds / duck_s, 2)}

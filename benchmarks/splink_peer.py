@@ -140,10 +140,10 @@ def main() -> None:
         "himozuke": [himozuke, "check", str(b), str(r), "--out", str(ours_dir), "--formats", "csv"],
         "splink": [sys.executable, __file__, "--splink-child", str(b), str(r), str(splink_out)],
     }
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}  # (seconds, peak MiB)
     for i in range(args.repeat):  # interleaved, so a change in machine load hits both alike
         for name, cmd in commands.items():
-            runs[name].append(run_child(cmd))
+            runs[name].append(run_child(cmd)[:2])
             print(f"run {i + 1}/{args.repeat} {name:8}: {runs[name][-1][0]:7.1f} s {runs[name][-1][1]:7.0f} MiB",
                   flush=True)
     seconds = {name: statistics.median(s for s, _ in rs) for name, rs in runs.items()}

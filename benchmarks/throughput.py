@@ -7,7 +7,8 @@ business copy with the planted error mix of ``himozuke.testing.perturb``, 80 % o
 business systems write them: ``--notation``, ``_bench.business_notation``), so the ratio is comparable across
 machines. Each side runs ``--repeat`` times, alternating, and the ratio is of the fastest run of each (on a shared
 virtual machine single runs of the same program vary by ±15 %; the minimum is the least disturbed). Every
-time is printed. Peak memory is each child's max RSS (the highest over its runs). The xlsx report is timed
+time is printed, and the same ratio of CPU time (user + system of each child, the least of each side), which the
+machine's other tenants disturb less: two versions of himozuke compare better by it. Peak memory is each child's max RSS (the highest over its runs). The xlsx report is timed
 separately (``--formats xlsx``).
 """
 
@@ -43,18 +44,24 @@ def main() -> None:
         duck.append(run_duckdb(b, r, args.out / "duckdb.csv"))
         ours.append(run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "csv"),
                                "--formats", "csv"]))
-    duck_s, ours_s = min(s for s, _ in duck), min(s for s, _ in ours)
+    duck_s, ours_s = min(c.seconds for c in duck), min(c.seconds for c in ours)
+    duck_cpu, ours_cpu = min(c.cpu_seconds for c in duck), min(c.cpu_seconds for c in ours)
     figures = {
         "pairs": args.pairs,
         "duckdb_seconds": round(duck_s, 2),
         "himozuke_csv_seconds": round(ours_s, 2),
         "ratio": round(ours_s / duck_s, 2),
-        "himozuke_peak_rss_mib": round(max(m for _, m in ours)),
-        "duckdb_peak_rss_mib": round(max(m for _, m in duck)),
-        "runs_seconds": {"duckdb": [round(s, 2) for s, _ in duck], "himozuke": [round(s, 2) for s, _ in ours]},
+        "duckdb_cpu_seconds": round(duck_cpu, 2),
+        "himozuke_cpu_seconds": round(ours_cpu, 2),
+        "cpu_ratio": round(ours_cpu / duck_cpu, 2),
+        "himozuke_peak_rss_mib": round(max(c.peak_mib for c in ours)),
+        "duckdb_peak_rss_mib": round(max(c.peak_mib for c in duck)),
+        "runs_seconds": {"duckdb": [round(c.seconds, 2) for c in duck], "himozuke": [round(c.seconds, 2) for c in ours]},
+        "runs_cpu_seconds": {"duckdb": [round(c.cpu_seconds, 2) for c in duck],
+                             "himozuke": [round(c.cpu_seconds, 2) for c in ours]},
     }
     if not args.skip_xlsx:
-        xlsx_s, _ = run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "xlsx"), "--formats", "xlsx"])
+        xlsx_s, _, _ = run_child([himozuke, "check", str(b), str(r), "--out", str(args.out / "xlsx"), "--formats", "xlsx"])
         figures["himozuke_xlsx_seconds"] = round(xlsx_s, 2)
     run = json.loads((args.out / "csv" / "run.json").read_text(encoding="utf-8"))
     figures["counts"] = run["counts"]
