@@ -64,7 +64,10 @@ NUMBER_KEY = S.NUMBER_KEY  #: the 個人番号 as an integer (scale, Spark and r
 def business_frame(rows: pl.LazyFrame | pl.DataFrame, keep: Sequence[str] = ()) -> pl.LazyFrame:
     """Standard business records → 行番号, 個人番号 (normalised), ``<item>_業務``, the columns ``keep`` as they are
     and the number as an integer (``_number_key``, parsed once here for the check digit, the join and the
-    cross-record passes)."""
+    cross-record passes). Records that carry ``_number_key`` already are this function's own output (a caller that
+    needs the numbers too framed them first): they are not framed again."""
+    if NUMBER_KEY in rows.collect_schema().names():
+        return rows.lazy()
     return rows.lazy().select(
         pl.col(C.ROW),
         mynumber.normalize_expr(pl.col(C.MY_NUMBER)).alias(C.MY_NUMBER),
