@@ -462,7 +462,7 @@ def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl
     ``defer``: nothing reads the digests before the digest file is written (a run without ``--baseline``), so
     they are left to :meth:`Checked.digested` — the digest file's writer, beside the outputs, where the cores
     wait on the disk, not beside the check, where they do not (docs/benchmarks.md)."""
-    # the numbers parsed once, for the check and the digests (parsing them again took 0.17 of the digests' 0.28 CPU-s)
+    # the numbers parsed once, for the check and for the digests (docs/benchmarks.md, 2026-12-07)
     business = business_frame(b_rows).collect()
     numbers = business.get_column(NUMBER_KEY)
     if defer and baseline is None:

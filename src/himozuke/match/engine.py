@@ -431,7 +431,7 @@ def rejected_rows(rejects: pl.DataFrame) -> pl.DataFrame:
 
 def preload(home_prefecture: str | None = None) -> None:
     """Build what a first check builds on its way — NumPy and the check digit's tables, the kana and numeral
-    tables, the 市区町村 list's (~0.17 s of Python together) — ahead of it: the pipeline runs this in a thread while
+    tables, the 市区町村 list's — ahead of it: the pipeline runs this in a thread while
     Polars reads the inputs (holding no GIL), so that the check's item threads find them built."""
     mynumber.preload()
     kana_text.preload()

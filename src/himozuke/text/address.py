@@ -213,8 +213,8 @@ _BEFORE_NUMBER = f"({_KANJI_RUN})({_STRONG}|{_SEP_RUN}[{_NUMERALS}{_OPEN}])"
 
 
 def preload(home: str | None = None) -> None:
-    """Build the tables the vectorised normaliser and parser read — the numerals', the 市区町村 list's (~0.03 s,
-    pure Python) — ahead of a first check, which would build them in its address item, the last to finish."""
+    """Build the tables the vectorised normaliser and parser read — the numerals', the 市区町村 list's (pure
+    Python) — ahead of a first check, which would build them in its address item, the last to finish."""
     _marked_numbers()
     _traditional_series()
     m.preload(home)
@@ -734,7 +734,7 @@ def addresses(texts: pl.Series) -> Addresses:
     cut: listing the distinct texts first costs more than cutting the repeats (docs/benchmarks.md)."""
     split = texts.to_frame("v").lazy().select(split_head_expr(pl.col("v")).alias("s")).collect().unnest("s")
     (heads, head), (tails, tail) = (_distinct(split.get_column(part)) for part in ("head", "tail"))
-    # heads and tails normalised in one query: each query compiles the normaliser's regexes again (~5 ms)
+    # heads and tails normalised in one query: each query compiles the normaliser's regexes again
     both = _normalize_each(pl.concat([heads, tails]).to_frame("v")).to_series()
     return Addresses(head, tail, both.head(heads.len()), both.slice(heads.len()), {})
 
@@ -757,7 +757,7 @@ def _head_places(column: Addresses, home: str | None, fields: tuple[str, ...] | 
     """`_place_expr` (its ``fields``) of each distinct head, as ``_place`` (null where none). A head whose
     normalised text holds a digit (「五号棟」 → 「5号棟」) is not used: the 地番 must be the tail's."""
     quiet = column.places.get(home)
-    if quiet is None:  # (each query compiles the 市区町村 pattern again: ~5 ms)
+    if quiet is None:  # once per column: each query compiles the 市区町村 pattern again
         quiet = column.places[home] = _narrowed(column.heads.to_frame("v").select(
             pl.when(~pl.col("v").str.contains("[0-9]")).then(_place_expr(pl.col("v"), home)).alias("_place")),
             "_place", _PLACE_FIELDS)

@@ -106,7 +106,7 @@ _TABLE_STEPS = ("katakana", "long_vowel", "vu", "vu_vowel", "small", "di_du", "s
 
 
 def preload() -> None:
-    """Build the fused kana table (~0.01 s, pure Python) ahead of a first check (:func:`kana_key_expr`)."""
+    """Build the fused kana table (pure Python) ahead of a first check (:func:`kana_key_expr`)."""
     _fused_table()
 
 

@@ -156,8 +156,8 @@ def _resolution_table(home: str | None) -> dict[str, str]:
 
 
 def preload(home: str | None = None) -> None:
-    """Build the list's tables that :func:`resolve_expr` and the address patterns read (~0.02 s, pure Python: a
-    first check builds them on its way unless this ran in a thread beside the reading of its inputs)."""
+    """Build the list's tables that :func:`resolve_expr` and the address patterns read (pure Python: a first
+    check builds them on its way unless this ran in a thread beside the reading of its inputs)."""
     _resolution_table(home)
     name_by_code()
     name_patterns()
