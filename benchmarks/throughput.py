@@ -8,8 +8,8 @@ business systems write them: ``--notation``, ``_bench.business_notation``), so t
 machines. Each side runs ``--repeat`` times, alternating, and the ratio is of the fastest run of each (on a shared
 virtual machine single runs of the same program vary by ±15 %; the minimum is the least disturbed). Every
 time is printed, and the same ratio of CPU time (user + system of each child, the least of each side), which the
-machine's other tenants disturb less: two versions of himozuke compare better by it. Peak memory is each child's max RSS (the highest over its runs). The xlsx report is timed
-separately (``--formats xlsx``).
+machine's other tenants disturb less: two versions of himozuke compare better by it. Peak memory is each child's
+max RSS (the highest over its runs). The xlsx report is timed separately (``--formats xlsx``).
 """
 
 from __future__ import annotations
