@@ -134,7 +134,8 @@ class PositionalWriter:
     def write(self, data: np.ndarray, at: int) -> None:
         """Write the bytes ``data`` (uint8) at offset ``at``."""
         if not self._direct:
-            _write_fully(self._fd, data, at)
+            with self._lock:  # one at a time: a file system may lock the file for a whole write, the others spinning
+                _write_fully(self._fd, data, at)
             return
         end = at + len(data)
         lo, hi = -(-at // _PAGE) * _PAGE, end // _PAGE * _PAGE  # the whole pages inside the piece
