@@ -112,6 +112,10 @@ class Child(NamedTuple):
     peak_mib: float  #: its max RSS
     #: user + system time: on a shared machine it varies less than the wall time, which waits on other tenants
     cpu_seconds: float
+    #: the system (kernel) part of it: on this project's virtual machines mostly the pages a run touches first
+    #: (docs/benchmarks.md, "memory the host took back")
+    system_seconds: float
+    page_faults: int  #: minor page faults: pages the child touched for the first time, a count that does not vary
 
 
 def run_child(cmd: list[str]) -> Child:
@@ -125,7 +129,7 @@ def run_child(cmd: list[str]) -> Child:
         if proc.returncode:
             err.seek(0)
             sys.exit(f"failed: {' '.join(cmd)}\n{err.read().decode(errors='replace')[-2000:]}")
-    return Child(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    return Child(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_minflt)
 
 
 _DUCKDB = """

@@ -40,14 +40,16 @@ def main() -> None:
         gen = time.perf_counter() - t0
         out = args.out / f"scaling-{n}"
         limit = [] if args.memory_limit == "default" else ["--memory-limit", args.memory_limit]
-        seconds, rss, _ = run_child([himozuke, "check", str(b), str(r), "--out", str(out), "--formats", args.formats,
-                                  *limit])
+        ours = run_child([himozuke, "check", str(b), str(r), "--out", str(out), "--formats", args.formats, *limit])
+        seconds, rss = ours.seconds, ours.peak_mib
         run = json.loads((out / "run.json").read_text(encoding="utf-8"))
         row = {"pairs": n, "seconds": round(seconds, 1), "rows_per_second": round(n / seconds),
-               "peak_rss_mib": round(rss), "engine": run["engine"], "memory_limit": args.memory_limit,
+               "peak_rss_mib": round(rss), "system_seconds": round(ours.system_seconds, 1),
+               "page_faults": ours.page_faults, "engine": run["engine"], "memory_limit": args.memory_limit,
                "counts": run["counts"], "phase_seconds": run["seconds"], "input_generation_seconds": round(gen, 1)}
         if not args.no_duckdb:
-            duck_s, duck_rss, _ = run_duckdb(b, r, args.out / f"duckdb-{n}.csv")
+            duck = run_duckdb(b, r, args.out / f"duckdb-{n}.csv")
+            duck_s, duck_rss = duck.seconds, duck.peak_mib
             (args.out / f"duckdb-{n}.csv").unlink()
             row |= {"duckdb_seconds": round(duck_s, 1), "duckdb_peak_rss_mib": round(duck_rss),
                     "ratio": round(seconds / duck_s, 2)}
