@@ -113,7 +113,7 @@ class Child(NamedTuple):
     #: user + system time: on a shared machine it varies less than the wall time, which waits on other tenants
     cpu_seconds: float
     #: the system (kernel) part of it: on this project's virtual machines mostly the pages a run touches first
-    #: (docs/benchmarks.md, "memory the host took back")
+    #: (docs/benchmarks.md, "memory the host takes back")
     system_seconds: float
     page_faults: int  #: minor page faults: pages the child touched for the first time, a count that does not vary
 
