@@ -30,7 +30,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _bench import byte_compiled, make_pairs
+from _bench import Child, byte_compiled, make_pairs
 
 from himozuke.formats import columns as C
 from himozuke.match import home as home_of
@@ -70,10 +70,9 @@ def _changed_and_home(b: Path, r: Path, out: Path, share: float) -> tuple[Path, 
     return b2, r2, home_of.inferred(pl.scan_csv(r, infer_schema=False))[0]
 
 
-def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS MiB) of ``cmd`` as a child (``os.wait4``), started once the previous
-    run's written pages are on the disk (a 10 M full check leaves ~4 GB to write back, which slowed the run after
-    it by seconds)."""
+def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Child:
+    """:class:`_bench.Child` of ``cmd`` (``os.wait4``), started once the previous run's written pages are on the
+    disk (a 10 M full check leaves ~4 GB to write back, which slowed the run after it by seconds)."""
     if hasattr(os, "sync"):
         os.sync()
     t0 = time.perf_counter()
@@ -82,7 +81,7 @@ def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float,
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) not in ok:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return Child(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_minflt)
 
 
 def measure(pairs: int, args: argparse.Namespace) -> dict:
@@ -100,25 +99,27 @@ def measure(pairs: int, args: argparse.Namespace) -> dict:
     base, full_out, re_out = (args.out / f"recheck-{k}-{pairs}" for k in ("base", "full", "re"))
     shutil.rmtree(base, ignore_errors=True)
     # the scheduled command itself (its first run has no baseline: a full check that keeps what the next needs)
-    first, _, _ = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), *common, "--baseline", str(base)],
-                            ok=(0, 1))
-    print(f"baseline (full check of the original files): {first:.2f} s", flush=True)
+    first = run_child([*himozuke, "check", str(b), str(r), "--out", str(base), *common, "--baseline", str(base)],
+                      ok=(0, 1))
+    print(f"baseline (full check of the original files): {first.seconds:.2f} s", flush=True)
     full, again = [], []
     for _ in range(args.repeat):
         full.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(full_out), *common]))
         again.append(run_child([*himozuke, "check", str(b2), str(r2), "--out", str(re_out), *common,
                                 "--baseline", str(base)], ok=(0, 1)))  # 1: new B/C, as planted
-        print(f"{pairs:,} pairs: full {full[-1][0]:.2f} s (CPU {full[-1][1]:.2f} s), re-check {again[-1][0]:.2f} s "
-              f"(CPU {again[-1][1]:.2f} s)", flush=True)
-    full_s, re_s = min(s for s, _, _ in full), min(s for s, _, _ in again)
-    full_cpu, re_cpu = min(c for _, c, _ in full), min(c for _, c, _ in again)
+        print(f"{pairs:,} pairs: full {full[-1].seconds:.2f} s (CPU {full[-1].cpu_seconds:.2f} s, "
+              f"{full[-1].page_faults:,} page faults), re-check {again[-1].seconds:.2f} s "
+              f"(CPU {again[-1].cpu_seconds:.2f} s, {again[-1].page_faults:,} page faults)", flush=True)
+    full_s, re_s = min(c.seconds for c in full), min(c.seconds for c in again)
+    full_cpu, re_cpu = min(c.cpu_seconds for c in full), min(c.cpu_seconds for c in again)
     run = json.loads((re_out / "run.json").read_text(encoding="utf-8"))["recheck"]
     return {
         "pairs": pairs, "changed_share": args.changed,
         "full_seconds": round(full_s, 2), "recheck_seconds": round(re_s, 2), "ratio": round(re_s / full_s, 3),
         "full_cpu_seconds": round(full_cpu, 2), "recheck_cpu_seconds": round(re_cpu, 2),
         "cpu_ratio": round(re_cpu / full_cpu, 3),
-        "full_peak_mib": round(max(m for _, _, m in full)), "recheck_peak_mib": round(max(m for _, _, m in again)),
+        "full_peak_mib": round(max(c.peak_mib for c in full)), "recheck_peak_mib": round(max(c.peak_mib for c in again)),
+        "full_page_faults": min(c.page_faults for c in full), "recheck_page_faults": min(c.page_faults for c in again),
         "memory_limit": args.memory_limit or "default",
         "engine_full": json.loads((full_out / "run.json").read_text(encoding="utf-8"))["engine"],
         "by_lines": run.get("by_lines"), "not_by_lines": run.get("not_by_lines", ""),
