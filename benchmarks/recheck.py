@@ -20,7 +20,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +29,7 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
+import _bench
 from _bench import Child, byte_compiled, make_pairs
 
 from himozuke.formats import columns as C
@@ -71,17 +71,11 @@ def _changed_and_home(b: Path, r: Path, out: Path, share: float) -> tuple[Path, 
 
 
 def run_child(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Child:
-    """:class:`_bench.Child` of ``cmd`` (``os.wait4``), started once the previous run's written pages are on the
-    disk (a 10 M full check leaves ~4 GB to write back, which slowed the run after it by seconds)."""
+    """:func:`_bench.run_child`, started once the previous run's written pages are on the disk (a 10 M full check
+    leaves ~4 GB to write back, which slowed the run after it by seconds)."""
     if hasattr(os, "sync"):
         os.sync()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) not in ok:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')[-2000:]}")
-    return Child(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_minflt)
+    return _bench.run_child(cmd, ok)
 
 
 def measure(pairs: int, args: argparse.Namespace) -> dict:
