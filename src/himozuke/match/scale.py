@@ -24,6 +24,7 @@ finishes. A killed run keeps it so that ``--resume`` can continue.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -295,6 +296,7 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
     names = [str(i) for i in range(plan.buckets)] + ["rejects"]
     todo = [name for name in names
             if not (_run_path(work, name).exists() or (work.results / f"bucket-{name}.none").exists())]
+    following = dict(itertools.pairwise(todo))  # each bucket to check → the next one to check
     rows = 0
     # the next bucket is read while this one is checked: the check leaves a third of a core idle
     with ThreadPoolExecutor(1, thread_name_prefix="himozuke-bucket-read") as reader:
@@ -305,8 +307,8 @@ def check_buckets(work: Work, plan: Plan, home_prefecture: str | None, tick: Tic
                     tick("check", k + 1, len(names), rows)
                 continue
             b, r, rows_r = ahead.result()
-            at = todo.index(name)
-            ahead = reader.submit(_read_bucket, work, todo[at + 1]) if at + 1 < len(todo) else None
+            if name in following:
+                ahead = reader.submit(_read_bucket, work, following[name])
             if name == "rejects":
                 result = rejected_rows(b) if b.height else None
             elif b is None and (digests is None or r is None):
