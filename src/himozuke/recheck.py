@@ -74,8 +74,9 @@ DIGESTS = "digests.parquet"
 DELTA = "delta.csv"
 KEY_ENV = "HIMOZUKE_DIGEST_KEY"
 #: Version of the digest file's layout and of what its digests are taken of; another one is not a baseline
-#: (4: d_person of the person key hashed from its parts, ``text.person.person_hashes``).
-FORMAT = 4
+#: (4: d_person of the person key hashed from its parts, ``text.person.person_hashes``; 5: several values folded
+#: from each one's hash, :meth:`Key.digest`).
+FORMAT = 5
 
 #: The verdict columns a run keeps per row and a re-check carries forward (no values: labels, codes, texts).
 DERIVED: tuple[str, ...] = (C.VERDICT, *(C.item_verdict(i) for i in C.ITEMS), C.REASONS, REASON_DETAIL, C.PRIORITY)
@@ -105,6 +106,11 @@ _FOLLOWED = (str(Verdict.B), str(Verdict.C))
 
 
 
+#: The odd multiplier of :meth:`Key.digest`'s fold (2⁶⁴ / φ: its bits mix well, and an odd number is invertible
+#: modulo 2⁶⁴, so a change in any one value changes the fold).
+_FOLD = 0x9E3779B97F4A7C15
+
+
 # ---- the key --------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -123,15 +129,20 @@ class Key:
         return hashlib.sha256(b"himozuke digest key id\0" + raw).hexdigest()[:16]
 
     def digest_text(self, value: pl.Expr) -> pl.Expr:
-        """A keyed 64-bit digest of one String column (a file's lines): the value hashed under the seed, then mixed
-        with both salt words — a struct's hash (:meth:`digest`) costs 5× more over millions of lines."""
+        """A keyed 64-bit digest of one column (a file's lines): the value hashed under the seed, then mixed with
+        both salt words — a struct's hash costs 5× more over millions of lines."""
         return (value.hash(seed=self.seed) ^ pl.lit(self.salt[0], dtype=pl.UInt64)).hash(seed=self.salt[1])
 
     def digest(self, *values: pl.Expr) -> pl.Expr:
-        """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row)."""
-        return pl.struct(pl.lit(self.salt[0], dtype=pl.UInt64).alias("_salt0"),
-                         pl.lit(self.salt[1], dtype=pl.UInt64).alias("_salt1"),
-                         *(v.alias(f"_v{k}") for k, v in enumerate(values))).hash(seed=self.seed)
+        """A keyed 64-bit digest of ``values`` (single-column expressions; one digest per row): each value hashed
+        under a seed of its own position, the hashes folded in order (``d * odd + h``, wrapping: rows that differ
+        in one value always differ in the fold), the fold mixed like :meth:`digest_text` — a struct's hash of the
+        same values costs 3–5× more (docs/benchmarks.md)."""
+        folded = None
+        for k, v in enumerate(values):
+            h = v.hash(seed=(self.seed + k) % 2**64)
+            folded = h if folded is None else folded * pl.lit(_FOLD, dtype=pl.UInt64) + h
+        return self.digest_text(folded)
 
 
 def key_path() -> Path:
