@@ -429,13 +429,99 @@ def _paired(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataF
     """``cur`` with the columns of the ``prev`` row it pairs with (null: none) — the k-th copy of a line (its digest
     in ``d_row``) with the previous k-th copy —, and the ``gone`` columns of the ``prev`` rows no ``cur`` row pairs
     with, in their order."""
-    source, unpaired = _placed(cur.get_column(D_ROW), prev.get_column(D_ROW))
+    source, unpaired = _walked(cur.get_column(D_ROW).to_numpy(), prev.get_column(D_ROW).to_numpy())
+    if source is None:  # the lines moved about: joined by their digests
+        source, unpaired = _placed(cur.get_column(D_ROW), prev.get_column(D_ROW))
     if source is None:  # a line written more than once
         source, unpaired = _placed(_occurrence_key(cur), _occurrence_key(prev))
     take = pl.select(pl.when(pl.lit(source) >= 0).then(pl.lit(source))).to_series()
     # gathered in a select, which takes the columns in parallel (DataFrame.gather does not: docs/benchmarks.md)
     return (pl.concat([cur, prev.drop(D_ROW).select(pl.all().gather(take))], how="horizontal"),
             prev.select(gone).filter(pl.Series(unpaired)))
+
+
+def _walked(cur: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """:func:`_placed` (the k-th copy of a key paired with the previous k-th copy) found by walking both files in
+    their order, as a file changes between runs: long stretches of the same lines, one at a time edited, inserted
+    or deleted. A stretch is compared as arrays; where it ends (:data:`_RUN` lines differ in a row) the walk looks
+    for the nearest line the two have in common, in windows that grow from :data:`_NEAR`. (None, None) when that
+    costs more than a few passes over the files, or when the result cannot be proven equal to the join's: it is
+    (its pairs equal, in the same order on both sides) when no unpaired key of either side occurs anywhere in the
+    other — then every key's copies are all paired, the k-th with the k-th. A join of millions of random 64-bit
+    keys costs seconds and gigabytes; the walk costs a pass (docs/benchmarks.md)."""
+    n, m = len(cur), len(prev)
+    source = np.full(n, -1, dtype=np.int64)
+    unpaired = np.ones(m, dtype=bool)
+    i = j = 0
+    budget = 4 * (n + m) + (1 << 20)  # values compared before the walk gives up
+    width = _NEAR
+    while i < n and j < m:
+        w = min(width, n - i, m - j)
+        budget -= w
+        eq = cur[i:i + w] == prev[j:j + w]
+        miss = np.flatnonzero(~eq)
+        stop = w
+        if len(miss):
+            # a stretch ends where _RUN lines in a row differ, or where lines that differ reach the window's end
+            # (they may go on beyond it); fewer in a row are lines edited in place
+            run = np.flatnonzero(miss[_RUN - 1:] - miss[:len(miss) - _RUN + 1] == _RUN - 1) \
+                if len(miss) >= _RUN else ()
+            stop = int(miss[run[0]]) if len(run) else w
+            if stop == w and miss[-1] == w - 1 and (i + w < n or j + w < m):
+                first = len(miss) - 1  # the start of the trailing run of differing lines
+                while first and miss[first - 1] == miss[first] - 1:
+                    first -= 1
+                stop = int(miss[first])
+        if stop:
+            hit = eq[:stop]
+            source[i:i + stop] = np.where(hit, np.arange(j, j + stop), -1)
+            unpaired[j:j + stop] = ~hit
+        i, j = i + stop, j + stop
+        if stop == w and stop:
+            width = min(2 * width, _WIDEST)
+            continue
+        skip = _nearest(cur[i:i + _FEW].tolist(), prev[j:j + _FEW].tolist())
+        if skip is not None:  # (most stretches end in a line or two inserted, deleted or edited)
+            i, j = i + skip[0], j + skip[1]
+            width = max(_NEAR, 2 * stop)
+            continue
+        near = _NEAR
+        while True:  # the nearest line both have, i.e. the fewest lines of either side skipped
+            a, b = cur[i:i + near], prev[j:j + near]
+            budget -= 2 * (len(a) + len(b))
+            common, at_a, at_b = np.intersect1d(a, b, assume_unique=False, return_indices=True)
+            if len(common) or (len(a) < near and len(b) < near) or budget < 0:
+                break
+            near *= 16
+        if budget < 0:
+            return None, None
+        if not len(common):
+            break  # nothing more in common: the rest of both is unpaired
+        k = int(np.argmin(at_a + at_b))
+        i, j = i + int(at_a[k]), j + int(at_b[k])
+        width = max(_NEAR, 2 * stop)
+    new, gone = pl.Series(cur[source < 0]), pl.Series(prev[unpaired])
+    # both proofs in one query: side by side
+    found = pl.select(pl.lit(pl.Series(prev)).is_in(new.implode()).any(),
+                      pl.lit(pl.Series(cur)).is_in(gone.implode()).any().alias("_gone")).row(0)
+    return (None, None) if any(found) else (source, unpaired)
+
+
+def _nearest(a: list[int], b: list[int]) -> tuple[int, int] | None:
+    """The first equal pair (x, y), a[x] == b[y], by x + y, then x: the fewest lines skipped; None if none."""
+    for total in range(1, len(a) + len(b) - 1):
+        for x in range(max(0, total - len(b) + 1), min(total, len(a) - 1) + 1):
+            if a[x] == b[total - x]:
+                return x, total - x
+    return None
+
+
+#: Lines that differ in a row where the walk (:func:`_walked`) stops comparing two stretches as they lie.
+_RUN = 8
+#: The walk's first window, both for a stretch and for the nearest common line; and its widest for a stretch.
+_NEAR, _WIDEST = 64, 1 << 20
+#: The lines of each side the walk first looks through, one by one, for the nearest line the two have in common.
+_FEW = 6
 
 
 def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
