@@ -490,13 +490,13 @@ def _walked(cur: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
             a, b = cur[i:i + near], prev[j:j + near]
             budget -= 2 * (len(a) + len(b))
             common, at_a, at_b = np.intersect1d(a, b, assume_unique=False, return_indices=True)
-            if len(common) or (len(a) < near and len(b) < near) or budget < 0:
+            if len(common) or (len(a) < near and len(b) < near) or near >= _FARTHEST or budget < 0:
                 break
             near *= 16
         if budget < 0:
             return None, None
         if not len(common):
-            break  # nothing more in common: the rest of both is unpaired
+            break  # nothing in common as far as it looked: the rest of both unpaired (the proof below says if so)
         k = int(np.argmin(at_a + at_b))
         i, j = i + int(at_a[k]), j + int(at_b[k])
         width = max(_NEAR, 2 * stop)
@@ -520,8 +520,9 @@ def _nearest(a: list[int], b: list[int]) -> tuple[int, int] | None:
 _RUN = 8
 #: The walk's first window, both for a stretch and for the nearest common line; and its widest for a stretch.
 _NEAR, _WIDEST = 64, 1 << 20
-#: The lines of each side the walk first looks through, one by one, for the nearest line the two have in common.
-_FEW = 6
+#: The lines of each side the walk first looks through, one by one, for the nearest line the two have in common;
+#: and the farthest it looks (a block of more new or deleted lines in the middle of a file is left to the join).
+_FEW, _FARTHEST = 6, 1 << 18
 
 
 def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
