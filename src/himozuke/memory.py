@@ -73,12 +73,27 @@ def runs_in_memory(inputs: Iterable[str | os.PathLike], *, memory_limit: int | N
     passed down (:func:`himozuke.pipeline.run_check`'s ``in_memory``)."""
     if buckets is not None or resume:
         return False
-    return _size(inputs) * MEMORY_PER_INPUT_BYTE <= (memory_limit or default_memory_limit())
+    return rows_fit(inputs, memory_limit or default_memory_limit())
+
+
+def rows_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
+    """Whether every row of ``inputs`` can be held at once within ``memory_limit`` (:data:`MEMORY_PER_INPUT_BYTE`):
+    an in-memory check, and a re-check from whole files — which holds every row of both files and their digests
+    whichever engine a full check would take (docs/recheck.md)."""
+    return _size(inputs) * MEMORY_PER_INPUT_BYTE <= memory_limit
 
 
 def lines_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
     """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:data:`LINES_MEMORY_PER_INPUT_BYTE`)."""
     return _size(inputs) * LINES_MEMORY_PER_INPUT_BYTE <= memory_limit
+
+
+def too_large(inputs: Iterable[str | os.PathLike], memory_limit: int, per_input_byte: int) -> tuple[str, str]:
+    """Why a re-check of ``inputs`` is not made in memory, in Japanese and English: what it would hold
+    (``per_input_byte`` times the inputs' size) against the limit, both in GiB."""
+    need, limit = _size(inputs) * per_input_byte / (1 << 30), memory_limit / (1 << 30)
+    return (f"メモリに約 {need:,.1f} GiB 要り、上限 {limit:,.1f} GiB を超えます",
+            f"it would hold about {need:,.1f} GiB in memory, over the limit of {limit:,.1f} GiB")
 
 
 def _size(inputs: Iterable[str | os.PathLike]) -> int:

@@ -32,9 +32,14 @@ from himozuke.match.engine import preload as preload_check
 from himozuke.match.scale import Alongside, Tick, Work, person_keys, registry_number_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
+    LINES_MEMORY_PER_INPUT_BYTE,
+    MEMORY_PER_INPUT_BYTE,
     default_memory_limit,
     interrupted,
+    lines_fit,
+    rows_fit,
     runs_in_memory,
+    too_large,
     work_folder,
 )
 from himozuke.report.tables import write_csv, write_parquet
@@ -231,7 +236,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     if keeps_lines:  # one after the other: two scans at once were 2x slower at 10 M lines (docs/benchmarks.md)
         lines = (recheck_lines.read_lines(b_path, business_encoding, key),
                  recheck_lines.read_lines(r_path, registry_encoding, key))
-    if keeps_lines and base is not None and not base_reason and not resume:
+    # a re-check holds its digests in memory whichever engine a full check would take: one that would pass the
+    # memory limit checks in full instead (bucket by bucket, when the rows do not fit either)
+    lines_short = keeps_lines and not lines_fit((b_path, r_path), limit)
+    if lines_short and base is not None and not base_reason and not resume:
+        lines_reason = too_large((b_path, r_path), limit, LINES_MEMORY_PER_INPUT_BYTE)[1]
+    elif keeps_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
@@ -264,6 +274,12 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             return recheck.manifest(key, business_profile=b_prof, registry_profile=r_prof, business_columns=columns,
                                     home_prefecture=home_)
 
+        if base is not None and not base_reason and bucketed and not rows_fit((b_path, r_path), limit):
+            # a re-check from whole files holds every row of both (more than an in-memory check holds)
+            reason = too_large((b_path, r_path), limit,
+                               LINES_MEMORY_PER_INPUT_BYTE if lines_short else MEMORY_PER_INPUT_BYTE)
+            base_reason = (f"前回との差分の再点検は{reason[0]}（全件をバケットごとに照合）/ a re-check of what changed: "
+                           f"{reason[1]} (checked in full, bucket by bucket)")
         if base is not None and not base_reason and bucketed:
             # the re-check holds the rows in memory (docs/recheck.md); the outputs are the bucketed engine's bytes
             say("前回との差分を照合 / re-checking what changed")

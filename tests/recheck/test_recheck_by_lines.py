@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from himozuke import recheck_lines
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
+from himozuke.memory import LINES_MEMORY_PER_INPUT_BYTE, MEMORY_PER_INPUT_BYTE
 from himozuke.pipeline import run_check
 
 from .test_recheck_equals_full import (
@@ -343,16 +344,50 @@ def test_a_bucketed_run_keeps_the_line_digests_an_in_memory_run_keeps(tmp_path):
     assert (tmp_path / "bucketed" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
 
 
-def test_a_recheck_by_lines_holds_no_lines_so_any_memory_limit_allows_it(tmp_path):
-    """The lines are not held (a digest and an offset each): inputs the bucketed engine checks under the smallest
-    memory limit still go by lines, and the bytes are the full check's."""
+def _size(files: list[Path]) -> int:
+    return sum(f.stat().st_size for f in files)
+
+
+@pytest.mark.parametrize(("formats", "limit", "by_lines"), [
+    (("csv",), LINES_MEMORY_PER_INPUT_BYTE + 1, True),  # the digests fit, every row would not
+    (("csv", "parquet"), MEMORY_PER_INPUT_BYTE + 1, False),  # no line digests: the rows fit
+], ids=["by lines", "from whole files"])
+def test_a_bucketed_recheck_goes_on_when_what_it_holds_fits_the_memory_limit(tmp_path, formats, limit, by_lines):
+    """The bucketed engine's re-check holds its digests (by lines) or every row (from whole files) in memory:
+    under a memory limit they fit, it carries rows forward, and the bytes are the full check's."""
     files = _files(tmp_path, _edited())
-    options = {**OPTIONS, "buckets": 3, "memory_limit": 1 << 10}
+    options = {**OPTIONS, "formats": formats, "buckets": 3}
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
-    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **options)
-    assert summary.recheck["used"] and summary.recheck["by_lines"], summary.recheck
-    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run",
+                           memory_limit=_size(files[2:]) * limit, **options)
+    assert summary.recheck["used"] and summary.recheck["by_lines"] == by_lines, summary.recheck
+    assert summary.recheck["carried"] > 0
+    run_check(files[2], files[3], tmp_path / "full", **options)
     assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+
+
+@pytest.mark.parametrize("formats", [("csv",), ("csv", "parquet")], ids=["by lines", "from whole files"])
+def test_a_recheck_that_would_pass_the_memory_limit_checks_in_full_bucket_by_bucket(tmp_path, formats):
+    """At national scale a re-check from whole files would hold every row of both files — more than an in-memory
+    check holds (1 M pairs: 1.74 GB peak against 1.39 GB) — and one by lines a digest of each: past the memory
+    limit the run checks in full, bucket by bucket, says why, and still writes delta.csv against the baseline;
+    the bytes are the full check's, and the next run with room goes by lines again."""
+    files = _files(tmp_path, _edited())
+    options = {**OPTIONS, "formats": formats}
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
+    small = _size(files[2:]) * LINES_MEMORY_PER_INPUT_BYTE - 1
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", memory_limit=small,
+                           **options)
+    assert summary.engine == "bucketed"
+    assert not summary.recheck["used"] and "GiB" in summary.recheck["reason"], summary.recheck
+    assert summary.recheck["delta"]["新規"] > 0 and (tmp_path / "run" / "delta.csv").is_file()
+    full, _ = run_check(files[2], files[3], tmp_path / "full", **options)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+    assert summary.counts == full.counts
+    if formats == ("csv",):  # the full check kept the line digests: with room, the next run goes by lines
+        again, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **options)
+        assert again.recheck["by_lines"] and again.recheck["carried"] > 0, again.recheck
+        assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
 
 
 def test_a_person_whose_second_number_is_gone_loses_the_flag_on_every_row(tmp_path):

@@ -186,9 +186,12 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         limit = limit or memory.default_memory_limit()  # "half of the memory available now", taken once for the run
         resuming = resume and memory.interrupted(memory.work_folder(out, work_dir))
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
-        # a re-check by lines holds its digests in memory whichever engine a full check would take
-        by_lines = baseline is not None and memory.lines_fit((business, registry), limit)
-        memory.keep_freed_memory(bucketed=not (in_memory or by_lines))
+        # a re-check holds its digests (by lines: result.csv alone) or its rows in memory whichever engine a full
+        # check would take, when they fit (else it checks in full: himozuke.pipeline.run_check)
+        by_lines = {f.strip().lower() for f in formats.split(",") if f.strip()} == {"csv"}
+        rechecked = baseline is not None and (memory.lines_fit if by_lines else memory.rows_fit)((business, registry),
+                                                                                                limit)
+        memory.keep_freed_memory(bucketed=not (in_memory or rechecked))
     from himozuke import identity
 
     # the inputs' SHA-256 (run.json) begin while Polars and the engine load, which leaves a core idle
