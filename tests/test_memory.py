@@ -25,6 +25,20 @@ def test_runs_in_memory(options, in_memory):
     assert memory.runs_in_memory(INPUTS, **options) is in_memory
 
 
+@pytest.mark.parametrize(("width", "lines"), [(60, 2_000_000), (240, 500_000)], ids=["狭い行", "広い行"])
+def test_a_recheck_by_lines_is_sized_by_its_lines_not_its_bytes(tmp_path, width, lines):
+    """What a re-check by lines holds grows with the lines (a digest and an offset each), so two files of the same
+    size need more when their lines are narrower; the estimate counts the lines of the file's head."""
+    path = tmp_path / "input.csv"
+    with path.open("wb") as f:
+        f.write(b"x" * (width - 1) + b"\n")
+        f.truncate(width * lines)  # the rest a sparse hole: no newline, but only the head is read
+    need = memory.lines_need([path])
+    assert need == memory.LINES_FIXED_BYTES + memory.LINES_BYTES_PER_LINE * lines
+    assert memory.lines_fit([path], need) and not memory.lines_fit([path], need - 1)
+    assert memory.lines_need([tmp_path / "missing.csv"]) == memory.LINES_FIXED_BYTES
+
+
 def test_the_allocator_is_not_touched_once_polars_is_loaded(monkeypatch):
     import polars  # noqa: F401
 

@@ -19,9 +19,12 @@ from himozuke.errors import UsageError
 # The sizes the engines are planned with, in one place (measured on generated data; docs/benchmarks.md):
 #: In-memory peak ≈ this many times the two input files' size (benchmarks/throughput.py).
 MEMORY_PER_INPUT_BYTE = 12
-#: A re-check by lines (himozuke.recheck_lines) peaks at ≈ this many times the two input files' size: a digest and
-#: an offset per line and the digests of both runs are held, the rows it recomputes are few (benchmarks/recheck.py).
-LINES_MEMORY_PER_INPUT_BYTE = 3
+#: A re-check by lines (himozuke.recheck_lines) holds about this much per input line, both files' (a digest and an
+#: offset per line, the digests of both runs, the pairing; the rows it recomputes are few): 10 M pairs held 2.97 GB
+#: for 20 M lines, 149 bytes a line (benchmarks/recheck.py), with room for the allocator's.
+LINES_BYTES_PER_LINE = 200
+#: … and this much whatever the size (the engine's tables and pools: 1 M pairs peaked at 540 MB).
+LINES_FIXED_BYTES = 512 << 20
 #: Bytes of a business file per row, to size buckets before the rows are counted.
 INPUT_BYTES_PER_ROW = 90
 #: In-memory bytes per row while a bucket is checked (both sides, keys, verdicts).
@@ -77,23 +80,46 @@ def runs_in_memory(inputs: Iterable[str | os.PathLike], *, memory_limit: int | N
 
 
 def rows_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
-    """Whether every row of ``inputs`` can be held at once within ``memory_limit`` (:data:`MEMORY_PER_INPUT_BYTE`):
-    an in-memory check, and a re-check from whole files — which holds every row of both files and their digests
-    whichever engine a full check would take (docs/recheck.md)."""
-    return _size(inputs) * MEMORY_PER_INPUT_BYTE <= memory_limit
+    """Whether every row of ``inputs`` can be held at once within ``memory_limit`` (:func:`rows_need`)."""
+    return rows_need(inputs) <= memory_limit
+
+
+def rows_need(inputs: Iterable[str | os.PathLike]) -> int:
+    """What holding every row of ``inputs`` takes, estimated (:data:`MEMORY_PER_INPUT_BYTE`): an in-memory check,
+    and a re-check from whole files — which holds every row of both files and their digests whichever engine a full
+    check would take (docs/recheck.md)."""
+    return _size(inputs) * MEMORY_PER_INPUT_BYTE
 
 
 def lines_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
-    """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:data:`LINES_MEMORY_PER_INPUT_BYTE`)."""
-    return _size(inputs) * LINES_MEMORY_PER_INPUT_BYTE <= memory_limit
+    """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:func:`lines_need`)."""
+    return lines_need(inputs) <= memory_limit
 
 
-def too_large(inputs: Iterable[str | os.PathLike], memory_limit: int, per_input_byte: int) -> tuple[str, str]:
-    """Why a re-check of ``inputs`` is not made in memory, in Japanese and English: what it would hold
-    (``per_input_byte`` times the inputs' size) against the limit, both in GiB."""
-    need, limit = _size(inputs) * per_input_byte / (1 << 30), memory_limit / (1 << 30)
-    return (f"メモリに約 {need:,.1f} GiB 要り、上限 {limit:,.1f} GiB を超えます",
-            f"it would hold about {need:,.1f} GiB in memory, over the limit of {limit:,.1f} GiB")
+def lines_need(inputs: Iterable[str | os.PathLike]) -> int:
+    """What a re-check by lines of ``inputs`` holds, estimated from their lines (:data:`LINES_BYTES_PER_LINE`,
+    :data:`LINES_FIXED_BYTES`): what it holds grows with the lines, not with their width."""
+    return LINES_FIXED_BYTES + LINES_BYTES_PER_LINE * sum(_lines(Path(p)) for p in inputs)
+
+
+def _lines(path: Path) -> int:
+    """About how many lines the file at ``path`` has: its size over the mean length of the whole lines in its first
+    64 KiB (0 for a missing file: its reader names it)."""
+    if not path.is_file():
+        return 0
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+        size = os.fstat(f.fileno()).st_size
+    whole = head[:head.rfind(b"\n") + 1]
+    return -(-size * whole.count(b"\n") // len(whole)) if whole else min(size, 1)
+
+
+def too_large(need: int, memory_limit: int) -> tuple[str, str]:
+    """Why a re-check is not made in memory, in Japanese and English: what it would hold (``need`` bytes) against
+    the limit, both in GiB."""
+    need_gib, limit_gib = need / (1 << 30), memory_limit / (1 << 30)
+    return (f"メモリに約 {need_gib:,.1f} GiB 要り、上限 {limit_gib:,.1f} GiB を超えます",
+            f"it would hold about {need_gib:,.1f} GiB in memory, over the limit of {limit_gib:,.1f} GiB")
 
 
 def _size(inputs: Iterable[str | os.PathLike]) -> int:

@@ -32,12 +32,12 @@ from himozuke.match.engine import preload as preload_check
 from himozuke.match.scale import Alongside, Tick, Work, person_keys, registry_number_keys, run_bucketed
 from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
-    LINES_MEMORY_PER_INPUT_BYTE,
-    MEMORY_PER_INPUT_BYTE,
     default_memory_limit,
     interrupted,
     lines_fit,
+    lines_need,
     rows_fit,
+    rows_need,
     runs_in_memory,
     too_large,
     work_folder,
@@ -240,7 +240,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     # memory limit checks in full instead (bucket by bucket, when the rows do not fit either)
     lines_short = keeps_lines and not lines_fit((b_path, r_path), limit)
     if lines_short and base is not None and not base_reason and not resume:
-        lines_reason = too_large((b_path, r_path), limit, LINES_MEMORY_PER_INPUT_BYTE)[1]
+        lines_reason = too_large(lines_need((b_path, r_path)), limit)[1]
     elif keeps_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
@@ -276,8 +276,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
         if base is not None and not base_reason and bucketed and not rows_fit((b_path, r_path), limit):
             # a re-check from whole files holds every row of both (more than an in-memory check holds)
-            reason = too_large((b_path, r_path), limit,
-                               LINES_MEMORY_PER_INPUT_BYTE if lines_short else MEMORY_PER_INPUT_BYTE)
+            reason = too_large((lines_need if lines_short else rows_need)((b_path, r_path)), limit)
             base_reason = (f"前回との差分の再点検は{reason[0]}（全件をバケットごとに照合）/ a re-check of what changed: "
                            f"{reason[1]} (checked in full, bucket by bucket)")
         if base is not None and not base_reason and bucketed:

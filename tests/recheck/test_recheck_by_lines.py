@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from himozuke import recheck_lines
 from himozuke.errors import InputFileError
 from himozuke.formats import columns as C
-from himozuke.memory import LINES_MEMORY_PER_INPUT_BYTE, MEMORY_PER_INPUT_BYTE
+from himozuke.memory import lines_need, rows_need
 from himozuke.pipeline import run_check
 
 from .test_recheck_equals_full import (
@@ -344,22 +344,18 @@ def test_a_bucketed_run_keeps_the_line_digests_an_in_memory_run_keeps(tmp_path):
     assert (tmp_path / "bucketed" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
 
 
-def _size(files: list[Path]) -> int:
-    return sum(f.stat().st_size for f in files)
-
-
-@pytest.mark.parametrize(("formats", "limit", "by_lines"), [
-    (("csv",), LINES_MEMORY_PER_INPUT_BYTE + 1, True),  # the digests fit, every row would not
-    (("csv", "parquet"), MEMORY_PER_INPUT_BYTE + 1, False),  # no line digests: the rows fit
+@pytest.mark.parametrize(("formats", "need", "by_lines"), [
+    (("csv",), lines_need, True),
+    (("csv", "parquet"), rows_need, False),  # no line digests: every row is held
 ], ids=["by lines", "from whole files"])
-def test_a_bucketed_recheck_goes_on_when_what_it_holds_fits_the_memory_limit(tmp_path, formats, limit, by_lines):
+def test_a_bucketed_recheck_goes_on_when_what_it_holds_fits_the_memory_limit(tmp_path, formats, need, by_lines):
     """The bucketed engine's re-check holds its digests (by lines) or every row (from whole files) in memory:
     under a memory limit they fit, it carries rows forward, and the bytes are the full check's."""
     files = _files(tmp_path, _edited())
     options = {**OPTIONS, "formats": formats, "buckets": 3}
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
     summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run",
-                           memory_limit=_size(files[2:]) * limit, **options)
+                           memory_limit=need(files[2:]), **options)
     assert summary.recheck["used"] and summary.recheck["by_lines"] == by_lines, summary.recheck
     assert summary.recheck["carried"] > 0
     run_check(files[2], files[3], tmp_path / "full", **options)
@@ -375,7 +371,7 @@ def test_a_recheck_that_would_pass_the_memory_limit_checks_in_full_bucket_by_buc
     files = _files(tmp_path, _edited())
     options = {**OPTIONS, "formats": formats}
     run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **options)
-    small = _size(files[2:]) * LINES_MEMORY_PER_INPUT_BYTE - 1
+    small = min(lines_need(files[2:]), rows_need(files[2:])) - 1
     summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", memory_limit=small,
                            **options)
     assert summary.engine == "bucketed"
