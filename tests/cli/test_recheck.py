@@ -186,3 +186,18 @@ def test_another_digest_key_is_named_and_checked_in_full(week1, week2, tmp_path)
 def test_spark_refuses_a_baseline_in_one_line(week1, tmp_path):
     res = _check(week1, tmp_path / "out", "--engine", "spark", "--baseline", str(tmp_path / "out"))
     assert res.exit_code == 2 and "--baseline" in res.output and "Traceback" not in res.output
+
+
+def test_a_recheck_past_the_memory_limit_says_so_and_checks_in_full(week1, week2, tmp_path):
+    """A re-check holds every row (or a digest of every line) in memory whichever engine a full check would take:
+    under a limit it does not fit, the officer reads what it would need against the limit, the run checks in full
+    bucket by bucket, and delta.csv still tells what changed since the baseline."""
+    out = tmp_path / "out"
+    _check(week1, out)
+    res = _check(week2, out, "--baseline", str(out), "--memory-limit", "1K")
+    assert res.exit_code == 1, res.output
+    assert "前回の結果を使えないため全件を照合しました" in res.output and "GiB 要り、上限 0.0 GiB を超えます" in res.output
+    assert "(bucketed)" in res.output
+    assert sorted(pl.read_csv(out / "delta.csv")["区分"].to_list()) == ["新規", "解消"]
+    _check(week2, tmp_path / "full")
+    assert (out / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()

@@ -188,9 +188,9 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
         # a re-check holds its digests (by lines: result.csv alone) or its rows in memory whichever engine a full
         # check would take, when they fit (else it checks in full: himozuke.pipeline.run_check)
-        by_lines = {f.strip().lower() for f in formats.split(",") if f.strip()} == {"csv"}
-        rechecked = baseline is not None and (memory.lines_fit if by_lines else memory.rows_fit)((business, registry),
-                                                                                                limit)
+        csv_only = {f.strip().lower() for f in formats.split(",") if f.strip()} == {"csv"}
+        fits = memory.lines_fit if csv_only else memory.rows_fit
+        rechecked = baseline is not None and fits((business, registry), limit)
         memory.keep_freed_memory(bucketed=not (in_memory or rechecked))
     from himozuke import identity
 
