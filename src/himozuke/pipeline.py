@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from himozuke import __version__, identity, recheck, recheck_lines
-from himozuke.atomic import atomic_path
+from himozuke.atomic import atomic_path, clear_recycled, set_aside
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import resolve
@@ -121,6 +122,27 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+#: What :func:`run_check` returns.
+_Run = tuple[RunSummary, pl.DataFrame | None]
+
+
+def _set_aside_until_done(run: Callable[..., _Run]) -> Callable[..., _Run]:
+    """``run`` (:func:`run_check`), removing on failure the previous result.csv it set aside to write over
+    (:func:`himozuke.atomic.set_aside`): a run that fails leaves no previous output behind, hidden or not."""
+
+    @functools.wraps(run)
+    def checked(business, registry, out_dir, **options):
+        try:
+            return run(business, registry, out_dir, **options)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                clear_recycled(Path(out_dir))
+            raise
+
+    return checked
+
+
+@_set_aside_until_done
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
@@ -261,7 +283,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         b_prof, r_prof = b.profile, r.profile
         # not digests.parquet nor run.json: they are the baseline until this run replaces both, atomically, last
         clearing = _clear_outputs(out, [OUTPUT_FILES[f] for f in formats if f in OUTPUT_FILES]
-                                  + [REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS])
+                                  + [REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS],
+                                  recycle=[] if bucketed else [OUTPUT_FILES["csv"]])  # a frame's eager writer
         # no quote search in result.csv: no value holds a comma, quote or line break, and no business line was
         # rejected (its row's reason is himozuke's text, which may hold a comma); rejections are counted below
         plain = b.plain and r.plain
@@ -371,6 +394,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     with _DigestFile(out, checked, expected(home, b_columns), kept, key, show_number=show_number) as digest_file:
         timings |= write_outputs(result, r_rejects, out, formats, summary, started=started, show_number=show_number,
                                  plain=plain, say=say, step=step, size=input_bytes)
+        clear_recycled(out)
         step("write", len(formats), len(formats))
         resolved = None
         if rechecked is not None:
@@ -625,11 +649,16 @@ def _scope_lines(scope: dict | None) -> list[tuple[str, str]]:
     return lines
 
 
-def _clear_outputs(out: Path, names: Sequence[str]) -> threading.Thread:
-    """Remove ``out/<name>`` for each name that exists, in a started thread (join it before writing there)."""
+def _clear_outputs(out: Path, names: Sequence[str], recycle: Sequence[str] = ()) -> threading.Thread:
+    """Remove ``out/<name>`` for each name that exists, in a started thread (join it before writing there); those
+    in ``recycle`` are set aside for their writer to write over (:func:`himozuke.atomic.set_aside`)."""
 
     def clear() -> None:
+        clear_recycled(out)  # a killed run's
         for name in names:
+            if name in recycle:
+                set_aside(out / name)
+                continue
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):
                 (out / name).unlink()
 

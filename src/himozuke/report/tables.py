@@ -46,8 +46,9 @@ def write_csv(result: Frame, path: str | os.PathLike, *, show_number: bool = Fal
     (:func:`himozuke.atomic.sink_target`).
     """
     quote = "never" if plain else "necessary"
-    with atomic_path(path) as tmp, sink_target(tmp, size) as target:
-        if isinstance(result, pl.DataFrame):  # a frame in memory: the eager writer is faster than the streaming sink
+    eager = isinstance(result, pl.DataFrame)  # a frame in memory: the eager writer is faster than the streaming sink
+    with atomic_path(path) as tmp, sink_target(tmp, size, reuse=Path(path) if eager else None) as target:
+        if eager:
             displayed(result.lazy(), show_number=show_number).collect().write_csv(target, include_bom=True,
                                                                                    quote_style=quote)
         else:
