@@ -85,16 +85,17 @@ def rewrite(tmp: Path, target: Path) -> Iterator[Path | BinaryIO]:
     virtual machine whose host takes back freed memory costs kernel time per page (a 392 MB result.csv: 0.35–0.39
     s fresh, 0.19–0.24 s written over; docs/benchmarks.md). ``target`` stays absent until the writer is done, as
     with a fresh file."""
+    f = None
     try:
         os.replace(recycled(target), tmp)
-    except OSError:  # none set aside (or it cannot take the place of ``tmp``): a fresh file
-        reused = False
-    else:
-        reused = True
-    if not reused:
+        f = open(tmp, "r+b")  # noqa: SIM115 (closed below, once the writer is done)
+    except OSError:  # none set aside, or it cannot take the place of ``tmp`` or be written (its mode): a fresh file
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    if f is None:
         yield tmp
         return
-    with open(tmp, "r+b") as f:
+    with f:
         yield f
         f.truncate()
 

@@ -39,6 +39,27 @@ def test_written_over_the_bytes_are_a_fresh_files(tmp_path, previous):
     assert oct(target.stat().st_mode & 0o777) == oct(0o600)
 
 
+def test_a_previous_output_that_cannot_be_written_over_gives_way_to_a_fresh_file(tmp_path, monkeypatch):
+    """A previous result.csv made read-only by its officer (a run as root would still open it: the refusal is
+    simulated) is not written over: the run writes a fresh file, as it did before."""
+    target = tmp_path / "result.csv"
+    target.write_bytes(b"9" * 100_000)
+    previous = target.open("rb")  # what the previous file holds, seen through a descriptor of its own
+    set_aside(target)
+
+    def refused(*_args, **_kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("himozuke.atomic.open", refused, raising=False)
+    with atomic_path(target) as tmp, sink_target(tmp, 0, reuse=target) as out:
+        assert isinstance(out, Path)
+        _frame(3).write_csv(out)
+    assert target.read_bytes() == _frame(3).write_csv().encode()
+    with previous:
+        assert previous.read() == b"9" * 100_000, "a new file, not the one that could not be opened"
+    assert not recycled(target).exists()
+
+
 def test_a_previous_output_with_another_link_keeps_its_bytes(tmp_path):
     target, archived = tmp_path / "result.csv", tmp_path / "archived.csv"
     target.write_bytes(b"last week")
