@@ -88,9 +88,12 @@ def rewrite(tmp: Path, target: Path) -> Iterator[Path | BinaryIO]:
     f = None
     try:
         os.replace(recycled(target), tmp)
-        f = open(tmp, "r+b")  # noqa: SIM115 (closed below, once the writer is done)
-    except OSError:  # none set aside, or it cannot take the place of ``tmp`` or be written (its mode): a fresh file
-        with contextlib.suppress(OSError):
+    except OSError:  # none set aside, or it cannot take the place of ``tmp``: a fresh file
+        pass
+    else:
+        try:
+            f = open(tmp, "r+b")  # noqa: SIM115 (closed below, once the writer is done)
+        except OSError:  # it cannot be written (its mode): removed, and a fresh file in its place
             tmp.unlink()
     if f is None:
         yield tmp
