@@ -35,8 +35,6 @@ from himozuke.memory import (
     INPUT_BYTES_PER_ROW,
     default_memory_limit,
     interrupted,
-    lines_fit,
-    lines_need,
     rows_fit,
     rows_need,
     runs_in_memory,
@@ -258,12 +256,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     if keeps_lines:  # one after the other: two scans at once were 2x slower at 10 M lines (docs/benchmarks.md)
         lines = (recheck_lines.read_lines(b_path, business_encoding, key),
                  recheck_lines.read_lines(r_path, registry_encoding, key))
-    # a re-check holds its digests in memory whichever engine a full check would take: one that would pass the
-    # memory limit checks in full instead (bucket by bucket, when the rows do not fit either)
-    lines_short = keeps_lines and not lines_fit((b_path, r_path), limit)
-    if lines_short and base is not None and not base_reason and not resume:
-        lines_reason = too_large(lines_need((b_path, r_path)), limit)[1]
-    elif keeps_lines and base is not None and not base_reason and not resume:
+    # by lines whatever the memory limit: of the ways to re-check, it holds the least (docs/recheck.md, "Known limits")
+    if keeps_lines and base is not None and not base_reason and not resume:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
@@ -299,7 +293,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 
         if base is not None and not base_reason and bucketed and not rows_fit((b_path, r_path), limit):
             # a re-check from whole files holds every row of both (more than an in-memory check holds)
-            reason = too_large((lines_need if lines_short else rows_need)((b_path, r_path)), limit)
+            reason = too_large(rows_need((b_path, r_path)), limit)
             base_reason = (f"前回との差分の再点検は{reason[0]}（全件をバケットごとに照合）/ a re-check of what changed: "
                            f"{reason[1]} (checked in full, bucket by bucket)")
         if base is not None and not base_reason and bucketed:
@@ -398,7 +392,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         step("write", len(formats), len(formats))
         resolved = None
         if rechecked is not None:
-            changes = recheck.delta(checked, _rows(result, unordered, recheck.DELTA_SOURCE, recheck.delta_rows(checked)))
+            changes = recheck.delta(checked, result.lazy() if unordered is None else unordered)
             recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
             summary.outputs.append(recheck.DELTA)
             rechecked.delta = recheck.delta_counts(changes)

@@ -186,8 +186,8 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         limit = limit or memory.default_memory_limit()  # "half of the memory available now", taken once for the run
         resuming = resume and memory.interrupted(memory.work_folder(out, work_dir))
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
-        # a re-check holds its digests (by lines: result.csv alone) or its rows in memory whichever engine a full
-        # check would take, when they fit (else it checks in full: himozuke.pipeline.run_check)
+        # a re-check by lines (result.csv alone) holds its digests in memory whichever engine a full check would
+        # take; one from whole files holds every row, when they fit (else it checks in full: pipeline.run_check)
         csv_only = {f.strip().lower() for f in formats.split(",") if f.strip()} == {"csv"}
         fits = memory.lines_fit if csv_only else memory.rows_fit
         rechecked = baseline is not None and fits((business, registry), limit)
