@@ -92,7 +92,8 @@ def rows_need(inputs: Iterable[str | os.PathLike]) -> int:
 
 
 def lines_fit(inputs: Iterable[str | os.PathLike], memory_limit: int) -> bool:
-    """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:func:`lines_need`)."""
+    """Whether a re-check by lines of ``inputs`` fits ``memory_limit`` (:func:`lines_need`): the CLI's allocator
+    setting follows it; the re-check itself goes on whatever the limit (it holds the least of any re-check)."""
     return lines_need(inputs) <= memory_limit
 
 
