@@ -501,11 +501,14 @@ def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
     """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
     if baseline is None:
         return checked
-    cur = _with_occurrence(checked.digests.select(C.ROW, D_ROW, D_NUMBER))
-    prev = _with_occurrence(baseline.verdicts.rename({C.ROW: _PREV}))
-    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, C.VERDICT), on=[D_ROW, _OCC], how="left", maintain_order="left")
+    from himozuke.recheck_lines import _paired  # (it imports this module)
+
+    # paired as a re-check by lines pairs its lines — both in file order, mostly alike: walked, not joined
+    prev_number = "_prev_number"
+    prev = baseline.verdicts.select(D_ROW, pl.col(C.ROW).alias(_PREV), C.VERDICT, pl.col(D_NUMBER).alias(prev_number))
+    paired, gone = _paired(checked.digests.select(C.ROW, D_ROW, D_NUMBER), prev, _PREV, prev_number, C.VERDICT)
     checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(),
-                                        prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti"))
+                                        gone.rename({prev_number: D_NUMBER}))
     return checked
 
 
