@@ -399,7 +399,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             summary.recheck = asdict(rechecked)
             resolved = changes.filter(pl.col(recheck.KIND) == recheck.RESOLVED)
         if hand_over is not None:
-            cases = _rows(result, unordered, None, pl.col(C.VERDICT).is_in(CASE_VERDICTS))
+            cases = _rows(result, unordered, pl.col(C.VERDICT).is_in(CASE_VERDICTS))
             if rechecked is None:
                 hand_over(cases, summary)
             else:  # the rows that were not already cases: 新規 B/C and rows newly E
@@ -590,13 +590,10 @@ def write_outputs(result: pl.DataFrame | pl.LazyFrame, r_rejects: pl.DataFrame |
     return timings
 
 
-def _rows(result: pl.DataFrame | pl.LazyFrame, unordered: pl.LazyFrame | None, columns: Sequence[str] | None,
-          where: pl.Expr | None) -> pl.DataFrame:
-    """The result's ``columns`` (None: all) of the rows ``where`` holds (None: every row), in 行番号 order. A
-    bucketed run's come from its runs as they lie (``unordered``), sorted here: a filter needs no merge."""
-    rows = result.lazy() if unordered is None else unordered
-    rows = rows.filter(where) if where is not None else rows
-    rows = rows.select(columns).collect() if columns is not None else rows.collect()
+def _rows(result: pl.DataFrame | pl.LazyFrame, unordered: pl.LazyFrame | None, where: pl.Expr) -> pl.DataFrame:
+    """The result's rows ``where`` holds, in 行番号 order. A bucketed run's come from its runs as they lie
+    (``unordered``), sorted here: a filter needs no merge."""
+    rows = (result.lazy() if unordered is None else unordered).filter(where).collect()
     return rows if unordered is None else rows.sort(C.ROW)
 
 
