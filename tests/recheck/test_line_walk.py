@@ -65,13 +65,15 @@ def test_the_walk_pairs_lines_as_the_join_does_or_leaves_them_to_it(n, distinct,
        big=st.integers(0, 2_000), seed=st.integers(0, 1 << 30))
 def test_a_file_edited_in_place_is_paired_by_the_walk(n, changes, big, seed):
     """What a file goes through between two runs — lines edited, inserted and deleted here and there, and a block
-    of new lines — is paired by the walk, not left to the join."""
+    of new lines — is paired by the walk, not left to the join. (Changes closer than a stretch's end — an insert and
+    a delete 6 lines apart look like 7 lines edited in place — are the join's: the test above.)"""
     prev = np.random.default_rng(seed).permutation(n).tolist()
-    # one change per stretch of 20 lines: a stretch ends where 8 lines in a row differ
-    spaced = sorted({(at % n) // 20: (kind, (at % n) // 20 * 20, count, 0) for kind, at, count in changes}.values(),
-                    key=lambda c: -c[1])
-    cur = _changed(prev, spaced, 1 << 41)
-    cur[len(cur) // 2:len(cur) // 2] = range(1 << 42, (1 << 42) + big)
+    # one change per stretch of 20 lines, at its start: a stretch ends where 8 lines in a row differ; the block in
+    # the middle of the middle stretch, 10 lines from the changes around it
+    middle = n // 2 // 20
+    spaced = {(at % n) // 20: (kind, (at % n) // 20 * 20, count, 0) for kind, at, count in changes}
+    spaced[middle] = ("insert", middle * 20 + 10, big, 0)
+    cur = _changed(prev, sorted(spaced.values(), key=lambda c: -c[1]), 1 << 41)
     cur, prev = np.array(cur, dtype=np.uint64), np.array(prev, dtype=np.uint64)
     source, unpaired = recheck_lines._walked(cur, prev)
     assert source is not None
