@@ -37,6 +37,20 @@ def test_a_recheck_by_lines_is_sized_by_its_lines_not_its_bytes(tmp_path, width,
     assert need == memory.LINES_FIXED_BYTES + memory.LINES_BYTES_PER_LINE * lines
     assert memory.lines_fit([path], need) and not memory.lines_fit([path], need - 1)
     assert memory.lines_need([tmp_path / "missing.csv"]) == memory.LINES_FIXED_BYTES
+    assert memory.lines_need([tmp_path]) == memory.LINES_FIXED_BYTES  # not a file: the reader says so, not this
+
+
+def test_an_input_that_cannot_be_read_is_left_to_its_reader(tmp_path, monkeypatch):
+    """The estimate runs in the CLI before any reader: a file it cannot open (its mode; root reads anything, so the
+    refusal is simulated) counts no lines instead of ending the command in a traceback."""
+    path = tmp_path / "input.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+
+    def refused(self, *_args, **_kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refused)
+    assert memory.lines_need([path]) == memory.LINES_FIXED_BYTES
 
 
 def test_the_allocator_is_not_touched_once_polars_is_loaded(monkeypatch):

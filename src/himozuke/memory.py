@@ -105,12 +105,13 @@ def lines_need(inputs: Iterable[str | os.PathLike]) -> int:
 
 def _lines(path: Path) -> int:
     """About how many lines the file at ``path`` has: its size over the mean length of the whole lines in its first
-    64 KiB (0 for a missing file: its reader names it)."""
-    if not path.is_file():
+    64 KiB (0 for a file that is missing or cannot be read: its reader names it, in one line)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 16)
+            size = os.fstat(f.fileno()).st_size
+    except OSError:
         return 0
-    with path.open("rb") as f:
-        head = f.read(1 << 16)
-        size = os.fstat(f.fileno()).st_size
     whole = head[:head.rfind(b"\n") + 1]
     return -(-size * whole.count(b"\n") // len(whole)) if whole else min(size, 1)
 
