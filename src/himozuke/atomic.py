@@ -86,11 +86,7 @@ def rewrite(tmp: Path, target: Path) -> Iterator[Path | BinaryIO]:
     s fresh, 0.19–0.24 s written over; docs/benchmarks.md). ``target`` stays absent until the writer is done, as
     with a fresh file."""
     f = None
-    try:
-        os.replace(recycled(target), tmp)
-    except OSError:  # none set aside, or it cannot take the place of ``tmp``: a fresh file
-        pass
-    else:
+    if _took_recycled(tmp, target):
         try:
             f = open(tmp, "r+b")  # noqa: SIM115 (closed below, once the writer is done)
         except OSError:  # it cannot be written (its mode): removed, and a fresh file in its place
@@ -101,6 +97,29 @@ def rewrite(tmp: Path, target: Path) -> Iterator[Path | BinaryIO]:
     with f:
         yield f
         f.truncate()
+
+
+def take_recycled(tmp: Path, target: Path) -> None:
+    """For a writer that opens ``tmp`` (of :func:`atomic_path` for ``target``) itself and writes it at offsets
+    (:class:`PositionalWriter`, which cuts it to size): the previous output :func:`set_aside` kept, in ``tmp``'s
+    place, so that its pages are written over (:func:`rewrite`'s reason); ``tmp`` as it was when there is none or
+    it cannot be written."""
+    if not _took_recycled(tmp, target):
+        return
+    try:
+        os.close(os.open(tmp, os.O_WRONLY))
+    except OSError:  # it cannot be written (its mode): a fresh, empty file in its place
+        tmp.unlink()
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _took_recycled(tmp: Path, target: Path) -> bool:
+    """Whether the previous output set aside for ``target`` now stands in ``tmp``'s place."""
+    try:
+        os.replace(recycled(target), tmp)
+    except OSError:  # none set aside, or it cannot take the place of ``tmp``: a fresh file
+        return False
+    return True
 
 
 def clear_recycled(folder: Path) -> None:
@@ -159,7 +178,9 @@ _PAGE = 4096
 
 class PositionalWriter:
     """A file of known ``size`` written as pieces at their offsets, from several threads at once, bypassing the
-    page cache where the system allows (Linux ``O_DIRECT``; elsewhere ordinary positional writes).
+    page cache where the system allows (Linux ``O_DIRECT``; elsewhere ordinary positional writes). ``reuse``: the
+    final path, whose previous output :func:`set_aside` kept is written over when the file goes through the page
+    cache (:func:`take_recycled`).
 
     Written once and read later, a large result gains nothing from the page cache, and filling it is what costs:
     on this project's machines 3.3 GB went to the disk in 3.0 s directly and in 11.4 s of CPU through the cache
@@ -168,8 +189,10 @@ class PositionalWriter:
     pages that :meth:`close` writes once every piece has given its bytes; the last page is then cut back to
     ``size``. A file system that refuses direct writes (tried once on opening) gets ordinary ones."""
 
-    def __init__(self, path: str | os.PathLike, size: int) -> None:
+    def __init__(self, path: str | os.PathLike, size: int, reuse: Path | None = None) -> None:
         self.size = size
+        if reuse is not None and size < _DIRECT_FROM:  # through the page cache: its pages written over
+            take_recycled(Path(path), reuse)
         self._fd = _open_direct(path, size) if size >= _DIRECT_FROM else -1
         self._direct = self._fd >= 0
         if not self._direct:

@@ -433,8 +433,11 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         return reason
     say("前回との差分を行単位で照合 / re-checking the lines that changed")
     with recheck_lines.PreviousResult(base.folder) as previous:  # opened before this run clears the folder
-        # cleared while the lines are re-checked: freeing a large result.csv waits on the disk (0.08 s at 1 M rows)
-        clearing = _clear_outputs(out, [OUTPUT_FILES["csv"], REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS])
+        # cleared while the lines are re-checked: freeing a large result.csv waits on the disk (0.08 s at 1 M rows);
+        # a previous result.csv of this folder that is not the baseline's (which is read) is written over instead
+        result = out / OUTPUT_FILES["csv"]
+        clearing = _clear_outputs(out, [result.name, REGISTRY_REJECTS, recheck.DELTA, STAGED_DIGESTS],
+                                  recycle=[] if previous.is_file(result) else [result.name])
         try:
             by = recheck_lines.recheck_by_lines(b_lines, r_lines, base, key, home=home, b_profile=b_prof.name,
                                                 r_profile=r_prof.name)
@@ -451,7 +454,8 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
         # before the digest file's thread starts: the two writers would share Polars' pool (0.23 s, alone 0.02 s)
         new_text = recheck_lines.redone_lines(by, show_number=show_number)
         with _DigestFile(out, checked, expected, lines, key, show_number=show_number) as digest_file:
-            recheck_lines.write_result(out / OUTPUT_FILES["csv"], previous, by, new_text)
+            recheck_lines.write_result(result, previous, by, new_text)
+            clear_recycled(out)  # not taken: a result of a gigabyte or more is written past the page cache
             summary = RunSummary(
                 business_file=b_path.name, registry_file=r_path.name, business_profile=b_prof.name,
                 registry_profile=r_prof.name, business_encoding=b_lines.encoding, registry_encoding=r_lines.encoding,

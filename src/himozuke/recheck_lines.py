@@ -578,7 +578,8 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     width; a row whose number changes width is copied behind its new number); the file is assembled a block of
     rows at a time in a buffer of its own and written at its offset, two blocks at once — the copies and writes
     release the GIL, and neither the baseline file nor the result is ever held whole —, around the page cache
-    where the system allows (:class:`himozuke.atomic.PositionalWriter`). Each block is planned on its own rows
+    where the system allows (:class:`himozuke.atomic.PositionalWriter`) — else over this folder's previous result.csv
+    when the pipeline set it aside (never the baseline's, which is read). Each block is planned on its own rows
     (:class:`_Block`), twice: once for its size, which places the blocks after it, and again when it is written —
     arrays of a block's rows, not of the file's, so that nothing the size of the result is computed in one thread."""
     from himozuke.atomic import PositionalWriter, atomic_path
@@ -652,7 +653,7 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
     with atomic_path(path) as tmp, ThreadPoolExecutor(2, thread_name_prefix="himozuke-result-lines") as pool:
         sizes = list(pool.map(lambda b: int(_Block(plan, b).length.sum()), blocks))
         offsets = header + np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
-        writer = PositionalWriter(tmp, int(offsets[-1]))
+        writer = PositionalWriter(tmp, int(offsets[-1]), reuse=path)
         try:
             head = np.empty(header, dtype=np.uint8)
             previous.read_into(head, 0)
@@ -724,7 +725,7 @@ class PreviousResult:
     the re-check's own steps."""
 
     def __init__(self, folder: Path) -> None:
-        path = folder / "result.csv"
+        self._path = path = folder / "result.csv"
         self._whole = None if _POSITIONAL else np.fromfile(path, dtype=np.uint8)
         self._fd = os.open(path, os.O_RDONLY) if _POSITIONAL else None
         self.size = os.fstat(self._fd).st_size if _POSITIONAL else len(self._whole)
@@ -740,6 +741,17 @@ class PreviousResult:
             self._ends.result()  # not reading when closed; an error of the run itself is the one to report
         if self._fd is not None:
             os.close(self._fd)
+
+    def is_file(self, path: Path) -> bool:
+        """Whether ``path`` is the file read (or a link to it), which must not be written over."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if self._fd is None:  # read whole already: only the same path is the same file
+            return Path(path).resolve() == self._path.resolve()
+        mine = os.fstat(self._fd)
+        return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
     def read_into(self, buf: np.ndarray, at: int) -> None:
         if self._whole is None:

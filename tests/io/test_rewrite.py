@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -108,3 +109,39 @@ def test_a_run_that_fails_leaves_no_hidden_copy_of_the_previous_result(tmp_path,
     with pytest.raises(RuntimeError):
         run_check(BUSINESS, REGISTRY, out, formats=("csv",))
     assert sorted(p.name for p in out.iterdir()) == ["digests.parquet", "run.json"]  # the baseline of the run before
+
+
+@pytest.mark.parametrize("writable", [True, False], ids=["written over", "read-only: a fresh file"])
+def test_a_positional_writer_writes_over_what_was_set_aside_and_cuts_it_to_size(tmp_path, monkeypatch, writable):
+    """The re-check by lines' writer (PositionalWriter, pieces at their offsets) takes the previous output as its
+    file when it can write it — the previous file's bytes beyond the new size cut off — and a fresh file when it
+    cannot (its mode)."""
+    from himozuke.atomic import PositionalWriter
+
+    target = tmp_path / "result.csv"
+    target.write_bytes(b"9" * 50_000)
+    previous = target.open("rb")  # what the previous file holds, seen through a descriptor of its own
+    set_aside(target)
+    if not writable:
+        real_open, refusals = os.open, []
+
+        def refused(path, flags, *args):  # the first open for writing only: the file set aside
+            if str(path).endswith(".part") and flags == os.O_WRONLY and not refusals:
+                refusals.append(path)
+                raise PermissionError("read-only")
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr("himozuke.atomic.os.open", refused)
+    pieces = [b"a" * 3000, b"b" * 5000, b"c" * 1234]
+    with atomic_path(target) as tmp:
+        writer = PositionalWriter(tmp, sum(map(len, pieces)), reuse=target)
+        at = 0
+        for piece in pieces:
+            writer.write(np.frombuffer(piece, dtype=np.uint8), at)
+            at += len(piece)
+        writer.close()
+        assert not target.exists(), "absent until the new one is whole"
+    assert target.read_bytes() == b"".join(pieces)
+    with previous:
+        assert (previous.read() == b"".join(pieces)) is writable, "written over, or left alone for a fresh file"
+    assert not recycled(target).exists()

@@ -324,6 +324,38 @@ def test_a_recheck_by_lines_that_fails_writing_leaves_the_baseline_whole(tmp_pat
     assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
 
 
+@pytest.mark.parametrize("previous", ["shorter", "longer"])
+def test_a_recheck_by_lines_into_another_folder_writes_over_the_result_it_held(tmp_path, previous):
+    """As a full check does: a previous result.csv in the output folder (not the baseline's) is written over — its
+    pages reused, cut to the new size — and the bytes are a fresh file's (the full check's); nothing hidden is
+    left."""
+    files = _files(tmp_path, _edited())
+    run_check(files[0], files[1], tmp_path / "base", baseline=tmp_path / "base", **OPTIONS)
+    (tmp_path / "run").mkdir()
+    size = (tmp_path / "base" / "result.csv").stat().st_size
+    (tmp_path / "run" / "result.csv").write_bytes(b"9" * (size // 10 if previous == "shorter" else size * 3))
+    inode = (tmp_path / "run" / "result.csv").stat().st_ino
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "base", **OPTIONS)
+    assert summary.recheck["by_lines"]
+    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+    assert (tmp_path / "run" / "result.csv").stat().st_ino == inode, "written over, not a new file"
+    assert sorted(p.name for p in (tmp_path / "run").iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_recheck_by_lines_never_writes_over_the_baselines_own_result(tmp_path):
+    """Into the baseline's own folder (the scheduled command), the result.csv read is never the one written over:
+    the new result is a new file, so that a run that fails leaves nothing half-written in the baseline's place."""
+    files = _files(tmp_path, _edited())
+    run_check(files[0], files[1], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    inode = (tmp_path / "run" / "result.csv").stat().st_ino
+    summary, _ = run_check(files[2], files[3], tmp_path / "run", baseline=tmp_path / "run", **OPTIONS)
+    assert summary.recheck["by_lines"]
+    assert (tmp_path / "run" / "result.csv").stat().st_ino != inode
+    run_check(files[2], files[3], tmp_path / "full", **OPTIONS)
+    assert (tmp_path / "run" / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
+
+
 def _digest_rows(folder: Path) -> pl.DataFrame:
     frame = pl.read_parquet(folder / "digests.parquet")
     return frame.select(sorted(frame.columns)).sort(pl.all(), nulls_last=True)
