@@ -41,11 +41,9 @@ from himozuke.memory import (
     too_large,
     work_folder,
 )
+from himozuke.outputs import OUTPUT_FILES, OUTPUT_FORMATS, parse_formats
 from himozuke.report.tables import write_csv, write_parquet
 
-OUTPUT_FORMATS = ("csv", "xlsx", "parquet")
-#: The file each output format is written to, in ``out_dir``.
-OUTPUT_FILES = {"csv": "result.csv", "xlsx": "report.xlsx", "parquet": "result.parquet"}
 REGISTRY_REJECTS = "registry_rejects.csv"
 #: The digest file written beside the outputs, before it replaces the previous one (:class:`_DigestFile`).
 STAGED_DIGESTS = f".{recheck.DIGESTS}.next"
@@ -108,16 +106,6 @@ class RunSummary:
     def accounted(self) -> bool:
         """``rows in == A + B + C + E``."""
         return sum(self.counts.values()) == self.rows_in
-
-
-def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
-    """``"csv,xlsx"`` → ``("csv", "xlsx")``; unknown names are a usage error."""
-    items = [s.strip().lower() for s in (spec.split(",") if isinstance(spec, str) else spec) if s.strip()]
-    bad = [s for s in items if s not in OUTPUT_FORMATS]
-    if bad or not items:
-        raise UsageError(f"--formats に指定できるのは {', '.join(OUTPUT_FORMATS)} です（指定: {spec}）",
-                         f"--formats takes {', '.join(OUTPUT_FORMATS)} (got {spec!r})")
-    return tuple(dict.fromkeys(items))
 
 
 #: What :func:`run_check` returns.

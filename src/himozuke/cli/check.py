@@ -24,6 +24,7 @@ from rich.table import Table
 from himozuke import memory
 from himozuke.cli._app import app, console
 from himozuke.errors import DiskFullError, is_disk_full
+from himozuke.outputs import parse_formats
 
 if TYPE_CHECKING:
     from himozuke.pipeline import RunSummary
@@ -178,6 +179,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
            run_body, hand_over, scope_dir, baseline, digest_key) -> RunSummary:
     from himozuke.scope import read_summary
 
+    fmts = parse_formats(formats)
     scope = read_summary(scope_dir) if scope_dir else None
     limit = memory.parse_size(memory_limit) if memory_limit else None
     # the engine, chosen once (before Polars loads: its allocator is set for an in-memory run) and passed down
@@ -188,8 +190,7 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
         in_memory = memory.runs_in_memory((business, registry), memory_limit=limit, buckets=buckets, resume=resuming)
         # a re-check by lines (result.csv alone) holds its digests in memory whichever engine a full check would
         # take; one from whole files holds every row, when they fit (else it checks in full: pipeline.run_check)
-        csv_only = {f.strip().lower() for f in formats.split(",") if f.strip()} == {"csv"}
-        fits = memory.lines_fit if csv_only else memory.rows_fit
+        fits = memory.lines_fit if fmts == ("csv",) else memory.rows_fit
         rechecked = baseline is not None and fits((business, registry), limit)
         memory.keep_freed_memory(bucketed=not (in_memory or rechecked))
     from himozuke import identity
@@ -197,10 +198,9 @@ def _check(business, registry, out, formats, show_number, encoding, business_enc
     # the inputs' SHA-256 (run.json) begin while Polars and the engine load, which leaves a core idle
     digests = identity.Digests({"business": Path(business), "registry": Path(registry)}) \
         if engine is Engine.local and scope is None else None
-    from himozuke.pipeline import parse_formats, run_check
+    from himozuke.pipeline import run_check
     from himozuke.recheck import load_key
 
-    fmts = parse_formats(formats)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[speed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
                   console=console, transient=True) as bar:
