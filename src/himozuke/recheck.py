@@ -44,6 +44,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 import polars as pl
 
 from himozuke import __version__
@@ -501,15 +502,147 @@ def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
     """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
     if baseline is None:
         return checked
-    from himozuke.recheck_lines import _paired  # (it imports this module)
-
     # paired as a re-check by lines pairs its lines — both in file order, mostly alike: walked, not joined
     prev_number = "_prev_number"
     prev = baseline.verdicts.select(D_ROW, pl.col(C.ROW).alias(_PREV), C.VERDICT, pl.col(D_NUMBER).alias(prev_number))
-    paired, gone = _paired(checked.digests.select(C.ROW, D_ROW, D_NUMBER), prev, _PREV, prev_number, C.VERDICT)
+    paired, gone = pair_up(checked.digests.select(C.ROW, D_ROW, D_NUMBER), prev, _PREV, prev_number, C.VERDICT)
     checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(),
                                         gone.rename({prev_number: D_NUMBER}))
     return checked
+
+
+def pair_up(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``cur`` with the columns of the ``prev`` row it pairs with (null: none) — the k-th copy of a line (its digest
+    in ``d_row``) with the previous k-th copy —, and the ``gone`` columns of the ``prev`` rows no ``cur`` row pairs
+    with, in their order."""
+    source, unpaired = _walked(cur.get_column(D_ROW).to_numpy(), prev.get_column(D_ROW).to_numpy())
+    if source is None:  # the lines moved about: joined by their digests
+        source, unpaired = _placed(cur.get_column(D_ROW), prev.get_column(D_ROW))
+    if source is None:  # a line written more than once
+        source, unpaired = _placed(_occurrence_key(cur), _occurrence_key(prev))
+    take = pl.select(pl.when(pl.lit(source) >= 0).then(pl.lit(source))).to_series()
+    # gathered in a select, which takes the columns in parallel (DataFrame.gather does not: docs/benchmarks.md)
+    return (pl.concat([cur, prev.drop(D_ROW).select(pl.all().gather(take))], how="horizontal"),
+            prev.select(gone).filter(pl.Series(unpaired)))
+
+
+def _walked(cur: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """:func:`_placed` (the k-th copy of a key paired with the previous k-th copy) found by walking both files in
+    their order, as a file changes between runs: long stretches of the same lines, one at a time edited, inserted
+    or deleted. A stretch is compared as arrays; where it ends (:data:`_RUN` lines differ in a row) the walk looks
+    for the nearest line the two have in common, in windows that grow from :data:`_NEAR`. (None, None) when that
+    costs about half of what the join would, or when the result cannot be proven equal to the join's: it is
+    (its pairs equal, in the same order on both sides) when no unpaired key of either side occurs anywhere in the
+    other — then every key's copies are all paired, the k-th with the k-th. A join of millions of random 64-bit
+    keys costs seconds and gigabytes; the walk costs a pass (docs/benchmarks.md)."""
+    n, m = len(cur), len(prev)
+    source = np.full(n, -1, dtype=np.int64)
+    unpaired = np.ones(m, dtype=bool)
+    i = j = 0
+    # in values compared (~1 ns each): about half of what a join of the two columns costs, then the join decides
+    budget = 25 * (n + m) + (1 << 20)
+    width = _NEAR
+    while i < n and j < m:
+        w = min(width, n - i, m - j)
+        budget -= w
+        eq = cur[i:i + w] == prev[j:j + w]
+        miss = np.flatnonzero(~eq)
+        stop = w
+        if len(miss):
+            # a stretch ends where _RUN lines in a row differ, or where lines that differ reach the window's end
+            # (they may go on beyond it); fewer in a row are lines edited in place
+            run = np.flatnonzero(miss[_RUN - 1:] - miss[:len(miss) - _RUN + 1] == _RUN - 1) \
+                if len(miss) >= _RUN else ()
+            stop = int(miss[run[0]]) if len(run) else w
+            if stop == w and miss[-1] == w - 1 and (i + w < n or j + w < m):
+                first = len(miss) - 1  # the start of the trailing run of differing lines
+                while first and miss[first - 1] == miss[first] - 1:
+                    first -= 1
+                stop = int(miss[first])
+        if stop:
+            hit = eq[:stop]
+            source[i:i + stop] = np.where(hit, np.arange(j, j + stop), -1)
+            unpaired[j:j + stop] = ~hit
+        i, j = i + stop, j + stop
+        if stop == w and stop:
+            width = min(2 * width, _WIDEST)
+            continue
+        budget -= _STRETCH_END
+        if budget < 0:
+            return None, None
+        skip = _nearest(cur[i:i + _FEW].tolist(), prev[j:j + _FEW].tolist())
+        if skip is not None:  # (most stretches end in a line or two inserted, deleted or edited)
+            i, j = i + skip[0], j + skip[1]
+            width = max(_NEAR, 2 * stop)
+            continue
+        near = _NEAR
+        while True:  # the nearest line both have, i.e. the fewest lines of either side skipped
+            a, b = cur[i:i + near], prev[j:j + near]
+            budget -= 100 * (len(a) + len(b))  # (a sort: ~100 ns a value)
+            common, at_a, at_b = np.intersect1d(a, b, assume_unique=False, return_indices=True)
+            if len(common) or (len(a) < near and len(b) < near) or near >= _FARTHEST or budget < 0:
+                break
+            near *= 16
+        if budget < 0:
+            return None, None
+        if not len(common):
+            break  # nothing in common as far as it looked: the rest of both unpaired (the proof below says if so)
+        k = int(np.argmin(at_a + at_b))
+        i, j = i + int(at_a[k]), j + int(at_b[k])
+        width = max(_NEAR, 2 * stop)
+    new, gone = pl.Series(cur[source < 0]), pl.Series(prev[unpaired])
+    # both proofs in one query: side by side
+    found = pl.select(pl.lit(pl.Series(prev)).is_in(new.implode()).any(),
+                      pl.lit(pl.Series(cur)).is_in(gone.implode()).any().alias("_gone")).row(0)
+    return (None, None) if any(found) else (source, unpaired)
+
+
+def _nearest(a: list[int], b: list[int]) -> tuple[int, int] | None:
+    """The first equal pair (x, y), a[x] == b[y], by x + y, then x: the fewest lines skipped; None if none."""
+    for total in range(1, len(a) + len(b) - 1):
+        for x in range(max(0, total - len(b) + 1), min(total, len(a) - 1) + 1):
+            if a[x] == b[total - x]:
+                return x, total - x
+    return None
+
+
+#: Lines that differ in a row where the walk (:func:`_walked`) stops comparing two stretches as they lie.
+_RUN = 8
+#: What the end of a stretch costs the walk, in values compared: ~30 µs of Python and small NumPy calls, the time
+#: NumPy compares ~30 k values in (files with many lines inserted or deleted here and there are left to the join).
+_STRETCH_END = 30_000
+#: The walk's first window, both for a stretch and for the nearest common line; and its widest for a stretch.
+_NEAR, _WIDEST = 64, 1 << 20
+#: The lines of each side the walk first looks through, one by one, for the nearest line the two have in common;
+#: and the farthest it looks (a block of more new or deleted lines in the middle of a file is left to the join).
+_FEW, _FARTHEST = 6, 1 << 18
+
+
+def _pairs(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of equal keys in ``cur`` and ``prev``: a narrow inner join (lazy: half the eager one's time)."""
+    joined = pl.LazyFrame({"k": cur}).with_row_index("c").join(
+        pl.LazyFrame({"k": prev}).with_row_index("p"), on="k", how="inner").collect()
+    return joined.get_column("c").to_numpy(), joined.get_column("p").to_numpy()
+
+
+def _placed(cur: pl.Series, prev: pl.Series) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """For each key of ``cur`` the position of the equal key in ``prev`` (-1: none), and for each key of ``prev``
+    whether none in ``cur`` equals it; (None, None) when a key is on more than one row of either side — found from
+    the same two scatters: a row marked twice counts once."""
+    at_cur, at_prev = _pairs(cur, prev)
+    source = np.full(cur.len(), -1, dtype=np.int64)
+    source[at_cur] = at_prev
+    unpaired = np.ones(prev.len(), dtype=bool)
+    unpaired[at_prev] = False
+    if np.count_nonzero(source >= 0) != len(at_cur) or prev.len() - np.count_nonzero(unpaired) != len(at_prev):
+        return None, None
+    return source, unpaired
+
+
+def _occurrence_key(frame: pl.DataFrame) -> pl.Series:
+    """The digest in ``d_row`` with the k-th copy of a line (:func:`himozuke.recheck._with_occurrence`) folded
+    into one 64-bit key."""
+    return _with_occurrence(frame).select(pl.col(D_ROW) ^ pl.col(_OCC).hash(seed=0x4F43)).to_series()
 
 
 def _with_derived(digests: pl.DataFrame, result: pl.DataFrame) -> pl.DataFrame:

@@ -1,5 +1,5 @@
 """The re-check pairs each line with the previous run's same line by walking both files in their order
-(``recheck_lines._walked``); a join of the digests is the reference, and the fallback when the walk cannot prove
+(``recheck._walked``); a join of the digests is the reference, and the fallback when the walk cannot prove
 its answer."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from himozuke import recheck_lines
+from himozuke import recheck
 
 
 def _joined(cur: np.ndarray, prev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairing by a join: the k-th copy of a line with the previous k-th copy."""
-    source, unpaired = recheck_lines._placed(pl.Series(cur), pl.Series(prev))
+    source, unpaired = recheck._placed(pl.Series(cur), pl.Series(prev))
     if source is None:
-        source, unpaired = recheck_lines._placed(recheck_lines._occurrence_key(pl.DataFrame({"d_row": cur})),
-                                                 recheck_lines._occurrence_key(pl.DataFrame({"d_row": prev})))
+        source, unpaired = recheck._placed(recheck._occurrence_key(pl.DataFrame({"d_row": cur})),
+                                                 recheck._occurrence_key(pl.DataFrame({"d_row": prev})))
     return source, unpaired
 
 
@@ -53,7 +53,7 @@ def test_the_walk_pairs_lines_as_the_join_does_or_leaves_them_to_it(n, distinct,
     prev = np.random.default_rng(seed).integers(0, distinct, n).tolist()
     cur = np.array(_changed(prev, changes, 1 << 41), dtype=np.uint64)
     prev = np.array(prev, dtype=np.uint64)
-    source, unpaired = recheck_lines._walked(cur, prev)
+    source, unpaired = recheck._walked(cur, prev)
     if source is not None:
         expected = _joined(cur, prev)
         assert np.array_equal(source, expected[0]) and np.array_equal(unpaired, expected[1])
@@ -75,7 +75,7 @@ def test_a_file_edited_in_place_is_paired_by_the_walk(n, changes, big, seed):
     spaced[middle] = ("insert", middle * 20 + 10, big, 0)
     cur = _changed(prev, sorted(spaced.values(), key=lambda c: -c[1]), 1 << 41)
     cur, prev = np.array(cur, dtype=np.uint64), np.array(prev, dtype=np.uint64)
-    source, unpaired = recheck_lines._walked(cur, prev)
+    source, unpaired = recheck._walked(cur, prev)
     assert source is not None
     expected = _joined(cur, prev)
     assert np.array_equal(source, expected[0]) and np.array_equal(unpaired, expected[1])
@@ -85,6 +85,6 @@ def test_a_line_deleted_or_added_near_the_end_is_paired_by_the_walk():
     """The last lines differ from where they were: fewer than a stretch's end needs, but one file ends there."""
     prev = np.arange(50, dtype=np.uint64)
     for cur in (np.delete(prev, 45), np.insert(prev, 46, 1000), np.delete(prev, 3)):
-        source, unpaired = recheck_lines._walked(cur, prev)
+        source, unpaired = recheck._walked(cur, prev)
         assert source is not None
         assert np.array_equal(source, _joined(cur, prev)[0]) and np.array_equal(unpaired, _joined(cur, prev)[1])
