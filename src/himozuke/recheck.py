@@ -653,11 +653,13 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
                    home: str | None, baseline: Baseline) -> Checked:
     """The result of a full check of these inputs, recomputing only what a change can reach (module doc)."""
     business = business_frame(b_rows).collect()
-    cur = _with_occurrence(business_digests(b_rows, key, business.get_column(NUMBER_KEY)))
-    prev = _with_occurrence(baseline.business.rename({C.ROW: _PREV}))
-    paired = cur.join(prev.select(_PREV, D_ROW, _OCC, *DERIVED), on=[D_ROW, _OCC], how="left", maintain_order="left")
+    cur = business_digests(b_rows, key, business.get_column(NUMBER_KEY))
+    # paired as every re-check pairs (pair_up); the previous number renamed, as the current one has its name
+    prev_number = "_prev_number"
+    prev = baseline.business.select(D_ROW, pl.col(C.ROW).alias(_PREV), *DERIVED, pl.col(D_NUMBER).alias(prev_number))
+    paired, gone = pair_up(cur, prev, _PREV, prev_number, C.VERDICT)
+    paired, gone = paired.drop(prev_number), gone.rename({prev_number: D_NUMBER})
     new = paired.get_column(_PREV).is_null()
-    gone = prev.join(cur.select(D_ROW, _OCC), on=[D_ROW, _OCC], how="anti")
     registry = registry_rows(r_rows).collect()
     reg = registry_digests(registry, key)
     reg_changed = reg.join(baseline.registry, on=D_NUMBER, how="full", coalesce=True, suffix="_prev").filter(
