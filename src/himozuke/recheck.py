@@ -502,13 +502,20 @@ def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
     """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
     if baseline is None:
         return checked
-    # paired as a re-check by lines pairs its lines — both in file order, mostly alike: walked, not joined
-    prev_number = "_prev_number"
-    prev = baseline.verdicts.select(D_ROW, pl.col(C.ROW).alias(_PREV), C.VERDICT, pl.col(D_NUMBER).alias(prev_number))
-    paired, gone = pair_up(checked.digests.select(C.ROW, D_ROW, D_NUMBER), prev, _PREV, prev_number, C.VERDICT)
-    checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(),
-                                        gone.rename({prev_number: D_NUMBER}))
+    paired, gone = _paired_rows(checked.digests.select(C.ROW, D_ROW, D_NUMBER), baseline.verdicts, (C.VERDICT,))
+    checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(), gone)
     return checked
+
+
+def _paired_rows(cur: pl.DataFrame, previous: pl.DataFrame, carried: Sequence[str]
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``cur`` (business digests: 行番号, d_row, d_number, …) with 前回行番号 and the ``carried`` columns of the
+    ``previous`` run's row each pairs with (:func:`pair_up`: both in file order, mostly alike — walked, not joined),
+    and the previous rows none pairs with (前回行番号, d_number, 判定)."""
+    prev_number = "_prev_number"  # (``cur`` has a d_number of its own)
+    prev = previous.select(D_ROW, pl.col(C.ROW).alias(_PREV), *carried, pl.col(D_NUMBER).alias(prev_number))
+    paired, gone = pair_up(cur, prev, _PREV, prev_number, C.VERDICT)
+    return paired.drop(prev_number), gone.rename({prev_number: D_NUMBER})
 
 
 def pair_up(cur: pl.DataFrame, prev: pl.DataFrame, *gone: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -654,11 +661,7 @@ def recheck_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows:
     """The result of a full check of these inputs, recomputing only what a change can reach (module doc)."""
     business = business_frame(b_rows).collect()
     cur = business_digests(b_rows, key, business.get_column(NUMBER_KEY))
-    # paired as every re-check pairs (pair_up); the previous number renamed, as the current one has its name
-    prev_number = "_prev_number"
-    prev = baseline.business.select(D_ROW, pl.col(C.ROW).alias(_PREV), *DERIVED, pl.col(D_NUMBER).alias(prev_number))
-    paired, gone = pair_up(cur, prev, _PREV, prev_number, C.VERDICT)
-    paired, gone = paired.drop(prev_number), gone.rename({prev_number: D_NUMBER})
+    paired, gone = _paired_rows(cur, baseline.business, DERIVED)
     new = paired.get_column(_PREV).is_null()
     registry = registry_rows(r_rows).collect()
     reg = registry_digests(registry, key)
