@@ -611,12 +611,10 @@ class PreviousResult:
         """Whether ``path`` is the file read (or a link to it), which must not be written over."""
         try:
             st = os.stat(path)
+            mine = os.stat(self._path) if self._fd is None else os.fstat(self._fd)  # (read whole: by its path)
         except OSError:
             return False
-        if self._fd is None:  # read whole already: only the same path is the same file
-            return Path(path).resolve() == self._path.resolve()
-        mine = os.fstat(self._fd)
-        return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
+        return os.path.samestat(st, mine)
 
     def read_into(self, buf: np.ndarray, at: int) -> None:
         if self._whole is None:
