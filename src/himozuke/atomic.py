@@ -1,8 +1,9 @@
 """Atomic file writing: write to a temporary file beside the target, then rename over it.
 
-A killed run never leaves a half-written file that looks whole (DESIGN invariant). A run that writes again where
-it wrote before may write over its previous output instead of a new file (:func:`set_aside`, :func:`rewrite`): the
-same guarantee, with the previous file's pages reused.
+A killed run never leaves a half-written file that looks whole (DESIGN invariant), and the hidden half-written file
+it does leave — rows of both inputs — is removed by the next write of the same output (:func:`clear_abandoned`). A
+run that writes again where it wrote before may write over its previous output instead of a new file
+(:func:`set_aside`, :func:`rewrite`): the same guarantee, with the previous file's pages reused.
 
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -19,11 +20,13 @@ import functools
 import mmap
 import os
 import queue
+import re
 import shutil
 import stat
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -41,7 +44,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     the folder, the temporary file removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    clear_abandoned(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -55,6 +59,70 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+
+
+#: A temporary file or folder whose name holds no process id to ask (written by himozuke before 2026-12-07) is
+#: abandoned once untouched this long.
+ABANDONED_AFTER = 24 * 3600
+_PART = re.compile(r"(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{8}")  # what follows ".<target name>." (tempfile's 8 letters)
+
+
+def clear_abandoned(target: str | os.PathLike) -> None:
+    """Remove the temporary files of ``target`` (:func:`atomic_path`'s ``.<name>.<pid>-<random>.part``) that a
+    killed run left: a run killed while writing (SIGKILL, a power cut, the OOM killer) cannot remove its own, and
+    each holds the rows it was writing — personal data, hidden, for good. Called by every :func:`atomic_path` before
+    it makes its own; a file whose process is still running (another run writing the same folder) is left alone.
+
+    >>> import tempfile, pathlib, subprocess, sys
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True).stdout
+    >>> _ = (folder / f".out.csv.{int(gone)}-abcd1234.part").write_text("rows of a killed run")
+    >>> with atomic_path(folder / "out.csv") as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['out.csv']
+    """
+    target = Path(target)
+    prefix = f".{target.name}."
+    try:
+        names = [e.name for e in os.scandir(target.parent) if e.name.startswith(prefix) and e.name.endswith(".part")]
+    except OSError:
+        return
+    for name in names:
+        part = _PART.fullmatch(name[len(prefix):-len(".part")])
+        if part is None:  # another target's (「a」 and 「a.b」 share a prefix)
+            continue
+        path = target.parent / name
+        with contextlib.suppress(OSError):
+            if _abandoned(part["pid"], path):
+                path.unlink()
+
+
+def _abandoned(pid: str | None, path: Path) -> bool:
+    """Whether the temporary ``path`` made by process ``pid`` (None: not named) is a killed run's."""
+    if pid is None:
+        return time.time() - path.stat().st_mtime > ABANDONED_AFTER
+    import psutil  # here: a folder seldom holds another run's temporary file
+
+    return int(pid) != os.getpid() and not psutil.pid_exists(int(pid))
+
+
+_PRIVATE = "himozuke-"
+_PRIVATE_FOLDER = re.compile(rf"{_PRIVATE}(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{{8}}")
+
+
+def private_folder() -> Path:
+    """A fresh private (0700) folder in the system's temporary folder, for what a run writes on the way and
+    removes when done (a decoded copy of a Shift_JIS input, the lines a re-check parses again: personal data).
+    Like :func:`clear_abandoned`, it first removes this user's folders of the same kind that killed runs left."""
+    parent = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError), os.scandir(parent) as entries:
+        left = [e for e in entries if _PRIVATE_FOLDER.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
+                and (not hasattr(os, "getuid") or e.stat(follow_symlinks=False).st_uid == os.getuid())]
+        for entry in left:
+            if _abandoned(_PRIVATE_FOLDER.fullmatch(entry.name)["pid"], Path(entry.path)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_PRIVATE}{os.getpid()}-"))
 
 
 def recycled(target: str | os.PathLike) -> Path:

@@ -22,13 +22,13 @@ import contextlib
 import datetime as dt
 import mmap
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from himozuke.atomic import private_folder
 from himozuke.errors import InputFileError
 from himozuke.formats.columns import ROW
 from himozuke.text.blank import is_blank_expr
@@ -109,7 +109,7 @@ def _bad_bytes_error(path: Path, encoding: str) -> InputFileError | None:
 def private_temp_path(name: str) -> Iterator[Path]:
     """A path in a fresh private (0700) temporary folder; file and folder are removed on exit, since what is
     written there is personal data."""
-    tmpdir = tempfile.mkdtemp(prefix="himozuke-")
+    tmpdir = private_folder()
     path = Path(tmpdir) / name
     try:
         yield path

@@ -27,7 +27,6 @@ import itertools
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from himozuke.errors import InputFileError, UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import Profile, resolve
 from himozuke.formats.records import _apply, open_records
-from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines
+from himozuke.formats.tabular import LINE, REJECT_REASON, Table, parse_header, parse_lines, private_temp_path
 from himozuke.match import home as home_of
 from himozuke.match.engine import (
     NUMBER_KEY,
@@ -248,8 +247,7 @@ def _open(spark, path: str, role: str, encoding: str | None, profile):
                          "the spark engine reads CSV only (use --engine local for Excel)")
     numbered, total = _numbered_lines(spark, path)
     head = _head(numbered, total)
-    with tempfile.TemporaryDirectory(prefix="himozuke-") as tmp:
-        copy = Path(tmp) / name
+    with private_temp_path(name) as copy:
         copy.touch(mode=0o600)
         copy.write_bytes(b"\n".join(head) + b"\n")
         with open_records(copy, role=role, encoding=encoding, profile=profile) as records:
