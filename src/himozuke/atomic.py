@@ -34,7 +34,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from himozuke.errors import DiskFullError, is_disk_full
+from himozuke.errors import DiskFullError, FolderBusyError, is_disk_full
 
 
 @contextlib.contextmanager
@@ -123,6 +123,37 @@ def private_folder() -> Path:
             if _abandoned(_PRIVATE_FOLDER.fullmatch(entry.name)["pid"], Path(entry.path)):
                 shutil.rmtree(entry.path, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{_PRIVATE}{os.getpid()}-"))
+
+
+@contextlib.contextmanager
+def folder_held(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` for one run: a second run into it while the first writes there — a scheduler that starts the
+    next re-check before the last has finished — is refused at once with :class:`himozuke.errors.FolderBusyError`,
+    rather than each clearing and renaming the other's files. An advisory lock on the folder itself (``flock``:
+    released by the system when the process ends, however it ends; no lock file is left). A folder made for the
+    lock is removed again if the run leaves it empty (a run that fails before writing leaves no folder behind).
+    Where the system has no ``flock`` (Windows) the folder is not held."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    made = not folder.is_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusyError(str(folder)) from None
+        try:
+            yield
+        finally:
+            if made:  # only while held: another run's new folder is never removed
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+    finally:
+        os.close(fd)
 
 
 def recycled(target: str | os.PathLike) -> Path:

@@ -61,6 +61,17 @@ class DiskFullError(HimozukeError):
         self.folder = folder
 
 
+class FolderBusyError(HimozukeError):
+    """Another run is writing into the output folder (:func:`himozuke.atomic.folder_held`)."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(f"別の照合が同じ出力フォルダー（{folder}）に書いています。終わってから実行してください"
+                         "（定期実行なら、前の回が終わる前に次の回が始まっていないか確かめてください）",
+                         f"another run is writing into the output folder {folder}: run again once it is done (for a "
+                         "scheduled run: the previous one had not finished when this one started)")
+        self.folder = folder
+
+
 #: ENOSPC and EDQUOT: a full disk and a full quota look the same to the user.
 _NO_SPACE = tuple(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
 

@@ -24,3 +24,13 @@ def parse_formats(spec: str | Sequence[str]) -> tuple[str, ...]:
         raise UsageError(f"--formats に指定できるのは {', '.join(OUTPUT_FORMATS)} です（指定: {spec}）",
                          f"--formats takes {', '.join(OUTPUT_FORMATS)} (got {spec!r})")
     return tuple(dict.fromkeys(items))
+
+
+def is_uri(path: str | object) -> bool:
+    """A Hadoop URI (``scheme://…``, ``file://`` too), written by Spark (:mod:`himozuke.report.hadoop`); else a local
+    folder.
+
+    >>> is_uri("hdfs://namenode/himozuke/out"), is_uri("out/2026-12")
+    (True, False)
+    """
+    return ":/" in str(path)

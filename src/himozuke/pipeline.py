@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from himozuke import __version__, identity, recheck, recheck_lines
-from himozuke.atomic import atomic_path, clear_recycled, set_aside
+from himozuke.atomic import atomic_path, clear_recycled, folder_held, set_aside
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 from himozuke.formats.profiles import resolve
@@ -41,7 +41,7 @@ from himozuke.memory import (
     too_large,
     work_folder,
 )
-from himozuke.outputs import OUTPUT_FILES, OUTPUT_FORMATS, parse_formats
+from himozuke.outputs import OUTPUT_FILES, OUTPUT_FORMATS, is_uri, parse_formats
 from himozuke.report.tables import write_csv, write_parquet
 
 REGISTRY_REJECTS = "registry_rejects.csv"
@@ -113,17 +113,19 @@ _Run = tuple[RunSummary, pl.DataFrame | None]
 
 
 def _set_aside_until_done(run: Callable[..., _Run]) -> Callable[..., _Run]:
-    """``run`` (:func:`run_check`), removing on failure the previous result.csv it set aside to write over
+    """``run`` (:func:`run_check`) holding its output folder (:func:`himozuke.atomic.folder_held`: one run writes
+    there at a time; not a Hadoop URI), removing on failure the previous result.csv it set aside to write over
     (:func:`himozuke.atomic.set_aside`): a run that fails leaves no previous output behind, hidden or not."""
 
     @functools.wraps(run)
     def checked(business, registry, out_dir, **options):
-        try:
-            return run(business, registry, out_dir, **options)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                clear_recycled(Path(out_dir))
-            raise
+        with contextlib.nullcontext() if is_uri(out_dir) else folder_held(Path(out_dir)):
+            try:
+                return run(business, registry, out_dir, **options)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    clear_recycled(Path(out_dir))
+                raise
 
     return checked
 

@@ -20,15 +20,11 @@ import polars as pl
 
 from himozuke.formats import columns as C
 from himozuke.match.spark import spark_schema, to_arrow
+from himozuke.outputs import is_uri
 from himozuke.report.tables import displayed
 
 #: What a Spark run can write to a URI (a workbook is for a person: write it to a local folder).
 FORMATS = ("csv", "parquet")
-
-
-def is_uri(path: str) -> bool:
-    """A Hadoop URI (``scheme://…``, ``file://`` too), written by Spark; else a local folder."""
-    return ":/" in str(path)
 
 
 def _csv_text(batches: Iterator, *, show_number: bool, schema: dict[str, pl.DataType]) -> Iterator:
