@@ -320,7 +320,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
             checked = recheck.Checked(None, run.digests, run.registry_digests)
             if base is not None or None not in lines:
                 checked.digests, checked.registry = pl.collect_all([run.digests, run.registry_digests])
-            checked = recheck.paired_with(checked, base)
+            checked = recheck.paired_with(checked, base, key)
             if None not in lines:
                 checked = recheck_lines.keep_digested(checked, *lines, person_keys(work), registry_number_keys(work),
                                                       key)

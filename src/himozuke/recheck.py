@@ -334,9 +334,14 @@ def _read_sides(path: Path, parts: dict | None) -> dict[str, pl.DataFrame]:
 def manifest(key: Key, *, business_profile: str, registry_profile: str, business_columns: list[str],
              home_prefecture: str | None) -> dict:
     """What must be equal for a previous run's verdicts to be carried forward."""
-    return {"format": FORMAT, "rule_version": RULE_VERSION, "himozuke": __version__, "polars": pl.__version__,
-            "key_id": key.id, "business_profile": business_profile, "registry_profile": registry_profile,
+    return {**manifest_of(key), "business_profile": business_profile, "registry_profile": registry_profile,
             "business_columns": list(business_columns), "home_prefecture": home_prefecture}
+
+
+def manifest_of(key: Key) -> dict:
+    """The part of :func:`manifest` that the inputs do not change: the versions and the digest key."""
+    return {"format": FORMAT, "rule_version": RULE_VERSION, "himozuke": __version__, "polars": pl.__version__,
+            "key_id": key.id}
 
 
 _LABELS = {"format": "要約ファイルの版", "rule_version": "規則の版", "himozuke": "himozuke の版",
@@ -355,9 +360,12 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
         missing = DIGESTS if not path.is_file() else "run.json"
         return None, f"前回の {missing} がありません / the baseline has no {missing}"
     try:
+        token = json.loads(run.read_text(encoding="utf-8")).get("digests_token")
+    except Exception:  # not JSON, or not an object
+        return None, "前回の run.json が壊れています / the baseline's run.json is damaged"
+    try:
         meta = pl.read_parquet_metadata(path)
         stored = json.loads(meta["himozuke"])
-        token = json.loads(run.read_text(encoding="utf-8")).get("digests_token")
         sides = _read_sides(path, stored.get("parts"))
     except Exception:  # any damage: unreadable parquet, no metadata, bad JSON — reported, then a full check
         return None, f"前回の {DIGESTS} が壊れています / the baseline's {DIGESTS} is damaged"
@@ -477,7 +485,7 @@ def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl
                 home: str | None, baseline: Baseline | None = None, *, defer: bool = False) -> Checked:
     """A full check (:func:`himozuke.match.engine.check_frames`) and the digests the next run needs; with a
     ``baseline`` that could be read but not carried forward (other rules …), its rows are still paired with
-    these for the delta (a row of another key or Polars version pairs with nothing: every row is new).
+    these for the delta (not one of another key or hash: :func:`paired_with`).
     ``defer``: nothing reads the digests before the digest file is written (a run without ``--baseline``), so
     they are left to :meth:`Checked.digested` — the digest file's writer, beside the outputs, where the cores
     wait on the disk, not beside the check, where they do not (docs/benchmarks.md)."""
@@ -495,12 +503,18 @@ def full_frames(b_rows: pl.DataFrame, b_rejects: pl.DataFrame | None, r_rows: pl
         registry = pool.submit(registry_digests, r_rows, key)
         result = check_frames(business, r_rows, b_rejects, home_prefecture=home)
         digests, registry = digests.result(), registry.result()
-    return paired_with(Checked(result, _with_derived(digests, result), registry), baseline)
+    return paired_with(Checked(result, _with_derived(digests, result), registry), baseline, key)
 
 
-def paired_with(checked: Checked, baseline: Baseline | None) -> Checked:
-    """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`)."""
-    if baseline is None:
+#: What makes two runs' digests comparable: the same key and the same hash (:data:`FORMAT`, Polars' version).
+_SAME_DIGESTS = ("format", "polars", "key_id")
+
+
+def paired_with(checked: Checked, baseline: Baseline | None, key: Key) -> Checked:
+    """``checked`` of a full check with its rows paired with ``baseline``'s for the delta (:func:`_pair`). A baseline
+    whose digests were made with another key or hash is not paired: none of its rows could be told from a deleted
+    one, so the delta is as with no baseline (every B/C 新規, nothing 削除) rather than every row deleted and new."""
+    if baseline is None or mismatch(baseline, {k: manifest_of(key)[k] for k in _SAME_DIGESTS}):
         return checked
     paired, gone = _paired_rows(checked.digests.select(C.ROW, D_ROW, D_NUMBER), baseline.verdicts, (C.VERDICT,))
     checked.pairs, checked.gone = _pair(paired, paired.get_column(_PREV).is_null(), gone)

@@ -115,6 +115,9 @@ def test_a_damaged_baseline_is_said_and_the_run_checks_in_full(week1, week2, tmp
     assert (out / "result.csv").read_bytes() == (tmp_path / "full" / "result.csv").read_bytes()
     again = _check(week2, out, "--baseline", str(out))  # the full check left a good baseline behind
     assert again.exit_code == 0 and "5 行を引き継ぎ" in again.output
+    (out / "run.json").write_text("{not json", encoding="utf-8")  # the damaged file is the one named
+    damaged = _check(week2, out, "--baseline", str(out))
+    assert "run.json が壊れています" in damaged.output and "digests.parquet" not in damaged.output
 
 
 def test_a_baseline_of_other_rules_or_a_missing_one_checks_in_full(week1, week2, tmp_path, monkeypatch):
@@ -175,12 +178,15 @@ def test_the_digest_file_holds_no_value_of_either_side(week1, tmp_path):
                                   "カナ氏名判定", "生年月日判定", "性別判定", "住所判定", "理由", "優先度"}  # 理由説明: remade from 理由
 
 
-def test_another_digest_key_is_named_and_checked_in_full(week1, week2, tmp_path):
+@pytest.mark.parametrize("engine", [(), ("--buckets", "2")], ids=["in-memory", "bucketed"])
+def test_another_digest_key_is_named_and_checked_in_full(week1, week2, tmp_path, engine):
     out = tmp_path / "out"
     _check(week1, out)
-    res = _check(week2, out, "--baseline", str(out), "--digest-key", str(tmp_path / "another.key"))
+    res = _check(week2, out, "--baseline", str(out), "--digest-key", str(tmp_path / "another.key"), *engine)
     assert res.exit_code == 1 and "要約の鍵が違います" in res.output
     assert (tmp_path / "another.key").stat().st_mode & 0o077 == 0  # made for the owner alone
+    # digests of another key cannot be paired: as with no baseline, not each of last week's B/C 削除 and again 新規
+    assert pl.read_csv(out / "delta.csv")["区分"].to_list() == ["新規", "新規"]
 
 
 def test_spark_refuses_a_baseline_in_one_line(week1, tmp_path):
