@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -216,7 +217,10 @@ def test_session_expires(make_server, people, page):
     expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
 
 
-def test_progress_report_and_download(server, page, loaded):
+def test_progress_report_and_download(server, page, loaded, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temporary))
     login(page, server.url, "tanaka")
     page.get_by_role("navigation", name="メニュー").get_by_role("link", name="進捗報告").click()
     from datetime import date
@@ -228,6 +232,11 @@ def test_progress_report_and_download(server, page, loaded):
     with page.expect_download() as d:
         page.get_by_role("button", name=re.compile("進捗報告ブック")).click()
     assert d.value.suggested_filename.endswith(".xlsx")
+    d.value.path()  # the whole file received
+    deadline = time.monotonic() + 5
+    while list(temporary.iterdir()) and time.monotonic() < deadline:  # removed once the response is sent
+        time.sleep(0.05)
+    assert list(temporary.iterdir()) == []
 
 
 def test_keyboard_and_labels_at_1366x768(server, page, loaded):

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 
 from himozuke.cases import audit, users, views, workflow
 from himozuke.cases.store import CaseStore
@@ -491,7 +493,8 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
         folder = Path(tempfile.mkdtemp(prefix="himozuke-progress-"))
         path = await asyncio.to_thread(write_progress, rows, month, folder / progress_file_name(rows, month),
                                        audit_head=head)
-        return FileResponse(path, filename=path.name)
+        # removed once sent: each download made a folder that stayed in the temporary folder
+        return FileResponse(path, filename=path.name, background=BackgroundTask(shutil.rmtree, folder, True))
 
     def not_found(request: Request) -> Response:
         return render(request, "error.html", {"message": "見つかりません"}, status=404)
