@@ -119,15 +119,29 @@ def _set_aside_until_done(run: Callable[..., _Run]) -> Callable[..., _Run]:
 
     @functools.wraps(run)
     def checked(business, registry, out_dir, **options):
-        with contextlib.nullcontext() if is_uri(out_dir) else folder_held(Path(out_dir)):
+        if is_uri(out_dir):
+            return run(business, registry, out_dir, **options)
+        with folder_held(Path(out_dir)):
             try:
-                return run(business, registry, out_dir, **options)
+                summary, result = run(business, registry, out_dir, **options)
             except BaseException:
                 with contextlib.suppress(OSError):
                     clear_recycled(Path(out_dir))
                 raise
+            _superseded(summary, work_folder(out_dir, options.get("work_dir")), options.get("work_dir"))
+            return summary, result
 
     return checked
+
+
+def _superseded(summary: RunSummary, work: Path, work_dir) -> None:
+    """After a run that completed ``work``'s output folder: an interrupted bucketed run's work folder left there (its
+    partition of both inputs: personal data) is removed — this run's outputs replace what it would have written —
+    and ``summary.resume`` says so. A ``--work-dir`` elsewhere is the user's to manage (it may serve another run)."""
+    if work_dir is not None or not interrupted(work):
+        return
+    Work(work).remove()
+    summary.resume = summary.resume or _SUPERSEDED.format(work=work)
 
 
 @_set_aside_until_done
@@ -518,6 +532,9 @@ class _DigestFile:
 
 
 _RESUMED = "中断した実行を続きから再開しました（{work}。終わったバケットは前回の結果を使用）/ continued the interrupted run in {work}"
+_SUPERSEDED = ("中断した分割照合の作業フォルダ（{work}）を削除しました。この実行が同じフォルダの照合を終えたため、"
+               "その続きはもう要りません / removed the work folder of an interrupted bucketed run ({work}): this run "
+               "completed the folder's check")
 
 
 def finished_run(out: Path, business: Path, registry: Path, *, formats: Sequence[str], show_number: bool,

@@ -115,3 +115,23 @@ def test_resume_refuses_an_input_whose_content_alone_changed(inputs, tmp_path):
     assert "Traceback" not in res.output and full_numbers(res.output) == []
     assert manifest.exists(), "the interrupted run's work is kept: the user decides"
     assert not (out / "result.csv").exists()
+
+
+def test_a_run_that_completes_the_folder_removes_an_interrupted_runs_work(inputs, in_memory, tmp_path):
+    """The killed run's partition of both inputs (personal data) stayed in the folder for good when the next run
+    checked in full instead of resuming; that run's outputs replace what it would have written, so it goes, and
+    the run says so. A --work-dir elsewhere is left to its owner."""
+    out = tmp_path / "out"
+    _killed(inputs, out)
+    assert (out / ".himozuke-work").is_dir()
+    summary, _ = run_check(*inputs, out, formats=("csv", "parquet"))
+    assert summary.engine == "in-memory"
+    assert not (out / ".himozuke-work").exists()
+    assert "removed the work folder of an interrupted bucketed run" in summary.resume
+    assert (out / "result.csv").read_bytes() == (in_memory / "result.csv").read_bytes()
+
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    (elsewhere / "manifest.json").write_text("{}", encoding="utf-8")  # an interrupted run's (memory.interrupted)
+    summary, _ = run_check(*inputs, tmp_path / "out2", formats=("csv",), work_dir=elsewhere)
+    assert (elsewhere / "manifest.json").exists() and not summary.resume
