@@ -132,7 +132,7 @@ def folder_held(folder: Path) -> Iterator[None]:
     rather than each clearing and renaming the other's files. An advisory lock on the folder itself (``flock``:
     released by the system when the process ends, however it ends; no lock file is left). A folder made for the
     lock is removed again if the run leaves it empty (a run that fails before writing leaves no folder behind).
-    Where the system has no ``flock`` (Windows) the folder is not held."""
+    Where the system or the file system has no ``flock`` (Windows, some network shares) the folder is not held."""
     try:
         import fcntl
     except ImportError:
@@ -146,6 +146,8 @@ def folder_held(folder: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise FolderBusyError(str(folder)) from None
+        except OSError:  # a file system without locks (some network shares): the run goes on unheld
+            pass
         try:
             yield
         finally:
