@@ -115,14 +115,19 @@ def private_folder() -> Path:
     """A fresh private (0700) folder in the system's temporary folder, for what a run writes on the way and
     removes when done (a decoded copy of a Shift_JIS input, the lines a re-check parses again: personal data).
     Like :func:`clear_abandoned`, it first removes this user's folders of the same kind that killed runs left."""
-    parent = Path(tempfile.gettempdir())
+    parent = tempfile.gettempdir()
+    _clear_abandoned_folders(parent)
+    return Path(tempfile.mkdtemp(prefix=f"{_PRIVATE}{os.getpid()}-", dir=parent))
+
+
+@functools.cache  # once a process: a shared temporary folder may hold many entries, and a re-check asks 4 times
+def _clear_abandoned_folders(parent: str) -> None:
     with contextlib.suppress(OSError), os.scandir(parent) as entries:
         left = [e for e in entries if _PRIVATE_FOLDER.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
                 and (not hasattr(os, "getuid") or e.stat(follow_symlinks=False).st_uid == os.getuid())]
         for entry in left:
             if _abandoned(_PRIVATE_FOLDER.fullmatch(entry.name)["pid"], Path(entry.path)):
                 shutil.rmtree(entry.path, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{_PRIVATE}{os.getpid()}-"))
 
 
 @contextlib.contextmanager
