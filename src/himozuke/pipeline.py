@@ -112,10 +112,11 @@ class RunSummary:
 _Run = tuple[RunSummary, pl.DataFrame | None]
 
 
-def _set_aside_until_done(run: Callable[..., _Run]) -> Callable[..., _Run]:
+def _held_for_the_run(run: Callable[..., _Run]) -> Callable[..., _Run]:
     """``run`` (:func:`run_check`) holding its output folder (:func:`himozuke.atomic.folder_held`: one run writes
-    there at a time; not a Hadoop URI), removing on failure the previous result.csv it set aside to write over
-    (:func:`himozuke.atomic.set_aside`): a run that fails leaves no previous output behind, hidden or not."""
+    there at a time; not a Hadoop URI). On failure it removes the previous result.csv it set aside to write over
+    (:func:`himozuke.atomic.set_aside`): a run that fails leaves no previous output behind, hidden or not; on
+    success, an interrupted run's work the folder no longer needs (:func:`_superseded`)."""
 
     @functools.wraps(run)
     def checked(business, registry, out_dir, **options):
@@ -144,7 +145,7 @@ def _superseded(summary: RunSummary, work: Path, work_dir) -> None:
     summary.resume = summary.resume or _SUPERSEDED.format(work=work)
 
 
-@_set_aside_until_done
+@_held_for_the_run
 def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir: str | os.PathLike, *,
               formats: Sequence[str] = ("csv", "xlsx"), show_number: bool = False,
               business_encoding: str | None = None, registry_encoding: str | None = None,
