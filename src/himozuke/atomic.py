@@ -350,6 +350,11 @@ class PositionalWriter:
                 self._pages[page][start:start + take] = data[:take]
                 data, at = data[take:], at + take
 
+    def discard(self) -> None:
+        """Close the file unfinished (its writer failed; :func:`atomic_path` removes it): nothing more is written,
+        so no second error hides the first."""
+        os.close(self._fd)
+
     def close(self) -> None:
         """Write the kept pages and set the file's size (a longer file is cut back); close it."""
         try:

@@ -524,8 +524,10 @@ def write_result(path: Path, previous: PreviousResult, by: ByLines, new_text: me
             previous.read_into(head, 0)
             writer.write(head, 0)
             list(pool.map(write_block, blocks))
-        finally:
-            writer.close()
+        except BaseException:
+            writer.discard()  # (a full disk: finishing the file would fail again and hide the first error)
+            raise
+        writer.close()
 
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)

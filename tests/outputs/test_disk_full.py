@@ -158,3 +158,20 @@ def test_a_failed_write_is_a_full_disk_only_when_the_disk_has_no_room(tmp_path, 
         small()
     with pytest.raises(ValueError), atomic.atomic_path(tmp_path / "x.parquet"):  # not a writer's error
         raise ValueError("a bug")
+
+
+def test_a_recheck_by_lines_on_a_full_disk_names_the_output_folder(tmp_path, monkeypatch):
+    """The re-check by lines writes result.csv at offsets (atomic.PositionalWriter): the first failed write is the
+    one told — finishing the file (its kept pages, its size) would fail again and hide it behind a traceback."""
+    from tests.cli.test_recheck import PEOPLE, _with, _write
+
+    business, registry = _write(PEOPLE, tmp_path / "b1.csv"), _write(PEOPLE, tmp_path / "r1.csv")
+    edited = _write([PEOPLE[0], _with(PEOPLE[1], 住所="東京都千代田区丸の内2-2-9"), *PEOPLE[2:]], tmp_path / "b2.csv")
+    out = tmp_path / "out"
+    scheduled = ["--out", str(out), "--formats", "csv", "--home-prefecture", "東京都", "--baseline", str(out)]
+    assert invoke("check", str(business), str(registry), *scheduled).exit_code in (0, 1)
+    failed = full_at(atomic, monkeypatch)  # recheck_lines.write_result imports atomic_path as it writes
+    res = invoke("check", str(edited), str(registry), *scheduled)
+    said_disk_full(res, out)
+    assert [p.name for p in failed] == ["result.csv"]
+    assert not list(out.glob(".*.part"))
