@@ -15,7 +15,6 @@ import contextlib
 import functools
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
+from himozuke.atomic import private_folder
 from himozuke.cases import audit, users, views, workflow
 from himozuke.cases.store import CaseStore
 from himozuke.errors import HimozukeError
@@ -490,7 +490,7 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
             rows, head = await web.store_call(lambda s: (progress_rows(s, month), audit.head(s)))
         except HimozukeError as e:
             return render(request, "progress.html", {"month": month, "rows": [], "error": e.ja}, status=400)
-        folder = Path(tempfile.mkdtemp(prefix="himozuke-progress-"))
+        folder = private_folder()  # (a server killed mid-download leaves it to the next run's sweep)
         path = await asyncio.to_thread(write_progress, rows, month, folder / progress_file_name(rows, month),
                                        audit_head=head)
         # removed once sent: each download made a folder that stayed in the temporary folder
