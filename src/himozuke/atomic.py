@@ -34,7 +34,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from himozuke.errors import DiskFullError, FolderBusyError, is_disk_full
+from himozuke.errors import DiskFullError, FolderBusyError, UsageError, is_disk_full
 
 
 @contextlib.contextmanager
@@ -132,19 +132,45 @@ def _clear_abandoned_folders(parent: str) -> None:
 
 @contextlib.contextmanager
 def folder_held(folder: Path) -> Iterator[None]:
-    """Hold ``folder`` for one run: a second run into it while the first writes there — a scheduler that starts the
-    next re-check before the last has finished — is refused at once with :class:`himozuke.errors.FolderBusyError`,
-    rather than each clearing and renaming the other's files. An advisory lock on the folder itself (``flock``:
-    released by the system when the process ends, however it ends; no lock file is left). A folder made for the
-    lock is removed again if the run leaves it empty (a run that fails before writing leaves no folder behind).
-    Where the system or the file system has no ``flock`` (Windows, some network shares) the folder is not held."""
+    """Hold ``folder`` (made if missing) for one run: a second run into it while the first writes there — a
+    scheduler that starts the next re-check before the last has finished — is refused at once with
+    :class:`himozuke.errors.FolderBusyError`, rather than each clearing and renaming the other's files. An advisory
+    lock on the folder itself (``flock``: released by the system when the process ends, however it ends; no lock
+    file is left). A folder made here is removed again if the run leaves it empty (a run that fails before writing
+    leaves no folder behind). A folder that cannot be made — a file of that name, no permission — is one line
+    (:class:`himozuke.errors.UsageError`). Where the system or the file system has no ``flock`` (Windows, some
+    network shares) the folder is not held."""
+    made = not folder.is_dir()
+    _make_folder(folder)
+    with _flocked(folder):
+        try:
+            yield
+        finally:
+            if made:  # only while held: another run's new folder is never removed
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"出力フォルダー {folder} はファイルです。フォルダーを指定してください",
+                         f"the output folder {folder} is a file: give a folder") from None
+    except OSError as e:
+        if is_disk_full(e):
+            raise DiskFullError(str(folder.parent)) from e
+        raise UsageError(f"出力フォルダー {folder} を作れません（{e.strerror}）",
+                         f"cannot make the output folder {folder}: {e.strerror}") from None
+
+
+@contextlib.contextmanager
+def _flocked(folder: Path) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:
         yield
         return
-    made = not folder.is_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder, os.O_RDONLY)
     try:
         try:
@@ -153,12 +179,7 @@ def folder_held(folder: Path) -> Iterator[None]:
             raise FolderBusyError(str(folder)) from None
         except OSError:  # a file system without locks (some network shares): the run goes on unheld
             pass
-        try:
-            yield
-        finally:
-            if made:  # only while held: another run's new folder is never removed
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+        yield
     finally:
         os.close(fd)
 

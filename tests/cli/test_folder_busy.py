@@ -73,3 +73,14 @@ def test_a_file_system_without_locks_runs_unheld(tmp_path, monkeypatch):
     with folder_held(tmp_path):  # not a traceback: the run goes on
         (tmp_path / "result.csv").write_text("x", encoding="utf-8")
     assert (tmp_path / "result.csv").exists()
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, where):
+    blocker = tmp_path / "kekka"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker if where == "a file" else blocker / "out"
+    res = invoke("check", str(DATA / "business.csv"), str(DATA / "registry.csv"), "--out", str(out))
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "出力フォルダー" in res.output and str(out) in res.output.replace("\n", "")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
