@@ -8,6 +8,7 @@ Every message is Japanese first, then English, and never contains a full My Numb
 from __future__ import annotations
 
 import errno
+import os
 
 
 class HimozukeError(Exception):
@@ -70,6 +71,25 @@ class FolderBusyError(HimozukeError):
                          f"another run is writing into the output folder {folder}: run again once it is done (for a "
                          "scheduled run: the previous one had not finished when this one started)")
         self.folder = folder
+
+
+class PathError(HimozukeError):
+    """A file or folder a command was given cannot be made, read or written (a file where a folder must be, no
+    permission …): the system's error on that path, in one line."""
+
+    def __init__(self, error: OSError) -> None:
+        # a rename's error names both: the destination is the path the user gave (the source, a temporary file)
+        path = os.fsdecode(error.filename2 if error.filename2 is not None else error.filename)
+        if isinstance(error, FileExistsError | NotADirectoryError):
+            ja, en = "ファイルがあるためフォルダーを作れません（フォルダーを指定してください）", "a file stands where a folder is needed"
+        elif isinstance(error, PermissionError):
+            ja, en = "書き込み・読み込みの権限がありません", "permission denied"
+        elif isinstance(error, IsADirectoryError):
+            ja, en = "フォルダーです（ファイルを指定してください）", "a folder, where a file is needed"
+        else:
+            ja, en = f"扱えません（{error.strerror}）", str(error.strerror)
+        super().__init__(f"{path}: {ja}", f"{path}: {en}")
+        self.path = path
 
 
 #: ENOSPC and EDQUOT: a full disk and a full quota look the same to the user.

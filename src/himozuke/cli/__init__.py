@@ -20,7 +20,7 @@ from rich.text import Text
 
 from himozuke.cli import _app
 from himozuke.cli._app import err_console, state
-from himozuke.errors import DiskFullError, HimozukeError, is_disk_full
+from himozuke.errors import DiskFullError, HimozukeError, PathError, is_disk_full
 
 # Each command group lives in its own module and registers itself on import.
 _MODULES = ("check", "inquiry", "survey", "cases", "reports", "scope", "serve", "verify", "lookup")
@@ -57,10 +57,14 @@ def main(argv: list[str] | None = None) -> None:
         if state.debug:
             raise
         _say_error(e)
-    except Exception as e:  # a full disk met outside an atomic write (a work file, a copy): one line all the same
-        if state.debug or not is_disk_full(e):
+    except Exception as e:
+        if state.debug:
             raise
-        _say_error(DiskFullError(os.path.dirname(e.filename) if getattr(e, "filename", None) else None))
+        if is_disk_full(e):  # a full disk met outside an atomic write (a work file, a copy): one line all the same
+            _say_error(DiskFullError(os.path.dirname(e.filename) if getattr(e, "filename", None) else None))
+        if isinstance(e, OSError) and e.filename is not None:  # a path given that cannot be made, read or written
+            _say_error(PathError(e))
+        raise
 
 
 def _say_error(e: HimozukeError) -> None:
