@@ -8,8 +8,10 @@ a 行番号, rows and rejections never share a 行番号, and every 照会結果
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +43,7 @@ TARGETS: dict[str, tuple[str, str, str | None]] = {
     "profile-toml": (".toml", "", ""),
 }
 _DIR = Path(tempfile.mkdtemp(prefix="himozuke-fuzz-"))
+atexit.register(shutil.rmtree, _DIR, True)  # each test run and fuzz run left one behind
 
 
 @functools.cache
