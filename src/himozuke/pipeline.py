@@ -200,6 +200,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     say = progress or (lambda _msg: None)
     formats = parse_formats(formats) if formats else ()  # () from the API: no result files, only run.json
     base, base_reason = recheck.read_baseline(baseline) if baseline is not None else (None, "")
+    replaces = recheck.previous_run(baseline) if baseline is not None else None  # read before anything is replaced
     # every engine's phases reach ``tick``: the bucketed one per bucket, the in-memory one per phase
     step: Tick = tick or (lambda *_a: None)
     started = dt.datetime.now()
@@ -266,7 +267,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
         done = _by_lines(b_path, r_path, out, base, key, lines, started=started, t0=t0, say=say,
                          business_profile=business_profile, registry_profile=registry_profile,
                          home_prefecture=home_prefecture, show_number=show_number, body=body, scope=scope,
-                         digests=digests, hand_over=hand_over, baseline=baseline)
+                         digests=digests, hand_over=hand_over, baseline=baseline, replaces=replaces)
         if isinstance(done, RunSummary):
             return done, None
         lines_reason = done
@@ -384,6 +385,7 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
     rechecked = None
     if baseline is not None:
         rechecked = recheck.Recheck(str(baseline), used=base is not None and not base_reason, reason=base_reason,
+                                    replaces=replaces,
                                     **{k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
         if not rechecked.used:
             say(f"全件照合 / full check: {base_reason}")
@@ -423,7 +425,8 @@ def run_check(business: str | os.PathLike, registry: str | os.PathLike, out_dir:
 def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key: recheck.Key, lines: tuple,
               *, started: dt.datetime, t0: float, say: Progress, business_profile, registry_profile,
               home_prefecture: str | None, show_number: bool, body: identity.Body, scope: dict | None,
-              digests: identity.Digests, hand_over: HandOver | None, baseline) -> RunSummary | str:
+              digests: identity.Digests, hand_over: HandOver | None, baseline, replaces: dict | None
+              ) -> RunSummary | str:
     """A re-check by lines (:mod:`himozuke.recheck_lines`) with result.csv as its only output, written like a full
     run's; why not, when it cannot go by lines (the caller re-checks from both files read whole)."""
     b_prof = resolve(business_profile or detect_profile(b_path) or "standard")
@@ -469,7 +472,7 @@ def _by_lines(b_path: Path, r_path: Path, out: Path, base: recheck.Baseline, key
                 started=started.isoformat(timespec="seconds"), engine="in-memory", home_prefecture=home,
                 home_prefecture_source=home_source, body_code=body.code, body_name=body.name, jimu=body.jimu,
                 inputs_sha256=digests.result(), carried=list(by.carried), scope=scope, show_number=show_number)
-            rechecked = recheck.Recheck(str(baseline), used=True, **{
+            rechecked = recheck.Recheck(str(baseline), used=True, replaces=replaces, **{
                 k: v for k, v in checked.stats.items() if k in recheck.Recheck.__annotations__})
             changes = recheck.delta(checked, by.redone.select(recheck.DELTA_SOURCE))
             recheck.write_delta(changes, out / recheck.DELTA, show_number=show_number)
@@ -622,6 +625,7 @@ def store_identity(summary: RunSummary) -> dict:
             "inputs_sha256": json.dumps(summary.inputs_sha256, sort_keys=True), "rule_version": summary.rule_version,
             "home_prefecture": summary.home_prefecture, "engine": summary.engine, "counts": dict(summary.counts),
             "started": summary.started, "excluded": (summary.scope or {}).get("excluded", 0),
+            "replaces": (summary.recheck or {}).get("replaces"),
             "excluded_counts": {r: n for r, n in (summary.scope or {}).get("counts", {}).items()
                                 if n and r.startswith("対象外")}}
 

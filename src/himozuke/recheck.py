@@ -375,6 +375,17 @@ def read_baseline(folder: str | os.PathLike) -> tuple[Baseline | None, str]:
     return Baseline(folder, stored.get("manifest", {}), sides, stored.get("lines") or {}), ""
 
 
+def previous_run(folder: str | os.PathLike) -> dict | None:
+    """The run whose outputs ``folder`` holds, as the case store keys a run (``inputs_sha256`` as stored, and
+    ``rule_version``): what a run with ``--baseline folder`` replaces in the 定期報告's counts. None when the folder
+    holds no readable run.json (nothing to replace)."""
+    try:
+        run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+        return {"inputs_sha256": json.dumps(run["inputs_sha256"], sort_keys=True), "rule_version": run["rule_version"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def stored_derived() -> list[pl.Expr]:
     """:data:`DERIVED` as the digest file stores them (:data:`_STORED`): 4 bytes or less a column per row instead
     of a string's 16, for a caller that holds every row's (a bucketed run: 60 M rows)."""
@@ -442,6 +453,9 @@ class Recheck:
     #: Why a re-check that was used did not go by lines ("" when it did).
     not_by_lines: str = ""
     delta: dict[str, int] = field(default_factory=dict)
+    #: The baseline's run as the case store keys it (:func:`previous_run`): this run checks the same records again,
+    #: so the 定期報告 counts it in that run's place (:func:`himozuke.cases.progress.progress_rows`).
+    replaces: dict | None = None
 
     @property
     def new_followups(self) -> int:

@@ -163,6 +163,44 @@ def test_recheck_opens_new_cases_and_marks_the_ones_now_a(week1, week2, tmp_path
         assert len(audit) == 1 and not FULL_NUMBER.search(audit[0][1])
 
 
+def test_the_monthly_report_counts_a_recheck_in_its_baselines_place(week1, week2, tmp_path, monkeypatch):
+    """定期報告 (§7(8)): a weekly re-check into the store checks the same records again — its 点検対象件数 and
+    A/B/C/E replace the baseline's (4 + 5 = 9 records would be reported, and more each week); the cases of both
+    runs are still followed up. Two runs without a baseline (two files of one 事務) are both counted."""
+    from himozuke.cases import store as store_mod
+    from himozuke.cases import users as users_mod
+    from himozuke.cases.progress import progress_rows
+
+    monkeypatch.setattr(store_mod, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(users_mod, "PASSWORD_N", 2**10)
+    monkeypatch.setenv("HIMOZUKE_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("HIMOZUKE_PASSWORD", "pw-tanaka")
+    db_path = tmp_path / "cases.db"
+    with store_mod.open_store(db_path, PASSPHRASE, create=True) as db:
+        admin = users_mod.add_user(db, None, "yamada", "管理者", "pw-admin")
+        users_mod.add_user(db, admin, "tanaka", "担当者", "pw-tanaka")
+    store = ("--store", str(db_path), "--user", "tanaka", "--body-code", "13101")
+
+    def month(jimu: str):
+        with store_mod.open_store(db_path, PASSPHRASE) as db:
+            rows = [r for r in progress_rows(db, db.now()[:7]) if r.jimu == jimu]
+        return rows[-1]
+
+    out = tmp_path / "out"
+    assert _check(week1, out, *store, "--jimu", "障害者手帳情報").exit_code == 0
+    assert _check(week2, out, *store, "--jimu", "障害者手帳情報", "--baseline", str(out)).exit_code == 1
+    row = month("障害者手帳情報")
+    assert (row.targets, row.a, row.b, row.c, row.e) == (5, 3, 0, 2, 0)  # week 2's run alone
+    assert row.contact_started == 0 and row.targets == row.a + row.b + row.c + row.e
+    again = _check(week2, tmp_path / "week3", *store, "--jimu", "障害者手帳情報", "--baseline", str(out))
+    assert again.exit_code == 0  # the same inputs again: the store keeps one run, nothing counted twice
+    assert month("障害者手帳情報").targets == 5
+
+    _check(week1, tmp_path / "file1", *store, "--jimu", "国民健康保険")
+    _check(week2, tmp_path / "file2", *store, "--jimu", "国民健康保険")  # another file of the same 事務
+    assert month("国民健康保険").targets == 4 + 5
+
+
 def test_the_digest_file_holds_no_value_of_either_side(week1, tmp_path):
     """digests.parquet: digests and verdict labels only — no number (full or in part), name, date or address."""
     out = tmp_path / "out"

@@ -33,6 +33,23 @@ def _end(month: str) -> str:
     return f"{_next_month(month)}-01T00:00:00+09:00"
 
 
+def _replaced(members: list[tuple[int, dict, str]]) -> dict[int, set[int]]:
+    """For each run of one body and 事務, the later runs that check its records again: a run made with
+    ``check --baseline`` names its baseline's run (``replaces``: inputs and rule version, as the store keys a run).
+    Separate runs without a baseline are separate records (several files of one 事務): each counts."""
+    key = {rid: (ident.get("inputs_sha256"), ident.get("rule_version")) for rid, ident, _ in members}
+    out: dict[int, set[int]] = {}
+    for rid, ident, created in members:
+        named = ident.get("replaces")
+        if not named:
+            continue
+        target = (named.get("inputs_sha256"), named.get("rule_version"))
+        for old, _, old_created in members:
+            if old != rid and old_created <= created and key[old] == target:
+                out.setdefault(old, set()).add(rid)
+    return out
+
+
 def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
     """Every (body, 事務, month) from the first run's month through ``month`` ("YYYY-MM")."""
     if not _MONTH.match(month):
@@ -52,10 +69,15 @@ def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
         ident = json.loads(identity)
         groups.setdefault((ident["body_code"], ident["body_name"], ident["jimu"]), []).append((run_id, ident, created))
     for (code, name, jimu), members in sorted(groups.items()):
+        replaced = _replaced(members)
         for m in months:
             end = _end(m)
             live = [(rid, ident) for rid, ident, created in members if created < end]
-            counts = {k: sum(int(ident["counts"][k]) for _, ident in live) for k in ("A", "B", "C", "E")}
+            # the records checked: a re-check (--baseline) counts in its baseline's place, not beside it; the cases
+            # of every run are followed up
+            now = {rid for rid, _ in live}
+            checked = [(rid, ident) for rid, ident in live if not (replaced.get(rid, set()) & now)]
+            counts = {k: sum(int(ident["counts"][k]) for _, ident in checked) for k in ("A", "B", "C", "E")}
             ids = [rid for rid, _ in live] or [-1]
             marks = ",".join("?" * len(ids))
             (started, done, wrong, viewed, exchanged, resolved), = store.query(
@@ -65,8 +87,8 @@ def progress_rows(store: CaseStore, month: str) -> list[ProgressRow]:
                 f" coalesce(sum(resolved_at < ?), 0) FROM cases WHERE run_id IN ({marks})",
                 (end, end, end, end, end, end, *ids))
             # §5: the records himozuke scope left out, in all and per reason
-            excluded = [sum(int(ident.get("excluded") or 0) for _, ident in live)] + [
-                sum(int((ident.get("excluded_counts") or {}).get(reason.value, 0)) for _, ident in live)
+            excluded = [sum(int(ident.get("excluded") or 0) for _, ident in checked)] + [
+                sum(int((ident.get("excluded_counts") or {}).get(reason.value, 0)) for _, ident in checked)
                 for reason in (Reason.OUT_AUTO, Reason.OUT_FOOTNOTE5, Reason.OUT_NOT_NEEDED)]
             rows.append(ProgressRow(code, name, jimu, m, sum(counts.values()), counts["A"], counts["B"], counts["C"],
                                     counts["E"], started, done, wrong, viewed, exchanged, resolved, *excluded))

@@ -427,7 +427,7 @@ def import_rows(store: CaseStore, rows: Sequence[Mapping[str, Any]], identity: M
     retention = identity.get("retention_until") or (
         date.fromisoformat(now[:10]) + timedelta(days=DEFAULT_RETENTION_DAYS)).isoformat()
     stored_identity = {k: identity.get(k) for k in (*IDENTITY_REQUIRED, "home_prefecture", "engine", "excluded",
-                                                    "excluded_counts")}
+                                                    "excluded_counts", "replaces")}
     stored_identity |= {"counts": {k: int(v) for k, v in counts.items()}, "created_at": now}
     with store.tx() as db:
         existing = db.execute("SELECT id FROM runs WHERE body_code = ? AND jimu = ? AND inputs_sha256 = ? "
