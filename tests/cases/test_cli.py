@@ -44,6 +44,11 @@ def test_cli_end_to_end(env, capsys, monkeypatch):
     out = run(capsys, monkeypatch, [*tanaka, "import", str(result), "--body-code", "062014", "--body-name", "山形市",
                                     "--jimu", "障害者手帳情報"], password="worker-pass-1")
     assert "実行 1: 案件 5 件" in out
+    # a mistyped filter is an error naming the right values, not an empty list read as "no cases"
+    out = run(capsys, monkeypatch, [*tanaka, "list", "--state", "未着手 "], code=2)
+    assert "状態「未着手 」はありません" in out and "未着手・自動応答不可設定済" in out
+    out = run(capsys, monkeypatch, [*tanaka, "export", str(env / "x.csv"), "--verdict", "b"], code=2)
+    assert "B・C・E" in out and not (env / "x.csv").exists()
     out = run(capsys, monkeypatch, [*tanaka, "list", "--verdict", "B"])
     n = numbers(6)[1]
     assert f"{n[:4]} **** {n[8:]}" in out and n not in out

@@ -111,6 +111,15 @@ def test_check_error_names_file_line_and_column(server, page, tmp_path):
     expect(page.get_by_role("button", name="点検を開始")).to_have_count(0)
 
 
+def test_a_case_filter_that_names_nothing_says_so(server, page, loaded):
+    """An edited address (?state=…) naming no state: the page says which states there are — not "0 件"."""
+    login(page, server.url, "tanaka")
+    response = page.goto(server.url + "/cases?state=" + "不明")
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("状態「不明」はありません")
+    expect(page.get_by_label("状態")).to_be_visible()  # the filters stay, to choose again
+
+
 def _work_to_proposal(page, base: str, case_id: int) -> None:
     page.goto(f"{base}/cases/{case_id}")
     g = page.get_by_role("group", name="自動応答不可設定", exact=True)

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from himozuke import mynumber
 from himozuke.atomic import atomic_path
 from himozuke.cases import audit
+from himozuke.cases.store import CASE_VERDICTS
 from himozuke.cases.users import User, require_role
+from himozuke.cases.workflow import State
 from himozuke.errors import UsageError
 from himozuke.formats import columns as C
 
@@ -74,6 +76,13 @@ def list_cases(store: CaseStore, user: User, *, state: str | None = None, verdic
                run_id: int | None = None) -> list[CaseView]:
     """Cases by 優先度 then 行番号, optionally of one state / 判定 / run; numbers masked, DV addresses hidden."""
     require_role(user, ALL_ROLES, "一覧 / list")
+    # a mistyped filter matched nothing: an officer read "no cases" where there were some
+    if state is not None and state not in set(State):
+        raise UsageError(f"状態「{state}」はありません（{'・'.join(State)}）",
+                         f"no state {state!r} (one of: {', '.join(State)})")
+    if verdict is not None and verdict not in CASE_VERDICTS:
+        raise UsageError(f"案件の判定は {'・'.join(CASE_VERDICTS)} のいずれかです（指定: {verdict}）",
+                         f"a case's 判定 is one of {', '.join(CASE_VERDICTS)} (got {verdict!r})")
     where, params = ["1 = 1"], []
     for col, value in (("state", state), ("verdict", verdict), ("run_id", run_id)):
         if value is not None:

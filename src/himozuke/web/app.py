@@ -415,9 +415,12 @@ def create_app(open_store: Callable[[], CaseStore], runs_dir: Path, *, sessions:
     @app.get("/cases")
     async def cases_page(request: Request, state: str = "", verdict: str = ""):
         user = me(request)
-        rows = await web.store_call(views.list_cases, user, state=state or None, verdict=verdict or None)
-        return render(request, "cases.html", {"cases": rows[:500], "total": len(rows), "states": list(workflow.State),
-                                              "filters": {"state": state, "verdict": verdict}})
+        page = {"states": list(workflow.State), "filters": {"state": state, "verdict": verdict}}
+        try:
+            rows = await web.store_call(views.list_cases, user, state=state or None, verdict=verdict or None)
+        except HimozukeError as e:  # a filter that names no state or 判定 (an edited address)
+            return render(request, "cases.html", {**page, "cases": [], "total": 0, "error": e.ja}, status=400)
+        return render(request, "cases.html", {**page, "cases": rows[:500], "total": len(rows)})
 
     async def case_page(request: Request, case_id: int, *, error: str | None = None, notes=(), number=None,
                         status: int = 200):
