@@ -132,19 +132,27 @@ def test_a_baseline_of_other_rules_or_a_missing_one_checks_in_full(week1, week2,
     assert missing.exit_code == 1 and "digests.parquet がありません" in missing.output
 
 
-def test_recheck_opens_new_cases_and_marks_the_ones_now_a(week1, week2, tmp_path, monkeypatch):
+@pytest.fixture
+def db_path(tmp_path, monkeypatch) -> Path:
+    """A case store with 管理者 yamada and 担当者 tanaka (the CLI logs in as tanaka from the environment)."""
     from himozuke.cases import store as store_mod
     from himozuke.cases import users as users_mod
-    from himozuke.cases.workflow import RECHECK_A
 
     monkeypatch.setattr(store_mod, "SCRYPT_N", 2**10)
     monkeypatch.setattr(users_mod, "PASSWORD_N", 2**10)
     monkeypatch.setenv("HIMOZUKE_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("HIMOZUKE_PASSWORD", "pw-tanaka")
-    db_path = tmp_path / "cases.db"
-    with store_mod.open_store(db_path, PASSPHRASE, create=True) as db:
+    path = tmp_path / "cases.db"
+    with store_mod.open_store(path, PASSPHRASE, create=True) as db:
         admin = users_mod.add_user(db, None, "yamada", "管理者", "pw-admin")
         users_mod.add_user(db, admin, "tanaka", "担当者", "pw-tanaka")
+    return path
+
+
+def test_recheck_opens_new_cases_and_marks_the_ones_now_a(week1, week2, tmp_path, db_path):
+    from himozuke.cases import store as store_mod
+    from himozuke.cases.workflow import RECHECK_A
+
     store = ("--store", str(db_path), "--user", "tanaka", "--body-code", "13101", "--jimu", "障害者手帳情報")
     out = tmp_path / "out"
     assert _check(week1, out, *store).exit_code == 0
@@ -163,22 +171,13 @@ def test_recheck_opens_new_cases_and_marks_the_ones_now_a(week1, week2, tmp_path
         assert len(audit) == 1 and not FULL_NUMBER.search(audit[0][1])
 
 
-def test_the_monthly_report_counts_a_recheck_in_its_baselines_place(week1, week2, tmp_path, monkeypatch):
+def test_the_monthly_report_counts_a_recheck_in_its_baselines_place(week1, week2, tmp_path, db_path):
     """定期報告 (§7(8)): a weekly re-check into the store checks the same records again — its 点検対象件数 and
     A/B/C/E replace the baseline's (4 + 5 = 9 records would be reported, and more each week); the cases of both
     runs are still followed up. Two runs without a baseline (two files of one 事務) are both counted."""
     from himozuke.cases import store as store_mod
-    from himozuke.cases import users as users_mod
     from himozuke.cases.progress import progress_rows
 
-    monkeypatch.setattr(store_mod, "SCRYPT_N", 2**10)
-    monkeypatch.setattr(users_mod, "PASSWORD_N", 2**10)
-    monkeypatch.setenv("HIMOZUKE_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("HIMOZUKE_PASSWORD", "pw-tanaka")
-    db_path = tmp_path / "cases.db"
-    with store_mod.open_store(db_path, PASSPHRASE, create=True) as db:
-        admin = users_mod.add_user(db, None, "yamada", "管理者", "pw-admin")
-        users_mod.add_user(db, admin, "tanaka", "担当者", "pw-tanaka")
     store = ("--store", str(db_path), "--user", "tanaka", "--body-code", "13101")
 
     def month(jimu: str):
