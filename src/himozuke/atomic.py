@@ -64,7 +64,9 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 #: A temporary file or folder whose name holds no process id to ask (written by himozuke before 2026-12-07) is
 #: abandoned once untouched this long.
 ABANDONED_AFTER = 24 * 3600
-_PART = re.compile(r"(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{8}")  # what follows ".<target name>." (tempfile's 8 letters)
+#: The process id and tempfile's 8 random letters that name a temporary file or folder (no id: written before).
+_MADE_BY = r"(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{8}"
+_PART = re.compile(_MADE_BY)  # what follows ".<target name>."
 
 
 def clear_abandoned(target: str | os.PathLike) -> None:
@@ -108,7 +110,7 @@ def _abandoned(pid: str | None, path: Path) -> bool:
 
 
 _PRIVATE = "himozuke-"
-_PRIVATE_FOLDER = re.compile(rf"{_PRIVATE}(?:(?P<pid>[0-9]+)-)?[a-z0-9_]{{8}}")
+_PRIVATE_FOLDER = re.compile(_PRIVATE + _MADE_BY)
 
 
 def private_folder() -> Path:
@@ -123,10 +125,11 @@ def private_folder() -> Path:
 @functools.cache  # once a process: a shared temporary folder may hold many entries, and a re-check asks 4 times
 def _clear_abandoned_folders(parent: str) -> None:
     with contextlib.suppress(OSError), os.scandir(parent) as entries:
-        left = [e for e in entries if _PRIVATE_FOLDER.fullmatch(e.name) and e.is_dir(follow_symlinks=False)
+        left = [(e, made) for e in entries if (made := _PRIVATE_FOLDER.fullmatch(e.name))
+                and e.is_dir(follow_symlinks=False)
                 and (not hasattr(os, "getuid") or e.stat(follow_symlinks=False).st_uid == os.getuid())]
-        for entry in left:
-            if _abandoned(_PRIVATE_FOLDER.fullmatch(entry.name)["pid"], Path(entry.path)):
+        for entry, made in left:
+            if _abandoned(made["pid"], Path(entry.path)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
 

@@ -129,16 +129,17 @@ def _held_for_the_run(run: Callable[..., _Run]) -> Callable[..., _Run]:
                 with contextlib.suppress(OSError):
                     clear_recycled(Path(out_dir))
                 raise
-            _superseded(summary, work_folder(out_dir, options.get("work_dir")), options.get("work_dir"))
+            _superseded(summary, out_dir, options.get("work_dir"))
             return summary, result
 
     return checked
 
 
-def _superseded(summary: RunSummary, work: Path, work_dir) -> None:
-    """After a run that completed ``work``'s output folder: an interrupted bucketed run's work folder left there (its
-    partition of both inputs: personal data) is removed — this run's outputs replace what it would have written —
-    and ``summary.resume`` says so. A ``--work-dir`` elsewhere is the user's to manage (it may serve another run)."""
+def _superseded(summary: RunSummary, out_dir, work_dir) -> None:
+    """After a run that completed ``out_dir``: an interrupted bucketed run's work folder left there (its partition
+    of both inputs: personal data) is removed — this run's outputs replace what it would have written — and
+    ``summary.resume`` says so. A ``--work-dir`` elsewhere is the user's to manage (it may serve another run)."""
+    work = work_folder(out_dir)
     if work_dir is not None or not interrupted(work):
         return
     Work(work).remove()
